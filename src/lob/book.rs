@@ -1,0 +1,487 @@
+//! The book's state and its mutating operations: limit, market, cancel, modify.
+
+use super::ladder::{Ladder, NIL};
+use super::request::{Cancelled, Event, Fill, LobError, Report, Request, TimeInForce};
+use super::slab::Slab;
+use super::types::{OrderId, OwnerId, Price, Qty, Side};
+
+/// What happens when an arriving order would trade with a resting order of the same owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SelfTradePolicy {
+    /// Remove the owner's resting order (reported as [`Event::SelfTradeCancel`]) and keep
+    /// matching against the rest of the book. The default: a market maker's hedge sweeps its own
+    /// stale quote away instead of trading with itself.
+    #[default]
+    CancelResting,
+    /// Stop matching and drop the arriving order's remainder (reported as `unfilled`); the
+    /// resting order stays.
+    CancelIncoming,
+    /// Trade with oneself like with anybody else.
+    Allow,
+}
+
+/// Settings of a [`Book`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BookConfig {
+    /// The widest range of prices, in ticks, that resting orders (and an arriving resting-capable
+    /// order) may span at once. The ladder allocates one level per tick inside the range it
+    /// covers, so this bounds the book's memory: 24 bytes a tick. Orders outside are rejected
+    /// with [`LobError::PriceOutOfRange`].
+    pub max_span_ticks: usize,
+    /// The self-trade policy.
+    pub self_trade: SelfTradePolicy,
+}
+
+impl Default for BookConfig {
+    fn default() -> Self {
+        BookConfig {
+            max_span_ticks: 1 << 18,
+            self_trade: SelfTradePolicy::CancelResting,
+        }
+    }
+}
+
+/// A limit order book for one instrument. See the [module docs](super) for the model.
+#[derive(Debug, Clone)]
+pub struct Book {
+    pub(crate) ladder: Ladder,
+    pub(crate) slab: Slab,
+    pub(crate) best_bid: Option<i64>,
+    pub(crate) best_ask: Option<i64>,
+    pub(crate) next_seq: u64,
+    /// Resting orders per side, indexed by [`side_ix`].
+    pub(crate) side_orders: [usize; 2],
+    /// Resting lots per side, indexed by [`side_ix`].
+    pub(crate) side_qty: [u64; 2],
+    stp: SelfTradePolicy,
+}
+
+#[inline]
+pub(crate) fn side_ix(side: Side) -> usize {
+    match side {
+        Side::Buy => 0,
+        Side::Sell => 1,
+    }
+}
+
+impl Default for Book {
+    fn default() -> Self {
+        Book::new(BookConfig::default())
+    }
+}
+
+impl Book {
+    /// An empty book.
+    pub fn new(config: BookConfig) -> Self {
+        Book {
+            ladder: Ladder::new(config.max_span_ticks),
+            slab: Slab::new(),
+            best_bid: None,
+            best_ask: None,
+            next_seq: 0,
+            side_orders: [0, 0],
+            side_qty: [0, 0],
+            stp: config.self_trade,
+        }
+    }
+
+    /// The self-trade policy in force.
+    pub fn self_trade_policy(&self) -> SelfTradePolicy {
+        self.stp
+    }
+
+    /// Processes one request; fills and self-trade cancels are appended to `events` in the
+    /// order they happen. A cancel's outcome is returned as a [`Report`] with `rested = 0` and
+    /// `unfilled` = the quantity removed.
+    pub fn submit(&mut self, request: &Request, events: &mut Vec<Event>) -> Result<Report, LobError> {
+        match *request {
+            Request::Limit {
+                owner,
+                side,
+                price,
+                qty,
+                tif,
+            } => self.limit(owner, side, price, qty, tif, events),
+            Request::Market { owner, side, qty } => self.market(owner, side, qty, events),
+            Request::Cancel { owner, id } => self.cancel(owner, id).map(|c| Report {
+                id,
+                filled: Qty(0),
+                rested: Qty(0),
+                unfilled: c.qty,
+            }),
+            Request::Modify {
+                owner,
+                id,
+                price,
+                qty,
+            } => self.modify(owner, id, price, qty, events),
+        }
+    }
+
+    /// A limit order: matches what crosses (unless post-only), then rests the remainder (GTC),
+    /// drops it (IOC), or is rejected whole (post-only that would cross).
+    pub fn limit(
+        &mut self,
+        owner: OwnerId,
+        side: Side,
+        price: Price,
+        qty: Qty,
+        tif: TimeInForce,
+        events: &mut Vec<Event>,
+    ) -> Result<Report, LobError> {
+        if qty.0 == 0 {
+            return Err(LobError::ZeroQuantity);
+        }
+        let crosses = self.crosses(side, price.0);
+        if tif == TimeInForce::PostOnly && crosses {
+            return Err(LobError::WouldCross { price });
+        }
+        if tif != TimeInForce::Ioc && self.ladder.ensure(price.0).is_none() {
+            return Err(self.out_of_range(price));
+        }
+        let (slot, id) = self.slab.alloc(owner.0, side, price.0, qty.0);
+        let (remaining, stopped) = if crosses {
+            self.match_incoming(id, owner, side, Some(price.0), qty.0, events)
+        } else {
+            (qty.0, false)
+        };
+        let filled = Qty(qty.0 - remaining);
+        if remaining > 0 && tif != TimeInForce::Ioc && !stopped {
+            self.slab.get_mut(slot).qty = remaining;
+            self.rest(slot);
+            Ok(Report {
+                id,
+                filled,
+                rested: Qty(remaining),
+                unfilled: Qty(0),
+            })
+        } else {
+            self.slab.free(slot);
+            Ok(Report {
+                id,
+                filled,
+                rested: Qty(0),
+                unfilled: Qty(remaining),
+            })
+        }
+    }
+
+    /// A market order: sweeps the opposite side until filled or the side is empty; what could
+    /// not be filled is reported as `unfilled`. Never rests.
+    pub fn market(
+        &mut self,
+        owner: OwnerId,
+        side: Side,
+        qty: Qty,
+        events: &mut Vec<Event>,
+    ) -> Result<Report, LobError> {
+        if qty.0 == 0 {
+            return Err(LobError::ZeroQuantity);
+        }
+        let (slot, id) = self.slab.alloc(owner.0, side, 0, qty.0);
+        let (remaining, _) = self.match_incoming(id, owner, side, None, qty.0, events);
+        self.slab.free(slot);
+        Ok(Report {
+            id,
+            filled: Qty(qty.0 - remaining),
+            rested: Qty(0),
+            unfilled: Qty(remaining),
+        })
+    }
+
+    /// Removes a resting order.
+    pub fn cancel(&mut self, owner: OwnerId, id: OrderId) -> Result<Cancelled, LobError> {
+        let slot = self.owned_slot(owner, id)?;
+        let s = *self.slab.get(slot);
+        self.unlink(slot);
+        self.slab.free(slot);
+        Ok(Cancelled {
+            id,
+            owner,
+            side: s.side,
+            price: Price(s.price),
+            qty: Qty(s.qty),
+        })
+    }
+
+    /// Changes a resting order to `price` and `qty` (the new remaining quantity).
+    ///
+    /// Same price and a quantity no larger: reduced in place, queue position kept. Any other
+    /// change (new price, or more quantity): the order leaves its queue and is handled like a
+    /// new limit order with the same id: it may match if the new price crosses, and its
+    /// remainder rests at the back of its new level.
+    pub fn modify(
+        &mut self,
+        owner: OwnerId,
+        id: OrderId,
+        price: Price,
+        qty: Qty,
+        events: &mut Vec<Event>,
+    ) -> Result<Report, LobError> {
+        if qty.0 == 0 {
+            return Err(LobError::ZeroQuantity);
+        }
+        let slot = self.owned_slot(owner, id)?;
+        let s = *self.slab.get(slot);
+        if s.price == price.0 && qty.0 <= s.qty {
+            let cut = s.qty - qty.0;
+            let li = self.level_index(s.price);
+            self.ladder.level_mut(li).qty -= cut;
+            self.side_qty[side_ix(s.side)] -= cut;
+            self.slab.get_mut(slot).qty = qty.0;
+            return Ok(Report {
+                id,
+                filled: Qty(0),
+                rested: qty,
+                unfilled: Qty(0),
+            });
+        }
+        if self.ladder.ensure(price.0).is_none() {
+            return Err(self.out_of_range(price));
+        }
+        self.unlink(slot);
+        {
+            let m = self.slab.get_mut(slot);
+            m.price = price.0;
+            m.qty = qty.0;
+        }
+        let (remaining, stopped) = if self.crosses(s.side, price.0) {
+            self.match_incoming(id, owner, s.side, Some(price.0), qty.0, events)
+        } else {
+            (qty.0, false)
+        };
+        let filled = Qty(qty.0 - remaining);
+        if remaining > 0 && !stopped {
+            self.slab.get_mut(slot).qty = remaining;
+            self.rest(slot);
+            Ok(Report {
+                id,
+                filled,
+                rested: Qty(remaining),
+                unfilled: Qty(0),
+            })
+        } else {
+            self.slab.free(slot);
+            Ok(Report {
+                id,
+                filled,
+                rested: Qty(0),
+                unfilled: Qty(remaining),
+            })
+        }
+    }
+
+    // ---- internals ------------------------------------------------------------------------
+
+    fn out_of_range(&self, price: Price) -> LobError {
+        LobError::PriceOutOfRange {
+            price,
+            max_span_ticks: self.ladder.max_span(),
+        }
+    }
+
+    fn owned_slot(&self, owner: OwnerId, id: OrderId) -> Result<u32, LobError> {
+        let slot = self.slab.resolve(id).ok_or(LobError::UnknownOrder(id))?;
+        if self.slab.get(slot).owner != owner.0 {
+            return Err(LobError::NotOwner { id, owner });
+        }
+        Ok(slot)
+    }
+
+    /// Whether an order on `side` at `price` would trade on arrival.
+    #[inline]
+    pub(crate) fn crosses(&self, side: Side, price: i64) -> bool {
+        match side {
+            Side::Buy => self.best_ask.is_some_and(|a| a <= price),
+            Side::Sell => self.best_bid.is_some_and(|b| b >= price),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn level_index(&self, price: i64) -> usize {
+        self.ladder
+            .index(price)
+            .expect("invariant: a resting order's price is inside the ladder")
+    }
+
+    /// Matches an arriving order against the opposite side, best price first and FIFO within a
+    /// price, down to `limit` (`None`: no limit). Returns the remaining quantity and whether the
+    /// self-trade policy stopped the order.
+    fn match_incoming(
+        &mut self,
+        taker_id: OrderId,
+        owner: OwnerId,
+        side: Side,
+        limit: Option<i64>,
+        qty: u64,
+        events: &mut Vec<Event>,
+    ) -> (u64, bool) {
+        let mut remaining = qty;
+        while remaining > 0 {
+            let best = match side {
+                Side::Buy => self.best_ask,
+                Side::Sell => self.best_bid,
+            };
+            let Some(price) = best else { break };
+            if let Some(l) = limit {
+                let beyond = match side {
+                    Side::Buy => price > l,
+                    Side::Sell => price < l,
+                };
+                if beyond {
+                    break;
+                }
+            }
+            let li = self.level_index(price);
+            // Walk the level from its head; each iteration removes or reduces the head.
+            while remaining > 0 {
+                let head = self.ladder.level(li).head;
+                if head == NIL {
+                    break;
+                }
+                let maker = *self.slab.get(head);
+                if maker.owner == owner.0 {
+                    match self.stp {
+                        SelfTradePolicy::Allow => {}
+                        SelfTradePolicy::CancelIncoming => return (remaining, true),
+                        SelfTradePolicy::CancelResting => {
+                            let maker_id = OrderId::new(head, maker.generation);
+                            self.unlink(head);
+                            self.slab.free(head);
+                            events.push(Event::SelfTradeCancel(Cancelled {
+                                id: maker_id,
+                                owner,
+                                side: maker.side,
+                                price: Price(price),
+                                qty: Qty(maker.qty),
+                            }));
+                            continue;
+                        }
+                    }
+                }
+                let q = remaining.min(maker.qty);
+                remaining -= q;
+                let maker_done = q == maker.qty;
+                events.push(Event::Fill(Fill {
+                    maker_id: OrderId::new(head, maker.generation),
+                    maker_owner: OwnerId(maker.owner),
+                    taker_id,
+                    taker_owner: owner,
+                    price: Price(price),
+                    qty: Qty(q),
+                    aggressor: side,
+                    maker_done,
+                }));
+                if maker_done {
+                    self.unlink(head);
+                    self.slab.free(head);
+                } else {
+                    self.slab.get_mut(head).qty -= q;
+                    self.ladder.level_mut(li).qty -= q;
+                    self.side_qty[side_ix(maker.side)] -= q;
+                }
+            }
+        }
+        (remaining, false)
+    }
+
+    /// Appends an allocated, non-resting slot to the back of its price level.
+    #[inline]
+    fn rest(&mut self, slot: u32) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let (price, qty, side) = {
+            let s = self.slab.get(slot);
+            (s.price, s.qty, s.side)
+        };
+        let li = self.level_index(price);
+        let tail = self.ladder.level(li).tail;
+        {
+            let s = self.slab.get_mut(slot);
+            s.seq = seq;
+            s.resting = true;
+            s.prev = tail;
+            s.next = NIL;
+        }
+        if tail != NIL {
+            self.slab.get_mut(tail).next = slot;
+        }
+        let level = self.ladder.level_mut(li);
+        if tail == NIL {
+            level.head = slot;
+        }
+        level.tail = slot;
+        level.count += 1;
+        level.qty += qty;
+        if level.count == 1 {
+            self.ladder.set_bit(li);
+        }
+        self.side_orders[side_ix(side)] += 1;
+        self.side_qty[side_ix(side)] += qty;
+        match side {
+            Side::Buy => {
+                if self.best_bid.is_none_or(|b| price > b) {
+                    self.best_bid = Some(price);
+                }
+            }
+            Side::Sell => {
+                if self.best_ask.is_none_or(|a| price < a) {
+                    self.best_ask = Some(price);
+                }
+            }
+        }
+    }
+
+    /// Removes a resting slot from its level (the slot stays allocated), updating totals, the
+    /// non-empty bitset and the best price of its side.
+    #[inline]
+    fn unlink(&mut self, slot: u32) {
+        let s = *self.slab.get(slot);
+        let li = self.level_index(s.price);
+        if s.prev != NIL {
+            self.slab.get_mut(s.prev).next = s.next;
+        }
+        if s.next != NIL {
+            self.slab.get_mut(s.next).prev = s.prev;
+        }
+        {
+            let m = self.slab.get_mut(slot);
+            m.resting = false;
+            m.prev = NIL;
+            m.next = NIL;
+        }
+        let level = self.ladder.level_mut(li);
+        if s.prev == NIL {
+            level.head = s.next;
+        }
+        if s.next == NIL {
+            level.tail = s.prev;
+        }
+        level.count -= 1;
+        level.qty -= s.qty;
+        let emptied = level.count == 0;
+        let six = side_ix(s.side);
+        self.side_orders[six] -= 1;
+        self.side_qty[six] -= s.qty;
+        if emptied {
+            self.ladder.clear_bit(li);
+            match s.side {
+                Side::Buy if self.best_bid == Some(s.price) => {
+                    self.best_bid = if self.side_orders[six] == 0 || li == 0 {
+                        None
+                    } else {
+                        self.ladder.prev_at_or_below(li - 1).map(|i| self.ladder.price(i))
+                    };
+                }
+                Side::Sell if self.best_ask == Some(s.price) => {
+                    self.best_ask = if self.side_orders[six] == 0 {
+                        None
+                    } else {
+                        self.ladder.next_at_or_above(li + 1).map(|i| self.ladder.price(i))
+                    };
+                }
+                _ => {}
+            }
+        }
+    }
+}
