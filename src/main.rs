@@ -1,1 +1,25 @@
-fn main() {}
+//! The `depthsim` command. Exit codes: 0 success, 2 bad input (scenario or flags), 1 any
+//! other failure. Errors go to stderr with their chain of causes.
+
+mod cli;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli::execute(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            let bad_input = e.chain().any(|c| c.downcast_ref::<depthsim::scenario::ScenarioError>().is_some());
+            ExitCode::from(if bad_input { 2 } else { 1 })
+        }
+    }
+}

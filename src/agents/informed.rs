@@ -1,0 +1,88 @@
+//! Informed traders: at Poisson times they compare the (possibly noisy, delayed) fundamental
+//! with the mid and send an immediate-or-cancel order toward the value.
+
+use crate::lob::{Price, Qty, TimeInForce};
+use crate::market::fundamental::Fundamental;
+use crate::models::informed::decide;
+use crate::rng::{exponential, standard_normal};
+use crate::scenario::{InformedParams, secs_to_ns};
+use crate::sim::components::{Account, Agent, AgentRng, InformedTrader};
+use crate::sim::resources::{Action, Agenda, BookId, Clock, Inbox, MarketViews, NO_TAG};
+use bevy_ecs::prelude::*;
+
+/// An informed group's parameters in the form the system uses.
+#[derive(Debug, Clone)]
+pub struct InformedGroup {
+    /// The scenario parameters.
+    pub params: InformedParams,
+    /// Observation delay, whole steps.
+    pub delay_steps: usize,
+    /// Latency, ns.
+    pub latency_ns: u64,
+}
+
+/// All informed groups, by group index.
+#[derive(Resource, Debug, Default)]
+pub struct InformedGroups(pub Vec<InformedGroup>);
+
+/// Decide phase: informed traders due this step look and maybe trade.
+#[allow(clippy::too_many_arguments)]
+pub fn decide_informed(
+    clock: Res<Clock>,
+    groups: Res<InformedGroups>,
+    views: Res<MarketViews>,
+    fundamental: Res<Fundamental>,
+    tick: Res<TickSize>,
+    mut agenda: ResMut<Agenda<InformedTrader>>,
+    mut inbox: ResMut<Inbox>,
+    mut traders: Query<(&Agent, &Account, &mut InformedTrader, &mut AgentRng)>,
+) {
+    let end = clock.end_ns();
+    let view = views.0[0];
+    let agenda = &mut *agenda;
+    agenda.calendar.drain_step(&mut agenda.due);
+    for wake in &agenda.due {
+        let (id, entity) = wake.item;
+        let (agent, account, mut state, mut rng) = traders.get_mut(entity).expect("informed trader entity");
+        let g = &groups.0[agent.group as usize];
+        let p = &g.params;
+        if state.pending_step != clock.step {
+            state.pending_step = clock.step;
+            state.pending_lots = 0;
+        }
+        let mut t = wake.time_ns;
+        loop {
+            let mut value_ticks = fundamental.value_steps_ago(g.delay_steps) / tick.0;
+            if p.observation_noise_ticks > 0.0 {
+                value_ticks += p.observation_noise_ticks * standard_normal(&mut rng.0);
+            }
+            let position = account.inventory_lots + state.pending_lots;
+            if let Some(o) = decide(
+                value_ticks,
+                view.ref_ticks,
+                p.threshold_ticks,
+                p.order_lots,
+                position,
+                p.max_position_lots,
+            ) {
+                state.pending_lots += o.side.sign() * o.qty_lots as i64;
+                let action = Action::Limit {
+                    side: o.side,
+                    price: Price(o.limit_ticks),
+                    qty: Qty(o.qty_lots),
+                    tif: TimeInForce::Ioc,
+                };
+                inbox.push(t + g.latency_ns, BookId(0), id, NO_TAG, action);
+            }
+            t += secs_to_ns(exponential(&mut rng.0, p.rate_per_s)).max(1);
+            if t >= end {
+                agenda.calendar.push(t, (id, entity));
+                break;
+            }
+        }
+    }
+}
+
+/// The market's tick size in currency, for converting the fundamental to ticks.
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct TickSize(pub f64);

@@ -1,0 +1,149 @@
+//! Market makers: at each look they compute a target ladder (Avellaneda–Stoikov or fixed
+//! spread), and replace a side's quotes when it drifted beyond tolerance or lost quantity.
+//! Quotes are post-only limit orders; the exchange's risk gate enforces the position limit.
+
+use crate::lob::{Price, Qty, Side, TimeInForce};
+use crate::market::exchange::{BookIndex, Exchange};
+use crate::models::quotes::{Level, QuoteInputs, needs_requote, target_ladder};
+use crate::scenario::{MarketMakerParams, secs_to_ns};
+use crate::sim::components::{Account, Agent, LiveQuote, MarketMaker};
+use crate::sim::resources::{Action, Agenda, BookId, Clock, Inbox, MarketViews};
+use bevy_ecs::prelude::*;
+
+/// A market-maker group's parameters in the form the system uses.
+#[derive(Debug, Clone)]
+pub struct MakerGroup {
+    /// The scenario parameters.
+    pub params: MarketMakerParams,
+    /// Interval between looks, ns.
+    pub interval_ns: u64,
+    /// Latency, ns.
+    pub latency_ns: u64,
+}
+
+/// All market-maker groups, by group index.
+#[derive(Resource, Debug, Default)]
+pub struct MakerGroups(pub Vec<MakerGroup>);
+
+/// Decide phase: market makers due this step requote.
+pub fn quote_market_makers(
+    clock: Res<Clock>,
+    groups: Res<MakerGroups>,
+    views: Res<MarketViews>,
+    mut agenda: ResMut<Agenda<MarketMaker>>,
+    mut inbox: ResMut<Inbox>,
+    mut makers: Query<(&Agent, &Account, &mut MarketMaker)>,
+) {
+    let end = clock.end_ns();
+    let view = views.0[0];
+    let agenda = &mut *agenda;
+    agenda.calendar.drain_step(&mut agenda.due);
+    for wake in &agenda.due {
+        let (id, entity) = wake.item;
+        let (agent, account, mut mm) = makers.get_mut(entity).expect("market maker entity");
+        let g = &groups.0[agent.group as usize];
+        mm.vol.observe(view.ref_ticks, clock.start_s());
+        let mut t = wake.time_ns;
+        loop {
+            let inputs = QuoteInputs {
+                mid_ticks: view.ref_ticks,
+                inventory_lots: account.inventory_lots,
+                var_per_s: mm.vol.variance_per_s(),
+                book_bid_ticks: view.best_bid,
+                book_ask_ticks: view.best_ask,
+            };
+            let target = target_ladder(&g.params, &inputs);
+            for (side, levels) in [(Side::Buy, &target.bids), (Side::Sell, &target.asks)] {
+                requote_side(&mut mm, side, levels, &g.params, t + g.latency_ns, id, &mut inbox);
+            }
+            t += g.interval_ns;
+            if t >= end {
+                agenda.calendar.push(t, (id, entity));
+                break;
+            }
+        }
+    }
+}
+
+/// Replaces one side's quotes with `target` if [`needs_requote`] says so. A side with an
+/// unacknowledged order is left alone until the exchange has answered.
+fn requote_side(
+    mm: &mut MarketMaker,
+    side: Side,
+    target: &[Level],
+    p: &MarketMakerParams,
+    arrival_ns: u64,
+    agent: u32,
+    inbox: &mut Inbox,
+) {
+    let mine = || mm.quotes.iter().filter(|q| q.side == side);
+    if mine().any(|q| q.id.is_none()) {
+        return;
+    }
+    let current: Vec<Level> = mine()
+        .map(|q| Level {
+            price_ticks: q.price_ticks,
+            qty_lots: q.qty_lots,
+        })
+        .collect();
+    if !needs_requote(&current, target, p.requote_tolerance_ticks, side == Side::Buy) {
+        return;
+    }
+    for q in mine() {
+        let id = q.id.expect("checked above");
+        inbox.push(arrival_ns, BookId(0), agent, crate::sim::resources::NO_TAG, Action::Cancel { id });
+    }
+    mm.quotes.retain(|q| q.side != side);
+    for l in target {
+        let tag = mm.next_tag;
+        mm.next_tag = mm.next_tag.wrapping_add(1) % crate::sim::resources::NO_TAG;
+        let action = Action::Limit {
+            side,
+            price: Price(l.price_ticks),
+            qty: Qty(l.qty_lots),
+            tif: TimeInForce::PostOnly,
+        };
+        inbox.push(arrival_ns, BookId(0), agent, tag, action);
+        mm.quotes.push(LiveQuote {
+            tag,
+            id: None,
+            side,
+            price_ticks: l.price_ticks,
+            qty_lots: l.qty_lots,
+        });
+    }
+    mm.requotes += 1;
+}
+
+/// Detect phase: scores the fills whose markout horizon has passed against the current
+/// reference price.
+pub fn score_markouts(
+    clock: Res<Clock>,
+    books: Res<BookIndex>,
+    exchanges: Query<&Exchange>,
+    mut makers: Query<&mut MarketMaker>,
+) {
+    let now = clock.end_ns();
+    let ex = exchanges.get(books.0[0]).expect("book entity");
+    let ref_ticks = ex.reference_x2_ticks() as f64 / 2.0;
+    for mut mm in &mut makers {
+        while let Some(m) = mm.pending_markouts.front().copied() {
+            if m.due_ns > now {
+                break;
+            }
+            mm.pending_markouts.pop_front();
+            let gain = m.side.sign() as f64 * (ref_ticks - m.price_ticks as f64) * m.qty_lots as f64;
+            mm.markout_tick_lots += gain;
+            mm.markout_lots += m.qty_lots;
+        }
+    }
+}
+
+/// The interval and latency of a group, in ns.
+pub fn maker_group(params: MarketMakerParams) -> MakerGroup {
+    MakerGroup {
+        interval_ns: secs_to_ns(params.requote_interval_s).max(1),
+        latency_ns: secs_to_ns(params.latency_s),
+        params,
+    }
+}

@@ -1,0 +1,145 @@
+//! Command-line interface: flags → commands, progress, exit codes.
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use depthsim::record::OutputDir;
+use depthsim::record::summary::{Manifest, write_manifest};
+use depthsim::run::{default_output_path, run_into};
+use depthsim::scenario::{Overrides, Scenario};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sha2::{Digest, Sha256};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// depthsim: an agent-based market simulator for studying systemic depth collapse.
+///
+/// Write a scenario (see scenarios/*.toml, every key commented), run it, and analyse the CSV
+/// files it writes. The same scenario and seed give byte-identical files on any machine.
+#[derive(Debug, Parser)]
+#[command(name = "depthsim", version, about, long_about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario and write its CSV files.
+    ///
+    /// Files go to output/<scenario name>/seed-<seed>/ (or --out): book.csv, l2.csv,
+    /// trades.csv, agents.csv, summary.csv and manifest.json. They are written under a
+    /// temporary name and moved into place only when the run completes.
+    #[command(after_help = "Examples:\n  depthsim run scenarios/baseline.toml\n  depthsim run scenarios/baseline.toml --seed 7 --out /tmp/b7")]
+    Run {
+        /// The scenario file (TOML).
+        file: PathBuf,
+        /// Use this seed instead of the file's run.seed.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Write the files into this folder (replacing it) instead of output/<name>/seed-<seed>.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Check a scenario file without running it; prints the resolved run on success.
+    Validate {
+        /// The scenario file (TOML).
+        file: PathBuf,
+    },
+}
+
+fn load(file: &Path, seed: Option<u64>) -> Result<Scenario> {
+    // A ScenarioError stays in the chain: main maps it to exit code 2.
+    Ok(Scenario::load(file, &Overrides { seed })?)
+}
+
+/// Runs the parsed command.
+pub fn execute(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Validate { file } => {
+            let s = load(&file, None)?;
+            let agents: u64 = s.params.noise.iter().map(|g| u64::from(g.count)).sum::<u64>()
+                + s.params.informed.iter().map(|g| u64::from(g.count)).sum::<u64>()
+                + s.params.market_maker.iter().map(|g| u64::from(g.count)).sum::<u64>();
+            println!(
+                "{}: ok — scenario {:?}, seed {}, {} steps of {} s, {} agents",
+                file.display(),
+                s.name,
+                s.seed,
+                s.steps,
+                s.dt_s(),
+                agents
+            );
+            Ok(())
+        }
+        Command::Run { file, seed, out, quiet } => {
+            let scenario = load(&file, seed)?;
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let sha = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>();
+            let final_path = out.unwrap_or_else(|| default_output_path(Path::new("output"), &scenario));
+            let dir = OutputDir::create(&final_path)
+                .with_context(|| format!("creating the output folder for {}", final_path.display()))?;
+            let started = Instant::now();
+            let bar = ProgressBar::with_draw_target(Some(scenario.steps), ProgressDrawTarget::hidden());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} simulating [{bar:40}] {percent}% {elapsed} (eta {eta})")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            let show = !quiet && std::io::stderr().is_terminal();
+            let mut shown = false;
+            let mut progress = |done: u64, _total: u64| {
+                if show && !shown && started.elapsed() > Duration::from_secs(1) {
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                    shown = true;
+                }
+                bar.set_position(done);
+            };
+            let summary = run_into(&scenario, &dir, &mut progress)
+                .with_context(|| format!("running {}", file.display()))?;
+            bar.finish_and_clear();
+            let wall_time_s = started.elapsed().as_secs_f64();
+            let manifest = Manifest {
+                program: "depthsim",
+                version: env!("CARGO_PKG_VERSION"),
+                scenario_file: file.display().to_string(),
+                scenario_sha256: sha,
+                seed: scenario.seed,
+                command_line: std::env::args().skip(1).collect(),
+                files: output_files(&scenario),
+                scenario: &scenario,
+                wall_time_s,
+            };
+            write_manifest(&dir, &manifest).context("writing manifest.json")?;
+            let path = dir.commit().with_context(|| format!("moving the results into {}", final_path.display()))?;
+            if !quiet {
+                eprintln!(
+                    "{}: {} order instructions, {} trades in {:.2} s ({:.1} M instructions/s) → {}",
+                    scenario.name,
+                    summary.order_instructions,
+                    summary.trades,
+                    wall_time_s,
+                    summary.order_instructions as f64 / wall_time_s / 1e6,
+                    path.display()
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn output_files(s: &Scenario) -> Vec<&'static str> {
+    let mut f = vec!["book.csv", "agents.csv", "summary.csv", "manifest.json"];
+    if s.params.output.trades {
+        f.push("trades.csv");
+    }
+    if s.params.output.l2_levels > 0 {
+        f.push("l2.csv");
+    }
+    f
+}

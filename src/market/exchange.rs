@@ -1,0 +1,323 @@
+//! The exchange: one book entity, a pre-trade risk gate, good-till-time expiries, and the
+//! matching system that drains the inbox in (arrival time, sequence) order.
+
+use crate::lob::{Book, BookConfig, Event, OrderId, OwnerId, Price, Qty, Report, Side, TimeInForce};
+use crate::sim::calendar::{Calendar, Timed};
+use crate::sim::resources::{
+    Ack, Action, BookId, Clock, Inbox, NO_TAG, OrderRequest, RunStats, StepOutcomes, TradeEvent,
+};
+use bevy_ecs::prelude::*;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Per-agent position limits enforced before an order reaches the book, the way a broker's
+/// risk check does: an order is cut (or refused) so that even if every resting order of the
+/// agent on that side and the new order all filled, |position| stays within the limit.
+#[derive(Debug, Clone, Default)]
+pub struct RiskGate {
+    limit_lots: Vec<Option<u64>>,
+    position_lots: Vec<i64>,
+    resting_lots: Vec<[u64; 2]>,
+}
+
+fn ix(side: Side) -> usize {
+    match side {
+        Side::Buy => 0,
+        Side::Sell => 1,
+    }
+}
+
+impl RiskGate {
+    /// A gate for `limits.len()` agents (`None`: unlimited).
+    pub fn new(limits: Vec<Option<u64>>) -> Self {
+        let n = limits.len();
+        RiskGate {
+            limit_lots: limits,
+            position_lots: vec![0; n],
+            resting_lots: vec![[0, 0]; n],
+        }
+    }
+
+    /// How much of `qty` the agent may send on `side`.
+    #[inline]
+    pub fn allowed(&self, agent: u32, side: Side, qty: u64) -> u64 {
+        let a = agent as usize;
+        let Some(limit) = self.limit_lots[a] else {
+            return qty;
+        };
+        let exposure = self.position_lots[a] * side.sign() + self.resting_lots[a][ix(side)] as i64;
+        let room = limit as i64 - exposure;
+        qty.min(room.max(0) as u64)
+    }
+
+    /// The agent's position as the exchange knows it, lots.
+    pub fn position(&self, agent: u32) -> i64 {
+        self.position_lots[agent as usize]
+    }
+
+    /// The agent's resting lots on `side`.
+    pub fn resting(&self, agent: u32, side: Side) -> u64 {
+        self.resting_lots[agent as usize][ix(side)]
+    }
+
+    #[inline]
+    fn on_rest(&mut self, agent: u32, side: Side, qty: u64) {
+        self.resting_lots[agent as usize][ix(side)] += qty;
+    }
+
+    #[inline]
+    fn on_remove(&mut self, agent: u32, side: Side, qty: u64) {
+        self.resting_lots[agent as usize][ix(side)] -= qty;
+    }
+
+    #[inline]
+    fn on_fill(&mut self, maker: u32, taker: u32, aggressor: Side, qty: u64) {
+        let q = qty as i64;
+        self.position_lots[taker as usize] += aggressor.sign() * q;
+        let maker_side = aggressor.opposite();
+        self.position_lots[maker as usize] += maker_side.sign() * q;
+        self.resting_lots[maker as usize][ix(maker_side)] -= qty;
+    }
+}
+
+/// An order the exchange will cancel at a given time unless it has finished by then.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Expiry {
+    id: OrderId,
+    owner: u32,
+}
+
+/// A book and everything the exchange keeps around it.
+#[derive(Component, Debug)]
+pub struct Exchange {
+    /// Its id.
+    pub id: BookId,
+    /// The order book.
+    pub book: Book,
+    /// Last trade price, ticks.
+    pub last_trade: Option<i64>,
+    /// The opening reference price, ticks.
+    pub opening_ticks: i64,
+    /// Position limits.
+    pub risk: RiskGate,
+    /// Lots traded since the recorder last sampled.
+    pub volume_since_sample: u64,
+    /// Trades since the recorder last sampled.
+    pub trades_since_sample: u64,
+    expiries: Calendar<Expiry>,
+    due_now: Vec<Timed<Expiry>>,
+    due_heap: BinaryHeap<Reverse<(u64, Expiry)>>,
+    events: Vec<Event>,
+}
+
+impl Exchange {
+    /// An empty book opening at `opening_ticks`.
+    pub fn new(id: BookId, config: BookConfig, opening_ticks: i64, risk: RiskGate, dt_ns: u64) -> Self {
+        Exchange {
+            id,
+            book: Book::new(config),
+            last_trade: None,
+            opening_ticks,
+            risk,
+            volume_since_sample: 0,
+            trades_since_sample: 0,
+            expiries: Calendar::new(dt_ns, 4096),
+            due_now: Vec::new(),
+            due_heap: BinaryHeap::new(),
+            events: Vec::new(),
+        }
+    }
+
+    /// Twice the reference price in ticks: the mid when both sides are quoted, else twice the
+    /// last trade, else twice the opening price.
+    pub fn reference_x2_ticks(&self) -> i64 {
+        self.book
+            .mid_x2_ticks()
+            .unwrap_or_else(|| 2 * self.last_trade.unwrap_or(self.opening_ticks))
+    }
+
+    /// Orders waiting to expire (including ones already finished, skipped when due).
+    pub fn pending_expiries(&self) -> usize {
+        self.expiries.len()
+    }
+
+    /// Processes this step's requests (sorted, all arriving before `end_ns`) merged in time
+    /// with the expiries due before `end_ns`.
+    pub fn run_step(
+        &mut self,
+        end_ns: u64,
+        requests: &[OrderRequest],
+        out: &mut StepOutcomes,
+        stats: &mut RunStats,
+    ) {
+        self.expiries.drain_step(&mut self.due_now);
+        for e in self.due_now.drain(..) {
+            self.due_heap.push(Reverse((e.time_ns, e.item)));
+        }
+        let id = self.id;
+        for r in requests.iter().filter(|r| r.book == id) {
+            while let Some(&Reverse((t, e))) = self.due_heap.peek() {
+                if t > r.arrival_ns {
+                    break;
+                }
+                self.due_heap.pop();
+                self.expire(e, stats);
+            }
+            self.process(r, end_ns, out, stats);
+        }
+        while let Some(Reverse((_, e))) = self.due_heap.pop() {
+            self.expire(e, stats);
+        }
+    }
+
+    fn expire(&mut self, e: Expiry, stats: &mut RunStats) {
+        if let Ok(c) = self.book.cancel(OwnerId(e.owner), e.id) {
+            self.risk.on_remove(e.owner, c.side, c.qty.0);
+            stats.expiries += 1;
+        }
+    }
+
+    fn process(&mut self, r: &OrderRequest, end_ns: u64, out: &mut StepOutcomes, stats: &mut RunStats) {
+        let owner = OwnerId(r.agent);
+        self.events.clear();
+        let (result, side, lifetime) = match r.action {
+            Action::Limit { side, price, qty, tif } => {
+                stats.limit_orders += 1;
+                let q = self.risk.allowed(r.agent, side, qty.0);
+                let res = (q > 0)
+                    .then(|| self.book.limit(owner, side, price, Qty(q), tif, &mut self.events).ok())
+                    .flatten();
+                (res, side, None)
+            }
+            Action::ZiLimit {
+                side,
+                offset_ticks,
+                qty,
+                lifetime_ns,
+            } => {
+                stats.limit_orders += 1;
+                let off = i64::from(offset_ticks);
+                let anchor = self.last_trade.unwrap_or(self.opening_ticks);
+                let price = match side {
+                    Side::Buy => self.book.best_ask().map_or(anchor, |p| p.0) - off,
+                    Side::Sell => self.book.best_bid().map_or(anchor, |p| p.0) + off,
+                };
+                let q = self.risk.allowed(r.agent, side, qty.0);
+                let res = (q > 0)
+                    .then(|| {
+                        self.book
+                            .limit(owner, side, Price(price), Qty(q), TimeInForce::Gtc, &mut self.events)
+                            .ok()
+                    })
+                    .flatten();
+                (res, side, lifetime_ns)
+            }
+            Action::Market { side, qty } => {
+                stats.market_orders += 1;
+                let q = self.risk.allowed(r.agent, side, qty.0);
+                let res = (q > 0)
+                    .then(|| self.book.market(owner, side, Qty(q), &mut self.events).ok())
+                    .flatten();
+                (res, side, None)
+            }
+            Action::Cancel { id } => {
+                stats.cancels += 1;
+                match self.book.cancel(owner, id) {
+                    Ok(c) => self.risk.on_remove(r.agent, c.side, c.qty.0),
+                    Err(_) => stats.rejections += 1,
+                }
+                return;
+            }
+        };
+        self.apply_events(r.arrival_ns, out, stats);
+        match result {
+            Some(Report { id, rested, .. }) => {
+                if rested.0 > 0 {
+                    self.risk.on_rest(r.agent, side, rested.0);
+                    if let Some(life) = lifetime {
+                        let t = r.arrival_ns.saturating_add(life);
+                        let e = Expiry { id, owner: r.agent };
+                        if t < end_ns {
+                            self.due_heap.push(Reverse((t, e)));
+                        } else {
+                            self.expiries.push(t, e);
+                        }
+                    }
+                }
+                if r.tag != NO_TAG {
+                    out.acks.push(Ack {
+                        agent: r.agent,
+                        tag: r.tag,
+                        resting: (rested.0 > 0).then_some(id),
+                        rested_lots: rested.0,
+                    });
+                }
+            }
+            None => {
+                stats.rejections += 1;
+                if r.tag != NO_TAG {
+                    out.acks.push(Ack {
+                        agent: r.agent,
+                        tag: r.tag,
+                        resting: None,
+                        rested_lots: 0,
+                    });
+                }
+            }
+        }
+    }
+
+    fn apply_events(&mut self, t_ns: u64, out: &mut StepOutcomes, stats: &mut RunStats) {
+        for ev in &self.events {
+            match *ev {
+                Event::Fill(f) => {
+                    self.risk.on_fill(f.maker_owner.0, f.taker_owner.0, f.aggressor, f.qty.0);
+                    self.last_trade = Some(f.price.0);
+                    self.volume_since_sample += f.qty.0;
+                    self.trades_since_sample += 1;
+                    stats.trades += 1;
+                    stats.volume_lots += f.qty.0;
+                    out.trades.push(TradeEvent {
+                        t_ns,
+                        book: self.id,
+                        price_ticks: f.price.0,
+                        qty_lots: f.qty.0,
+                        aggressor: f.aggressor,
+                        maker: f.maker_owner.0,
+                        taker: f.taker_owner.0,
+                        maker_order: f.maker_id,
+                        maker_done: f.maker_done,
+                    });
+                }
+                Event::SelfTradeCancel(c) => {
+                    self.risk.on_remove(c.owner.0, c.side, c.qty.0);
+                    out.removed.push((c.owner.0, c.id));
+                }
+            }
+        }
+    }
+}
+
+/// The books, by [`BookId`].
+#[derive(Resource, Debug, Default)]
+pub struct BookIndex(pub Vec<Entity>);
+
+/// Match phase: every book processes the requests that arrive before the step ends.
+pub fn match_orders(
+    clock: Res<Clock>,
+    books: Res<BookIndex>,
+    mut inbox: ResMut<Inbox>,
+    mut exchanges: Query<&mut Exchange>,
+    mut out: ResMut<StepOutcomes>,
+    mut stats: ResMut<RunStats>,
+) {
+    let end = clock.end_ns();
+    let requests = &mut inbox.requests;
+    requests.sort_unstable_by_key(|r| (r.arrival_ns, r.seq));
+    let due = requests.partition_point(|r| r.arrival_ns < end);
+    for &entity in &books.0 {
+        let mut ex = exchanges.get_mut(entity).expect("book entity has an Exchange");
+        ex.run_step(end, &requests[..due], &mut out, &mut stats);
+    }
+    requests.drain(..due);
+}

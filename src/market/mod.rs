@@ -1,0 +1,8 @@
+//! The market side of the simulation: the fundamental value, the exchange (matching), the
+//! published views, settlement of trades, and per-step market metrics.
+
+pub mod exchange;
+pub mod fundamental;
+pub mod metrics;
+pub mod observe;
+pub mod settle;

@@ -1,0 +1,31 @@
+//! Avellaneda & Stoikov (2008), "High-frequency trading in a limit order book": the
+//! reservation price and optimal total spread of an inventory-averse market maker.
+//! Prices in ticks, inventory in lots, σ² in ticks² per second, τ in seconds.
+
+/// `r = s − q·γ·σ²·τ`: the mid shifted against the inventory.
+pub fn reservation_price(mid: f64, inventory_lots: f64, gamma: f64, var_per_s: f64, tau_s: f64) -> f64 {
+    mid - inventory_lots * gamma * var_per_s * tau_s
+}
+
+/// `γσ²τ + (2/γ)·ln(1 + γ/k)`: the total (bid-to-ask) spread.
+pub fn total_spread(gamma: f64, var_per_s: f64, tau_s: f64, k: f64) -> f64 {
+    gamma * var_per_s * tau_s + (2.0 / gamma) * (1.0 + gamma / k).ln()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_computed_values() {
+        // s = 1000, q = 10, γ = 0.1, σ² = 4, τ = 2: r = 1000 − 10·0.1·4·2 = 992.
+        assert!((reservation_price(1000.0, 10.0, 0.1, 4.0, 2.0) - 992.0).abs() < 1e-12);
+        // short inventory shifts up
+        assert!((reservation_price(1000.0, -5.0, 0.1, 4.0, 2.0) - 1004.0).abs() < 1e-12);
+        // γσ²τ = 0.8; (2/0.1)·ln(1 + 0.1/1.5) = 20·ln(1.0666…) = 1.290 770 …
+        let s = total_spread(0.1, 4.0, 2.0, 1.5);
+        let expected = 0.8 + 20.0 * (1.0f64 + 0.1 / 1.5).ln();
+        assert!((s - expected).abs() < 1e-12);
+        assert!((s - 2.090_770_2).abs() < 1e-6, "{s}");
+    }
+}

@@ -1,0 +1,246 @@
+//! Streaming CSV outputs: rows are written as the run goes (memory stays flat in run length)
+//! into a temporary folder that is renamed into place at the end ([`OutputDir`]).
+
+mod output;
+pub mod rows;
+mod scale;
+pub mod summary;
+
+pub use output::OutputDir;
+pub use scale::PriceScale;
+
+use crate::lob::Side;
+use crate::market::exchange::{BookIndex, Exchange};
+use crate::market::fundamental::Fundamental;
+use crate::market::metrics::depth_around;
+use crate::sim::components::{Account, Agent, MarketMaker};
+use crate::sim::resources::{AgentDirectory, AgentIndex, Clock, StepOutcomes};
+use bevy_ecs::prelude::*;
+use rows::{AgentRow, L2Row, TradeRow, book_header};
+use serde::Serialize;
+use std::fs::File;
+use std::path::Path;
+
+type CsvOut = csv::Writer<File>;
+
+/// One field of a row whose columns are only known at run time.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(untagged)]
+enum Cell {
+    F(f64),
+    U(u64),
+    Empty(Option<u8>),
+}
+
+/// The open CSV writers and what they need to format rows.
+#[derive(Resource)]
+pub struct Recorder {
+    trades: Option<CsvOut>,
+    book: CsvOut,
+    l2: Option<CsvOut>,
+    agents: CsvOut,
+    scale: PriceScale,
+    bands: Vec<u32>,
+    l2_levels: u32,
+    sample_every: u64,
+    agents_every: u64,
+    error: Option<String>,
+    cells: Vec<Cell>,
+}
+
+fn open(dir: &OutputDir, name: &str) -> csv::Result<CsvOut> {
+    csv::WriterBuilder::new()
+        .buffer_capacity(1 << 16)
+        .from_path(dir.file(name))
+}
+
+impl Recorder {
+    /// Opens the files of a run in `dir` and writes book.csv's header.
+    pub fn create(
+        dir: &OutputDir,
+        scenario: &crate::scenario::Scenario,
+    ) -> csv::Result<Recorder> {
+        let o = &scenario.params.output;
+        let m = &scenario.params.market;
+        let mut book = open(dir, "book.csv")?;
+        book.write_record(book_header(&o.depth_bands_ticks))?;
+        Ok(Recorder {
+            trades: if o.trades { Some(open(dir, "trades.csv")?) } else { None },
+            book,
+            l2: if o.l2_levels > 0 { Some(open(dir, "l2.csv")?) } else { None },
+            agents: open(dir, "agents.csv")?,
+            scale: PriceScale::new(m.tick_size, m.lot_size),
+            bands: o.depth_bands_ticks.clone(),
+            l2_levels: o.l2_levels,
+            sample_every: scenario.sample_every_steps,
+            agents_every: scenario.agents_every_steps,
+            error: None,
+            cells: Vec::new(),
+        })
+    }
+
+    /// The price scale in use.
+    pub fn scale(&self) -> PriceScale {
+        self.scale
+    }
+
+    /// The first write error, if any happened.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    fn note(&mut self, file: &str, r: csv::Result<()>) {
+        if let Err(e) = r
+            && self.error.is_none()
+        {
+            self.error = Some(format!("writing {file}: {e}"));
+        }
+    }
+
+    /// Flushes every file; the first error (of the run or of the flush) is returned.
+    pub fn finish(&mut self, dir: &Path) -> Result<(), String> {
+        let flush = |w: &mut CsvOut, name: &str| {
+            w.flush().map_err(|e| format!("writing {}: {e}", dir.join(name).display()))
+        };
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        flush(&mut self.book, "book.csv")?;
+        flush(&mut self.agents, "agents.csv")?;
+        if let Some(w) = &mut self.trades {
+            flush(w, "trades.csv")?;
+        }
+        if let Some(w) = &mut self.l2 {
+            flush(w, "l2.csv")?;
+        }
+        Ok(())
+    }
+}
+
+/// Record phase: every trade of the step to trades.csv.
+pub fn record_trades(out: Res<StepOutcomes>, dir: Res<AgentDirectory>, mut rec: ResMut<Recorder>) {
+    let rec = &mut *rec;
+    let Some(w) = rec.trades.as_mut() else {
+        return;
+    };
+    if rec.error.is_some() {
+        return;
+    }
+    for t in &out.trades {
+        let (buyer, seller) = match t.aggressor {
+            Side::Buy => (t.taker, t.maker),
+            Side::Sell => (t.maker, t.taker),
+        };
+        let (bk, bg) = &dir.0[buyer as usize];
+        let (sk, sg) = &dir.0[seller as usize];
+        let row = TradeRow {
+            t_s: t.t_ns as f64 / 1e9,
+            price: rec.scale.price(t.price_ticks as f64),
+            qty_lots: t.qty_lots,
+            aggressor: t.aggressor.as_str(),
+            buyer_id: buyer,
+            buyer_kind: bk.as_str(),
+            buyer_group: bg,
+            seller_id: seller,
+            seller_kind: sk.as_str(),
+            seller_group: sg,
+        };
+        if let Err(e) = w.serialize(row) {
+            rec.error = Some(format!("writing trades.csv: {e}"));
+            return;
+        }
+    }
+}
+
+/// Record phase: book.csv and l2.csv every `sample_interval_s`, agents.csv every
+/// `agents_sample_interval_s`, as of the end of the step.
+#[allow(clippy::too_many_arguments)]
+pub fn record_samples(
+    clock: Res<Clock>,
+    books: Res<BookIndex>,
+    mut exchanges: Query<&mut Exchange>,
+    fundamental: Res<Fundamental>,
+    index: Res<AgentIndex>,
+    dir: Res<AgentDirectory>,
+    agents: Query<(&Agent, &Account, Option<&MarketMaker>)>,
+    mut rec: ResMut<Recorder>,
+) {
+    let n = clock.step + 1;
+    let rec = &mut *rec;
+    if rec.error.is_some() {
+        return;
+    }
+    let t_s = clock.end_s();
+    let mut ex = exchanges.get_mut(books.0[0]).expect("book entity");
+    let ref_x2 = ex.reference_x2_ticks();
+    if n % rec.sample_every == 0 {
+        let s = rec.scale;
+        let b = &ex.book;
+        let opt = |v: Option<f64>| v.map_or(Cell::Empty(None), Cell::F);
+        rec.cells.clear();
+        rec.cells.extend([
+            Cell::F(t_s),
+            opt(b.best_bid().map(|p| s.price(p.0 as f64))),
+            opt(b.best_ask().map(|p| s.price(p.0 as f64))),
+            opt(b.mid_ticks().map(|m| s.price(m))),
+            opt(b.spread_ticks().map(|d| s.price(d as f64))),
+            Cell::U(b.order_count() as u64),
+        ]);
+        for &k in &rec.bands {
+            let (bid, ask) = depth_around(b, ref_x2, k);
+            rec.cells.extend([Cell::U(bid), Cell::U(ask)]);
+        }
+        rec.cells.extend([
+            Cell::F(fundamental.value),
+            opt(ex.last_trade.map(|p| s.price(p as f64))),
+            Cell::U(ex.volume_since_sample),
+            Cell::U(ex.trades_since_sample),
+        ]);
+        let r = rec.book.serialize(&rec.cells);
+        rec.note("book.csv", r);
+        if let Some(w) = rec.l2.as_mut() {
+            let mut r = Ok(());
+            for (side, name) in [(Side::Buy, "bid"), (Side::Sell, "ask")] {
+                for (i, l) in b.levels(side).take(rec.l2_levels as usize).enumerate() {
+                    r = r.and(w.serialize(L2Row {
+                        t_s,
+                        side: name,
+                        level: i as u32 + 1,
+                        price: s.price(l.price.0 as f64),
+                        qty_lots: l.qty.0,
+                        orders: l.orders,
+                    }));
+                }
+            }
+            rec.note("l2.csv", r);
+        }
+        ex.volume_since_sample = 0;
+        ex.trades_since_sample = 0;
+    }
+    if n % rec.agents_every == 0 {
+        let mark = ref_x2 as f64 / 2.0;
+        let s = rec.scale;
+        let mut r = Ok(());
+        for (id, &entity) in index.0.iter().enumerate() {
+            let Ok((agent, acct, mm)) = agents.get(entity) else {
+                continue;
+            };
+            r = r.and(rec.agents.serialize(AgentRow {
+                t_s,
+                agent_id: id as u32,
+                kind: agent.kind.as_str(),
+                group: &dir.0[id].1,
+                inventory_lots: acct.inventory_lots,
+                cash: s.money(acct.cash_tick_lots as f64),
+                pnl: s.money(acct.pnl_tick_lots(mark)),
+                volume_lots: acct.volume_lots,
+                fills: acct.fills,
+                quoting: mm.map_or("", |m| m.quoting_state()),
+                markout_per_lot: mm
+                    .filter(|m| m.markout_lots > 0)
+                    .map(|m| s.money(m.markout_tick_lots / m.markout_lots as f64)),
+            }));
+        }
+        rec.note("agents.csv", r);
+    }
+}

@@ -1,0 +1,146 @@
+//! Row types of the CSV files. For the fixed-column files the header is the struct's field
+//! names; book.csv's columns depend on the configured depth bands and are listed once, in
+//! [`book_header`], next to the code that writes them.
+
+use serde::Serialize;
+
+/// A row of trades.csv: one trade.
+#[derive(Debug, Serialize)]
+pub struct TradeRow<'a> {
+    /// Time of the trade, seconds from the open.
+    pub t_s: f64,
+    /// Trade price, currency.
+    pub price: f64,
+    /// Quantity, lots.
+    pub qty_lots: u64,
+    /// The side that took liquidity: "buy" or "sell".
+    pub aggressor: &'static str,
+    /// Buyer's agent id.
+    pub buyer_id: u32,
+    /// Buyer's kind: "noise", "informed" or "market_maker".
+    pub buyer_kind: &'static str,
+    /// Buyer's group name.
+    pub buyer_group: &'a str,
+    /// Seller's agent id.
+    pub seller_id: u32,
+    /// Seller's kind.
+    pub seller_kind: &'static str,
+    /// Seller's group name.
+    pub seller_group: &'a str,
+}
+
+/// A row of agents.csv: one agent at one sampling time.
+#[derive(Debug, Serialize)]
+pub struct AgentRow<'a> {
+    /// Sampling time, seconds from the open.
+    pub t_s: f64,
+    /// Agent id.
+    pub agent_id: u32,
+    /// "noise", "informed" or "market_maker".
+    pub kind: &'static str,
+    /// Group name.
+    pub group: &'a str,
+    /// Position, lots (positive long).
+    pub inventory_lots: i64,
+    /// Cash, currency.
+    pub cash: f64,
+    /// Cash plus inventory marked at the reference price, currency.
+    pub pnl: f64,
+    /// Lots traded so far.
+    pub volume_lots: u64,
+    /// Fills so far.
+    pub fills: u64,
+    /// Market makers: which sides they have orders on ("both", "bid_only", "ask_only", "none");
+    /// empty for other kinds.
+    pub quoting: &'static str,
+    /// Market makers: mean markout per lot of scored fills so far, currency (positive: the mid
+    /// moved their way after they traded); empty for other kinds or before any fill is scored.
+    pub markout_per_lot: Option<f64>,
+}
+
+/// A row of l2.csv: one price level at one sampling time.
+#[derive(Debug, Serialize)]
+pub struct L2Row {
+    /// Sampling time, seconds from the open.
+    pub t_s: f64,
+    /// "bid" or "ask".
+    pub side: &'static str,
+    /// 1 = best.
+    pub level: u32,
+    /// Price, currency.
+    pub price: f64,
+    /// Resting lots at this price.
+    pub qty_lots: u64,
+    /// Resting orders at this price.
+    pub orders: u32,
+}
+
+/// summary.csv: one row per run.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryRow {
+    /// Scenario name.
+    pub scenario: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Simulated seconds.
+    pub duration_s: f64,
+    /// Step length, seconds.
+    pub dt_s: f64,
+    /// Steps run.
+    pub steps: u64,
+    /// Agents.
+    pub agents: u64,
+    /// Order instructions: limit + market + cancel requests + exchange expiries.
+    pub order_instructions: u64,
+    /// Limit orders received.
+    pub limit_orders: u64,
+    /// Market orders received.
+    pub market_orders: u64,
+    /// Cancel requests received.
+    pub cancels: u64,
+    /// Orders expired by the exchange (zero-intelligence cancellations).
+    pub expiries: u64,
+    /// Requests rejected (cancel of a finished order, post-only cross, risk limit).
+    pub rejections: u64,
+    /// Trades.
+    pub trades: u64,
+    /// Lots traded.
+    pub volume_lots: u64,
+    /// Mean bid-ask spread over two-sided steps, ticks.
+    pub mean_spread_ticks: Option<f64>,
+    /// Fraction of steps with both sides quoted.
+    pub two_sided_fraction: f64,
+    /// The band (ticks from the mid) of the two depth means.
+    pub depth_band_ticks: u32,
+    /// Mean bid depth within the band over steps, lots.
+    pub mean_depth_bid_lots: f64,
+    /// Mean ask depth within the band over steps, lots.
+    pub mean_depth_ask_lots: f64,
+    /// Reference price at the end, currency.
+    pub final_price: f64,
+    /// Fundamental value at the end, currency.
+    pub final_fundamental: f64,
+    /// Σ PnL of market makers at the end, currency.
+    pub pnl_market_makers: f64,
+    /// Σ PnL of informed traders, currency.
+    pub pnl_informed: f64,
+    /// Σ PnL of noise traders, currency.
+    pub pnl_noise: f64,
+    /// Market makers' mean markout per scored lot, currency.
+    pub mm_markout_per_lot: Option<f64>,
+}
+
+/// The columns of book.csv for the given depth bands, in the order [`super::Recorder`]
+/// writes them.
+pub fn book_header(bands: &[u32]) -> Vec<String> {
+    let mut h: Vec<String> = ["t_s", "best_bid", "best_ask", "mid", "spread", "resting_orders"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for k in bands {
+        h.push(format!("depth_bid_{k}t_lots"));
+        h.push(format!("depth_ask_{k}t_lots"));
+    }
+    h.extend(["fundamental", "last_trade", "volume_lots", "trades"].map(String::from));
+    h
+}

@@ -1,0 +1,106 @@
+//! summary.csv (one row per run) and manifest.json (how the run was made).
+
+use super::rows::SummaryRow;
+use super::{OutputDir, PriceScale};
+use crate::market::exchange::{BookIndex, Exchange};
+use crate::market::fundamental::Fundamental;
+use crate::scenario::Scenario;
+use crate::sim::components::{Account, Agent, AgentKind, MarketMaker};
+use crate::sim::resources::RunStats;
+use bevy_ecs::prelude::*;
+use serde::Serialize;
+
+/// Computes the run's summary from the world at the end of the run.
+pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
+    let m = &scenario.params.market;
+    let scale = PriceScale::new(m.tick_size, m.lot_size);
+    let stats = world.resource::<RunStats>().clone();
+    let book_entity = world.resource::<BookIndex>().0[0];
+    let ref_ticks = world.get::<Exchange>(book_entity).expect("book").reference_x2_ticks() as f64 / 2.0;
+    let fundamental = world.resource::<Fundamental>().value;
+    let (mut pnl_mm, mut pnl_inf, mut pnl_noise) = (0.0, 0.0, 0.0);
+    let mut agents = 0;
+    let mut q = world.query::<(&Agent, &Account)>();
+    for (agent, acct) in q.iter(world) {
+        agents += 1;
+        let pnl = acct.pnl_tick_lots(ref_ticks);
+        match agent.kind {
+            AgentKind::MarketMaker => pnl_mm += pnl,
+            AgentKind::Informed => pnl_inf += pnl,
+            AgentKind::Noise => pnl_noise += pnl,
+        }
+    }
+    let (mut mk_sum, mut mk_lots) = (0.0, 0u64);
+    let mut q = world.query::<&MarketMaker>();
+    for mm in q.iter(world) {
+        mk_sum += mm.markout_tick_lots;
+        mk_lots += mm.markout_lots;
+    }
+    let steps = stats.steps.max(1) as f64;
+    SummaryRow {
+        scenario: scenario.name.clone(),
+        seed: scenario.seed,
+        duration_s: scenario.steps as f64 * scenario.dt_s(),
+        dt_s: scenario.dt_s(),
+        steps: stats.steps,
+        agents,
+        order_instructions: stats.limit_orders + stats.market_orders + stats.cancels + stats.expiries,
+        limit_orders: stats.limit_orders,
+        market_orders: stats.market_orders,
+        cancels: stats.cancels,
+        expiries: stats.expiries,
+        rejections: stats.rejections,
+        trades: stats.trades,
+        volume_lots: stats.volume_lots,
+        mean_spread_ticks: (stats.two_sided_steps > 0)
+            .then(|| stats.spread_sum_ticks / stats.two_sided_steps as f64),
+        two_sided_fraction: stats.two_sided_steps as f64 / steps,
+        depth_band_ticks: scenario.params.output.depth_bands_ticks[0],
+        mean_depth_bid_lots: stats.depth_bid_sum_lots / steps,
+        mean_depth_ask_lots: stats.depth_ask_sum_lots / steps,
+        final_price: scale.price(ref_ticks),
+        final_fundamental: fundamental,
+        pnl_market_makers: scale.money(pnl_mm),
+        pnl_informed: scale.money(pnl_inf),
+        pnl_noise: scale.money(pnl_noise),
+        mm_markout_per_lot: (mk_lots > 0).then(|| scale.money(mk_sum / mk_lots as f64)),
+    }
+}
+
+/// Writes summary.csv.
+pub fn write_summary(dir: &OutputDir, row: &SummaryRow) -> csv::Result<()> {
+    let mut w = csv::Writer::from_path(dir.file("summary.csv"))?;
+    w.serialize(row)?;
+    w.flush()?;
+    Ok(())
+}
+
+/// manifest.json: everything needed to reproduce the run. Only `wall_time_s` varies between
+/// two runs of the same scenario and seed.
+#[derive(Debug, Serialize)]
+pub struct Manifest<'a> {
+    /// "depthsim".
+    pub program: &'static str,
+    /// The program's version.
+    pub version: &'static str,
+    /// The scenario file as given on the command line.
+    pub scenario_file: String,
+    /// SHA-256 of the scenario file's bytes, hex.
+    pub scenario_sha256: String,
+    /// The master seed used.
+    pub seed: u64,
+    /// The command line (program name excluded).
+    pub command_line: Vec<String>,
+    /// Files written.
+    pub files: Vec<&'static str>,
+    /// The scenario as resolved (defaults filled in, overrides applied).
+    pub scenario: &'a Scenario,
+    /// Wall-clock seconds the run took (the one non-deterministic field).
+    pub wall_time_s: f64,
+}
+
+/// Writes manifest.json.
+pub fn write_manifest(dir: &OutputDir, manifest: &Manifest<'_>) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(manifest).map_err(std::io::Error::other)?;
+    std::fs::write(dir.file("manifest.json"), text + "\n")
+}

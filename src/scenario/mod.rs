@@ -1,0 +1,128 @@
+//! Scenario files: TOML → [`ScenarioFile`] (a serde mirror that rejects unknown keys) →
+//! [`Scenario`] (checked, with derived integer units). Command-line overrides are applied
+//! between the two stages, so they are validated like the file.
+
+mod params;
+mod validate;
+
+pub use params::*;
+
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// Why a scenario could not be loaded. Every variant names the file; `Invalid` names the key.
+#[derive(Debug, Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("{}: cannot read the scenario file: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not TOML, or its keys or types do not match the scenario format.
+    #[error("{}: {message}", path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The parser's explanation, naming the key and where it is.
+        message: String,
+    },
+    /// A value is out of its allowed range or inconsistent with another.
+    #[error("{}: `{key}` {message}", path.display())]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// The offending key, e.g. `noise[0].mu_per_s`.
+        key: String,
+        /// What is allowed, and what was given.
+        message: String,
+    },
+}
+
+/// Overrides from the command line, applied before validation.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    /// Replaces `run.seed`.
+    pub seed: Option<u64>,
+}
+
+/// A checked scenario, ready to run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    /// Output name (`run.name` or the file stem).
+    pub name: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Step length, nanoseconds.
+    pub dt_ns: u64,
+    /// Number of steps.
+    pub steps: u64,
+    /// Steps between book samples.
+    pub sample_every_steps: u64,
+    /// Steps between agent snapshots.
+    pub agents_every_steps: u64,
+    /// Every parameter as resolved (defaults filled in, group names given).
+    pub params: ScenarioFile,
+}
+
+impl Scenario {
+    /// Reads, parses and validates a scenario file.
+    pub fn load(path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Scenario::from_toml(&text, path, overrides)
+    }
+
+    /// Parses and validates scenario text; `path` is used in messages and for the default name.
+    pub fn from_toml(text: &str, path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
+        let mut file: ScenarioFile = toml::from_str(text).map_err(|e| ScenarioError::Parse {
+            path: path.to_path_buf(),
+            message: describe_toml_error(&e, text),
+        })?;
+        if let Some(seed) = overrides.seed {
+            file.run.seed = seed;
+        }
+        validate::validate(file, path)
+    }
+
+    /// Seconds per step.
+    pub fn dt_s(&self) -> f64 {
+        self.dt_ns as f64 / 1e9
+    }
+}
+
+/// The toml error's message, with the line, section and key it points at.
+fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
+    let msg = e.message().trim_end().replace('\n', " ");
+    let Some(span) = e.span() else {
+        return msg;
+    };
+    let start = span.start.min(text.len());
+    let line_no = text[..start].matches('\n').count() + 1;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("").trim();
+    let section = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .unwrap_or("");
+    let key = line.split_once('=').map(|(k, _)| k.trim());
+    match (line.starts_with('['), key) {
+        (false, Some(k)) if !section.is_empty() => {
+            format!("line {line_no}, key `{k}` in {section}: {msg}")
+        }
+        (false, Some(k)) => format!("line {line_no}, key `{k}`: {msg}"),
+        _ => format!("line {line_no} (`{line}`): {msg}"),
+    }
+}
+
+/// Seconds (f64, from a file) to whole nanoseconds.
+pub fn secs_to_ns(s: f64) -> u64 {
+    (s * 1e9).round() as u64
+}

@@ -1,0 +1,334 @@
+//! The scenario file's sections, as serde structs. Field names are the TOML keys; every field
+//! that has a default says so. Units are in the names (`_s` seconds, `_ticks`, `_lots`,
+//! `_per_s` rates).
+
+use serde::{Deserialize, Serialize};
+
+/// `[run]`: identity, length and time step of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunParams {
+    /// Name used for the output folder; defaults to the file's stem.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Master seed: every random stream derives from it. `--seed` overrides it.
+    pub seed: u64,
+    /// Simulated time, seconds (> 0).
+    pub duration_s: f64,
+    /// Step length, seconds (> 0, ≤ duration): agents decide once per step from the market as
+    /// it stood at the step's start. Orders still arrive at exact times inside the step.
+    pub dt_s: f64,
+}
+
+/// How the book treats an order that would trade with its own owner's resting order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SelfTradeParam {
+    /// Cancel the resting order, keep matching.
+    #[default]
+    CancelResting,
+    /// Drop the arriving order's remainder.
+    CancelIncoming,
+    /// Trade with oneself.
+    Allow,
+}
+
+/// `[market]`: the instrument and its book.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketParams {
+    /// Price increment in currency (> 0). All book prices are integer multiples of it.
+    pub tick_size: f64,
+    /// Units of the instrument per lot (≥ 1); cash and PnL are in currency for `lot_size` units per lot.
+    #[serde(default = "one_u64")]
+    pub lot_size: u64,
+    /// Opening reference price in currency (> 0): the fundamental's start and the price agents
+    /// use before the first trade.
+    pub initial_price: f64,
+    /// Widest price range the book may hold at once, in ticks (≥ 64).
+    #[serde(default = "default_span")]
+    pub max_span_ticks: usize,
+    /// Self-trade policy: "cancel_resting" (default), "cancel_incoming" or "allow".
+    #[serde(default)]
+    pub self_trade: SelfTradeParam,
+    /// Half-life, seconds, of the public realised-volatility estimate of the mid that noise
+    /// traders' stand-back reads (> 0).
+    #[serde(default = "default_vol_halflife")]
+    pub vol_halflife_s: f64,
+}
+
+/// The fundamental value's law.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FundamentalModel {
+    /// Arithmetic random walk: `dV = σ dW` (+ jumps of `jump_mean ± jump_sd`, currency).
+    RandomWalk,
+    /// Geometric Brownian motion without drift: `dV/V = σ dW` (+ jumps of log-size
+    /// `jump_mean ± jump_sd`).
+    Gbm,
+}
+
+/// `[fundamental]`: the latent value informed traders observe.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundamentalParams {
+    /// "random_walk" or "gbm".
+    pub model: FundamentalModel,
+    /// Diffusion per √second (≥ 0): currency for random_walk, a fraction for gbm.
+    pub volatility_per_sqrt_s: f64,
+    /// Poisson rate of jumps per second (≥ 0). Default 0.
+    #[serde(default)]
+    pub jump_rate_per_s: f64,
+    /// Mean jump (currency for random_walk, log-return for gbm). Default 0.
+    #[serde(default)]
+    pub jump_mean: f64,
+    /// Jump standard deviation (≥ 0), same units. Default 0.
+    #[serde(default)]
+    pub jump_sd: f64,
+}
+
+/// `[[noise]]`: a group of zero-intelligence traders (Smith, Farmer, Gillemot & Krishnamurthy
+/// 2003). Rates are the group's totals; each of the `count` traders carries an equal share, as
+/// an independent Poisson process of its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoiseParams {
+    /// Label used in outputs; defaults to `noise<i>`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Number of traders (≥ 1).
+    pub count: u32,
+    /// μ: market orders per second, both sides together (≥ 0); half buy, half sell.
+    pub mu_per_s: f64,
+    /// α: limit orders per second per tick of price, per side (≥ 0).
+    pub alpha_per_tick_s: f64,
+    /// δ: rate per second at which each resting limit order is cancelled (≥ 0; 0 = never).
+    pub delta_per_s: f64,
+    /// σ: size of every order, lots (≥ 1).
+    pub sigma_lots: u64,
+    /// W: a limit order is placed 1..=W ticks beyond the opposite best quote, uniformly
+    /// (never crossing), at the moment it arrives (≥ 1).
+    pub window_ticks: u32,
+    /// Delay between a decision and its arrival at the exchange, seconds (≥ 0). Default 0.
+    #[serde(default)]
+    pub latency_s: f64,
+    /// Optional stand-back when short-term volatility rises.
+    #[serde(default)]
+    pub stand_back: Option<StandBackParams>,
+}
+
+/// `[noise.stand_back]`: while the public realised volatility of the mid exceeds a threshold,
+/// noise traders send fewer limit orders and place them farther out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StandBackParams {
+    /// Threshold on realised volatility, ticks per √second (> 0).
+    pub vol_threshold_ticks_per_sqrt_s: f64,
+    /// Fraction of limit orders still sent while standing back (0..=1).
+    pub limit_rate_factor: f64,
+    /// Ticks added to each limit order's distance from the opposite best quote while standing back.
+    #[serde(default)]
+    pub extra_offset_ticks: u32,
+}
+
+/// `[[informed]]`: traders who observe the fundamental and trade toward it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InformedParams {
+    /// Label used in outputs; defaults to `informed<i>`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Number of traders (≥ 1).
+    pub count: u32,
+    /// Each trader looks at the market at Poisson times with this rate per second (> 0).
+    pub rate_per_s: f64,
+    /// Trades only when |observed value − mid| exceeds this many ticks (≥ 0).
+    pub threshold_ticks: f64,
+    /// Lots per order (≥ 1). Orders are immediate-or-cancel limits at the observed value ∓
+    /// threshold, so an informed trader never pays more than its edge.
+    pub order_lots: u64,
+    /// Absolute position limit, lots (≥ order_lots).
+    pub max_position_lots: u64,
+    /// Standard deviation of the trader's error in observing the value, ticks (≥ 0). Default 0.
+    #[serde(default)]
+    pub observation_noise_ticks: f64,
+    /// The value observed is this many seconds old (≥ 0). Default 0.
+    #[serde(default)]
+    pub observation_delay_s: f64,
+    /// Decision-to-arrival delay, seconds (≥ 0). Default 0.
+    #[serde(default)]
+    pub latency_s: f64,
+}
+
+/// How a market maker sets its spread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuoteStrategy {
+    /// Avellaneda–Stoikov: reservation price `r = s − q·γ·σ²·τ`, total spread
+    /// `γσ²τ + (2/γ)·ln(1 + γ/k)`, prices in ticks.
+    AvellanedaStoikov,
+    /// A fixed half-spread around the mid, skewed by inventory through `skew_ticks_per_lot`.
+    Fixed,
+}
+
+/// `[[market_maker]]`: a group of market makers quoting a ladder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketMakerParams {
+    /// Label used in outputs; defaults to `mm<i>`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Number of market makers (≥ 1).
+    pub count: u32,
+    /// "avellaneda_stoikov" or "fixed".
+    pub strategy: QuoteStrategy,
+    /// Seconds between looks at the market (> 0); the first look is staggered within one interval.
+    pub requote_interval_s: f64,
+    /// γ, risk aversion per tick (> 0; avellaneda_stoikov).
+    #[serde(default = "default_gamma")]
+    pub gamma: f64,
+    /// k, decay of fill intensity with distance, per tick (> 0; avellaneda_stoikov).
+    #[serde(default = "default_k")]
+    pub k: f64,
+    /// τ, the horizon in the formulas, seconds (> 0; avellaneda_stoikov).
+    #[serde(default = "default_horizon")]
+    pub horizon_s: f64,
+    /// Half-spread of the best quotes, ticks (> 0; fixed).
+    #[serde(default = "default_half_spread")]
+    pub half_spread_ticks: f64,
+    /// Reservation-price shift per lot of inventory, ticks (≥ 0; fixed).
+    #[serde(default)]
+    pub skew_ticks_per_lot: f64,
+    /// Price levels quoted per side (≥ 1).
+    pub levels: u32,
+    /// Ticks between consecutive levels (≥ 1).
+    #[serde(default = "one_u32")]
+    pub level_spacing_ticks: u32,
+    /// Lots per level (≥ 1).
+    pub lots_per_level: u64,
+    /// Absolute inventory limit, lots (≥ 1): a side whose fills could breach it is not quoted.
+    pub max_position_lots: u64,
+    /// Quotes are replaced only when the target best price moved more than this many ticks
+    /// (≥ 0), or when the ladder lost quantity.
+    #[serde(default = "one_u32")]
+    pub requote_tolerance_ticks: u32,
+    /// Half-life of the maker's own realised-volatility estimate, seconds (> 0).
+    #[serde(default = "default_mm_vol_halflife")]
+    pub vol_halflife_s: f64,
+    /// Volatility assumed before any observation, ticks per √second (≥ 0).
+    #[serde(default = "default_sigma_prior")]
+    pub sigma_prior_ticks_per_sqrt_s: f64,
+    /// Markout horizon: each fill is scored by the mid this many seconds later (> 0).
+    #[serde(default = "default_markout")]
+    pub markout_horizon_s: f64,
+    /// Decision-to-arrival delay, seconds (≥ 0). Default 0.
+    #[serde(default)]
+    pub latency_s: f64,
+}
+
+/// `[output]`: what is written and how often.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputParams {
+    /// Seconds between rows of book.csv (and l2.csv), ≥ dt. Default 1.
+    #[serde(default = "default_sample")]
+    pub sample_interval_s: f64,
+    /// Seconds between snapshots of every agent in agents.csv, ≥ dt. Default 10.
+    #[serde(default = "default_agent_sample")]
+    pub agents_sample_interval_s: f64,
+    /// Depth bands: book.csv has the resting lots within each of these many ticks of the mid,
+    /// per side. Default [5, 10]. The first band is the one summary.csv averages.
+    #[serde(default = "default_bands")]
+    pub depth_bands_ticks: Vec<u32>,
+    /// Price levels per side written to l2.csv at each sample (0 = no l2.csv). Default 5.
+    #[serde(default = "default_l2")]
+    pub l2_levels: u32,
+    /// Write trades.csv (every trade). Default true.
+    #[serde(default = "yes")]
+    pub trades: bool,
+}
+
+impl Default for OutputParams {
+    fn default() -> Self {
+        OutputParams {
+            sample_interval_s: default_sample(),
+            agents_sample_interval_s: default_agent_sample(),
+            depth_bands_ticks: default_bands(),
+            l2_levels: default_l2(),
+            trades: true,
+        }
+    }
+}
+
+/// The whole file, as written (before validation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// `[run]`
+    pub run: RunParams,
+    /// `[market]`
+    pub market: MarketParams,
+    /// `[fundamental]`
+    pub fundamental: FundamentalParams,
+    /// `[[noise]]` groups.
+    #[serde(default)]
+    pub noise: Vec<NoiseParams>,
+    /// `[[informed]]` groups.
+    #[serde(default)]
+    pub informed: Vec<InformedParams>,
+    /// `[[market_maker]]` groups.
+    #[serde(default)]
+    pub market_maker: Vec<MarketMakerParams>,
+    /// `[output]`
+    #[serde(default)]
+    pub output: OutputParams,
+}
+
+fn one_u64() -> u64 {
+    1
+}
+fn one_u32() -> u32 {
+    1
+}
+fn yes() -> bool {
+    true
+}
+fn default_span() -> usize {
+    1 << 18
+}
+fn default_vol_halflife() -> f64 {
+    10.0
+}
+fn default_gamma() -> f64 {
+    0.1
+}
+fn default_k() -> f64 {
+    1.5
+}
+fn default_horizon() -> f64 {
+    60.0
+}
+fn default_half_spread() -> f64 {
+    1.0
+}
+fn default_mm_vol_halflife() -> f64 {
+    30.0
+}
+fn default_sigma_prior() -> f64 {
+    1.0
+}
+fn default_markout() -> f64 {
+    5.0
+}
+fn default_sample() -> f64 {
+    1.0
+}
+fn default_agent_sample() -> f64 {
+    10.0
+}
+fn default_bands() -> Vec<u32> {
+    vec![5, 10]
+}
+fn default_l2() -> u32 {
+    5
+}

@@ -1,0 +1,273 @@
+//! World-wide resources: the clock, the order inbox, per-step outcomes, the published market
+//! views, agendas and the agent directory.
+
+use super::calendar::{Calendar, Timed};
+use super::components::AgentKind;
+use crate::lob::{OrderId, Price, Qty, Side, TimeInForce};
+use crate::scenario::Scenario;
+use bevy_ecs::prelude::*;
+use std::marker::PhantomData;
+
+/// Index of a book (an exchange entity). There is one book today; requests name theirs.
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct BookId(pub u16);
+
+/// Simulation time. Step `step` covers `[start_ns, end_ns)`.
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct Clock {
+    /// The current step.
+    pub step: u64,
+    /// The step to run next.
+    pub next_step: u64,
+    /// Step length, ns.
+    pub dt_ns: u64,
+}
+
+impl Clock {
+    /// Start of the current step, ns.
+    pub fn start_ns(&self) -> u64 {
+        self.step * self.dt_ns
+    }
+    /// End of the current step (exclusive), ns.
+    pub fn end_ns(&self) -> u64 {
+        (self.step + 1) * self.dt_ns
+    }
+    /// Start of the current step, seconds.
+    pub fn start_s(&self) -> f64 {
+        self.start_ns() as f64 / 1e9
+    }
+    /// End of the current step, seconds.
+    pub fn end_s(&self) -> f64 {
+        self.end_ns() as f64 / 1e9
+    }
+}
+
+/// Moves the clock to the next step: the first system of every step.
+pub fn tick_clock(mut clock: ResMut<Clock>) {
+    clock.step = clock.next_step;
+    clock.next_step += 1;
+}
+
+/// What an order request asks the exchange to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// A limit order at a fixed price.
+    Limit {
+        /// Side.
+        side: Side,
+        /// Price, ticks.
+        price: Price,
+        /// Lots.
+        qty: Qty,
+        /// Time in force.
+        tif: TimeInForce,
+    },
+    /// A zero-intelligence limit order whose price is set on arrival: `offset_ticks` (≥ 1)
+    /// beyond the opposite best quote, so it never crosses. If the opposite side is empty, the
+    /// offset is taken from the last trade price (or the opening price). The exchange expires
+    /// it `lifetime_ns` after it comes to rest, if given.
+    ZiLimit {
+        /// Side.
+        side: Side,
+        /// Distance from the opposite best quote, ticks.
+        offset_ticks: u32,
+        /// Lots.
+        qty: Qty,
+        /// Time it may rest before the exchange cancels it, ns.
+        lifetime_ns: Option<u64>,
+    },
+    /// A market order.
+    Market {
+        /// Side.
+        side: Side,
+        /// Lots.
+        qty: Qty,
+    },
+    /// Cancel a resting order.
+    Cancel {
+        /// The order.
+        id: OrderId,
+    },
+}
+
+/// Tag of a request whose sender wants no acknowledgement.
+pub const NO_TAG: u32 = u32::MAX;
+
+/// One order instruction on its way to the exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OrderRequest {
+    /// When it reaches the exchange, ns.
+    pub arrival_ns: u64,
+    /// Global emission sequence: breaks ties between equal arrival times.
+    pub seq: u64,
+    /// The book it goes to.
+    pub book: BookId,
+    /// The sender.
+    pub agent: u32,
+    /// The sender's tag, echoed in the acknowledgement ([`NO_TAG`]: none wanted).
+    pub tag: u32,
+    /// What to do.
+    pub action: Action,
+}
+
+/// Requests sent and not yet processed. Decide systems push; the exchange drains those that
+/// arrive before the end of the current step, in (arrival, sequence) order.
+#[derive(Resource, Debug, Default)]
+pub struct Inbox {
+    /// The queued requests (unsorted until the exchange sorts them).
+    pub requests: Vec<OrderRequest>,
+    next_seq: u64,
+}
+
+impl Inbox {
+    /// Queues a request, stamping it with the next sequence number.
+    #[inline]
+    pub fn push(&mut self, arrival_ns: u64, book: BookId, agent: u32, tag: u32, action: Action) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.requests.push(OrderRequest {
+            arrival_ns,
+            seq,
+            book,
+            agent,
+            tag,
+            action,
+        });
+    }
+}
+
+/// A trade, as the exchange reports it to settlement and the recorder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TradeEvent {
+    /// Time, ns.
+    pub t_ns: u64,
+    /// Book.
+    pub book: BookId,
+    /// Price, ticks.
+    pub price_ticks: i64,
+    /// Lots.
+    pub qty_lots: u64,
+    /// The taker's side.
+    pub aggressor: Side,
+    /// Resting side's agent.
+    pub maker: u32,
+    /// Arriving side's agent.
+    pub taker: u32,
+    /// The resting order.
+    pub maker_order: OrderId,
+    /// Whether the resting order is finished.
+    pub maker_done: bool,
+}
+
+/// The exchange's answer to a tagged request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ack {
+    /// The sender.
+    pub agent: u32,
+    /// Its tag.
+    pub tag: u32,
+    /// The order id, if it rests.
+    pub resting: Option<OrderId>,
+    /// Lots resting.
+    pub rested_lots: u64,
+}
+
+/// Everything the exchange produced in the current step; cleared at the step's start.
+#[derive(Resource, Debug, Default)]
+pub struct StepOutcomes {
+    /// Trades, in the order they happened.
+    pub trades: Vec<TradeEvent>,
+    /// Acknowledgements of tagged requests.
+    pub acks: Vec<Ack>,
+    /// Resting orders removed without their owner asking (self-trade prevention): (agent, id).
+    pub removed: Vec<(u32, OrderId)>,
+}
+
+/// Clears the previous step's outcomes.
+pub fn clear_outcomes(mut out: ResMut<StepOutcomes>) {
+    out.trades.clear();
+    out.acks.clear();
+    out.removed.clear();
+}
+
+/// What every agent can see of one book: its state at the end of the previous step.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MarketView {
+    /// Best bid, ticks.
+    pub best_bid: Option<i64>,
+    /// Best ask, ticks.
+    pub best_ask: Option<i64>,
+    /// Reference price, ticks: the mid when both sides are quoted, else the last trade, else
+    /// the opening price.
+    pub ref_ticks: f64,
+    /// Last trade price, ticks.
+    pub last_trade: Option<i64>,
+    /// Public realised volatility of the reference price, ticks per √s.
+    pub vol_ticks_per_sqrt_s: f64,
+}
+
+/// The published views, indexed by [`BookId`].
+#[derive(Resource, Debug, Default)]
+pub struct MarketViews(pub Vec<MarketView>);
+
+/// Entities by [`AgentId`](super::components::AgentId).
+#[derive(Resource, Debug, Default)]
+pub struct AgentIndex(pub Vec<Entity>);
+
+/// Output labels of every agent, by id: kind and group name.
+#[derive(Resource, Debug, Default)]
+pub struct AgentDirectory(pub Vec<(AgentKind, String)>);
+
+/// The scenario being run.
+#[derive(Resource, Debug)]
+pub struct ScenarioRes(pub Scenario);
+
+/// A time-ordered agenda of agent wake-ups, one per agent kind (`K` is a marker).
+#[derive(Resource, Debug)]
+pub struct Agenda<K: Send + Sync + 'static> {
+    /// The wake-ups.
+    pub calendar: Calendar<(u32, Entity)>,
+    /// Scratch buffer for the current step's wake-ups.
+    pub due: Vec<Timed<(u32, Entity)>>,
+    _kind: PhantomData<K>,
+}
+
+impl<K: Send + Sync + 'static> Agenda<K> {
+    /// An agenda with buckets of one step.
+    pub fn new(dt_ns: u64, horizon_steps: usize) -> Self {
+        Agenda {
+            calendar: Calendar::new(dt_ns, horizon_steps),
+            due: Vec::new(),
+            _kind: PhantomData,
+        }
+    }
+}
+
+/// Counters and running sums for summary.csv.
+#[derive(Resource, Debug, Default, Clone)]
+pub struct RunStats {
+    /// Limit orders received (fixed-price and zero-intelligence).
+    pub limit_orders: u64,
+    /// Market orders received.
+    pub market_orders: u64,
+    /// Cancel requests received.
+    pub cancels: u64,
+    /// Orders expired by the exchange (zero-intelligence cancellations).
+    pub expiries: u64,
+    /// Requests rejected (unknown order, post-only cross, risk limit, …).
+    pub rejections: u64,
+    /// Trades.
+    pub trades: u64,
+    /// Lots traded.
+    pub volume_lots: u64,
+    /// Steps observed.
+    pub steps: u64,
+    /// Steps with both sides quoted.
+    pub two_sided_steps: u64,
+    /// Σ spread over two-sided steps, ticks.
+    pub spread_sum_ticks: f64,
+    /// Σ bid depth within the first band over steps, lots.
+    pub depth_bid_sum_lots: f64,
+    /// Σ ask depth within the first band over steps, lots.
+    pub depth_ask_sum_lots: f64,
+}

@@ -1,0 +1,84 @@
+//! The step schedule: phases in a declared, chained order, run by the single-threaded
+//! executor, with ambiguity detection as an error.
+
+use crate::agents::informed::decide_informed;
+use crate::agents::market_maker::{quote_market_makers, score_markouts};
+use crate::agents::noise::decide_noise;
+use crate::market::exchange::match_orders;
+use crate::market::fundamental::advance_fundamental;
+use crate::market::metrics::accumulate_stats;
+use crate::market::observe::publish_views;
+use crate::market::settle::settle_trades;
+use crate::record::{record_samples, record_trades};
+use crate::sim::resources::{clear_outcomes, tick_clock};
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::{
+    LogLevel, ScheduleBuildError, ScheduleBuildSettings, SingleThreadedExecutor,
+};
+
+/// The phases of a step, in order (see the [module docs](super)).
+#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// Advance time, clear last step's outcomes.
+    Clock,
+    /// Fundamental value, scheduled shocks.
+    Exogenous,
+    /// Publish market views.
+    Observe,
+    /// Agents decide and send requests.
+    Decide,
+    /// The exchange matches.
+    Match,
+    /// Fills reach the agents.
+    Settle,
+    /// Metrics and detectors.
+    Detect,
+    /// CSV output.
+    Record,
+}
+
+fn has_recorder(rec: Option<Res<crate::record::Recorder>>) -> bool {
+    rec.is_some()
+}
+
+/// Builds the schedule and checks it (ambiguities are errors).
+pub fn build(world: &mut World) -> Result<Schedule, ScheduleBuildError> {
+    let mut s = Schedule::default();
+    s.set_executor(SingleThreadedExecutor::new());
+    s.set_build_settings(ScheduleBuildSettings {
+        ambiguity_detection: LogLevel::Error,
+        ..Default::default()
+    });
+    s.configure_sets(
+        (
+            Phase::Clock,
+            Phase::Exogenous,
+            Phase::Observe,
+            Phase::Decide,
+            Phase::Match,
+            Phase::Settle,
+            Phase::Detect,
+            Phase::Record,
+        )
+            .chain(),
+    );
+    s.add_systems((tick_clock, clear_outcomes).chain().in_set(Phase::Clock));
+    s.add_systems(advance_fundamental.in_set(Phase::Exogenous));
+    s.add_systems(publish_views.in_set(Phase::Observe));
+    s.add_systems(
+        (quote_market_makers, decide_informed, decide_noise)
+            .chain()
+            .in_set(Phase::Decide),
+    );
+    s.add_systems(match_orders.in_set(Phase::Match));
+    s.add_systems(settle_trades.in_set(Phase::Settle));
+    s.add_systems((score_markouts, accumulate_stats).chain().in_set(Phase::Detect));
+    s.add_systems(
+        (record_trades, record_samples)
+            .chain()
+            .run_if(has_recorder)
+            .in_set(Phase::Record),
+    );
+    s.initialize(world)?;
+    Ok(s)
+}
