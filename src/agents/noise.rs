@@ -1,57 +1,71 @@
 //! Zero-intelligence noise traders (Smith, Farmer, Gillemot & Krishnamurthy 2003).
 //!
 //! A group with totals μ (market orders/s), α (limit orders/s per tick per side), δ, σ and W
-//! is `count` traders, each an independent Poisson process of rate `(μ + 2αW)/count`; each
-//! event is a market order with probability `μ / (μ + 2αW)`, else a limit order, on a fair
-//! coin's side. By superposition the group's flow is exactly the model's. A limit order's
-//! price is fixed on arrival at the exchange, 1..=W ticks (uniform) beyond the opposite best
-//! quote, and its lifetime, drawn at placement from Exp(δ), is enforced by the exchange.
+//! is one Poisson process of rate `μ + 2αW` on the group's own random stream. Each event is a
+//! market order with probability `μ / (μ + 2αW)`, else a limit order, on a fair coin's side, and
+//! is sent by one of the group's `count` traders drawn uniformly. By the superposition and
+//! thinning theorems this is exactly `count` independent traders of rate `(μ + 2αW)/count`
+//! each, at O(1) per order whatever the number of traders (no per-trader clock or state to
+//! visit). Changing `count` re-attributes a group's orders but leaves its flow — times, sides,
+//! prices, lifetimes — unchanged; other groups are never affected.
+//!
+//! A limit order's price is fixed on arrival at the exchange, 1..=W ticks (uniform) beyond the
+//! opposite best quote, and its lifetime, drawn at placement from Exp(δ), is enforced by the
+//! exchange as a good-till-time expiry.
 
 use crate::rng::{below, coin, exponential, uniform};
 use crate::scenario::{NoiseParams, secs_to_ns};
-use crate::sim::components::{Agent, AgentRng, NoiseTrader};
-use crate::sim::resources::{Action, Agenda, BookId, Clock, Inbox, MarketViews, NO_TAG};
+use crate::sim::resources::{Action, BookId, Clock, Inbox, MarketViews, NO_TAG};
 use crate::lob::{Qty, Side};
 use bevy_ecs::prelude::*;
+use rand_chacha::ChaCha8Rng;
 
-/// A noise group's parameters in the form the system uses.
+/// A noise group: its parameters and its Poisson clock.
 #[derive(Debug, Clone)]
 pub struct NoiseGroup {
-    /// Event rate of one trader, per second.
-    pub rate_per_agent_per_s: f64,
+    /// Event rate of the whole group, per second.
+    pub rate_per_s: f64,
     /// Probability that an event is a market order.
     pub p_market: f64,
     /// The scenario parameters.
     pub params: NoiseParams,
     /// Latency, ns.
     pub latency_ns: u64,
+    /// Agent id of the group's first trader; its traders are `first_agent .. first_agent + count`.
+    pub first_agent: u32,
+    /// The group's random stream.
+    pub rng: ChaCha8Rng,
+    /// Time of the group's next event, ns.
+    pub next_event_ns: u64,
 }
 
 impl NoiseGroup {
-    /// Derives the per-trader rates.
-    pub fn new(params: NoiseParams) -> Self {
+    /// Derives the rates and draws the first event time.
+    pub fn new(params: NoiseParams, first_agent: u32, mut rng: ChaCha8Rng) -> Self {
         let limit_rate = 2.0 * params.alpha_per_tick_s * f64::from(params.window_ticks);
-        let total = params.mu_per_s + limit_rate;
+        let rate_per_s = params.mu_per_s + limit_rate;
+        let next_event_ns = secs_to_ns(exponential(&mut rng, rate_per_s));
         NoiseGroup {
-            rate_per_agent_per_s: total / f64::from(params.count),
-            p_market: params.mu_per_s / total,
+            rate_per_s,
+            p_market: params.mu_per_s / rate_per_s,
             latency_ns: secs_to_ns(params.latency_s),
             params,
+            first_agent,
+            rng,
+            next_event_ns,
         }
     }
 }
 
-/// All noise groups, by group index.
+/// All noise groups, in scenario order.
 #[derive(Resource, Debug, Default)]
 pub struct NoiseGroups(pub Vec<NoiseGroup>);
 
 /// Draws one noise trader's action, or `None` when standing back skips a limit order.
 #[inline]
-pub fn draw_action(rng: &mut AgentRng, g: &NoiseGroup, standing_back: bool) -> Option<Action> {
-    let r = &mut rng.0;
-    let p = &g.params;
+pub fn draw_action(r: &mut ChaCha8Rng, p: &NoiseParams, p_market: f64, standing_back: bool) -> Option<Action> {
     let side = if coin(r) { Side::Buy } else { Side::Sell };
-    if uniform(r) < g.p_market {
+    if uniform(r) < p_market {
         return Some(Action::Market {
             side,
             qty: Qty(p.sigma_lots),
@@ -74,38 +88,32 @@ pub fn draw_action(rng: &mut AgentRng, g: &NoiseGroup, standing_back: bool) -> O
     })
 }
 
-/// Decide phase, last: every noise trader due this step acts at its own event times.
+/// Decide phase, last: each noise group sends the orders of its events in this step.
 pub fn decide_noise(
     clock: Res<Clock>,
-    groups: Res<NoiseGroups>,
     views: Res<MarketViews>,
-    mut agenda: ResMut<Agenda<NoiseTrader>>,
+    mut groups: ResMut<NoiseGroups>,
     mut inbox: ResMut<Inbox>,
-    mut traders: Query<(&Agent, &mut AgentRng), With<NoiseTrader>>,
 ) {
     let end = clock.end_ns();
     let view = views.0[0];
-    let agenda = &mut *agenda;
-    agenda.calendar.drain_step(&mut agenda.due);
-    for wake in &agenda.due {
-        let (id, entity) = wake.item;
-        let (agent, mut rng) = traders.get_mut(entity).expect("noise trader entity");
-        let g = &groups.0[agent.group as usize];
+    for g in &mut groups.0 {
+        if g.next_event_ns >= end {
+            continue;
+        }
         let standing_back = g
             .params
             .stand_back
             .as_ref()
             .is_some_and(|sb| view.vol_ticks_per_sqrt_s > sb.vol_threshold_ticks_per_sqrt_s);
-        let mut t = wake.time_ns;
-        loop {
-            if let Some(action) = draw_action(&mut rng, g, standing_back) {
-                inbox.push(t + g.latency_ns, BookId(0), id, NO_TAG, action);
+        let count = u64::from(g.params.count);
+        while g.next_event_ns < end {
+            let t = g.next_event_ns;
+            let trader = g.first_agent + below(&mut g.rng, count) as u32;
+            if let Some(action) = draw_action(&mut g.rng, &g.params, g.p_market, standing_back) {
+                inbox.push(t + g.latency_ns, BookId(0), trader, NO_TAG, action);
             }
-            t += secs_to_ns(exponential(&mut rng.0, g.rate_per_agent_per_s)).max(1);
-            if t >= end {
-                agenda.calendar.push(t, (id, entity));
-                break;
-            }
+            g.next_event_ns = t + secs_to_ns(exponential(&mut g.rng, g.rate_per_s)).max(1);
         }
     }
 }

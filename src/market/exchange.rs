@@ -150,7 +150,8 @@ impl Exchange {
         out: &mut StepOutcomes,
         stats: &mut RunStats,
     ) {
-        self.expiries.drain_step(&mut self.due_now);
+        // The heap orders them by (time, order id): a total, deterministic order.
+        self.expiries.drain_step_unsorted(&mut self.due_now);
         for e in self.due_now.drain(..) {
             self.due_heap.push(Reverse((e.time_ns, e.item)));
         }

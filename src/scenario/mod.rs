@@ -15,7 +15,7 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum ScenarioError {
     /// The file could not be read.
-    #[error("{}: cannot read the scenario file: {source}", path.display())]
+    #[error("{}: cannot read the scenario file", path.display())]
     Io {
         /// The file.
         path: PathBuf,
@@ -113,6 +113,9 @@ fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
         .find(|l| l.starts_with('['))
         .unwrap_or("");
     let key = line.split_once('=').map(|(k, _)| k.trim());
+    if line.is_empty() {
+        return msg;
+    }
     match (line.starts_with('['), key) {
         (false, Some(k)) if !section.is_empty() => {
             format!("line {line_no}, key `{k}` in {section}: {msg}")
@@ -122,7 +125,9 @@ fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
     }
 }
 
-/// Seconds (f64, from a file) to whole nanoseconds.
+/// Seconds (f64, ≥ 0) to whole nanoseconds, rounded to nearest (saturating; NaN gives 0).
+#[inline]
 pub fn secs_to_ns(s: f64) -> u64 {
-    (s * 1e9).round() as u64
+    // `as` saturates; adding ½ before truncating rounds a non-negative value without a libm call.
+    (s * 1e9 + 0.5) as u64
 }

@@ -77,6 +77,13 @@ impl<T: Copy + Ord> Calendar<T> {
     /// Moves the items of the next step (bucket) into `out`, sorted by (time, seq), and
     /// advances to the following step. `out` is cleared first.
     pub fn drain_step(&mut self, out: &mut Vec<Timed<T>>) {
+        self.drain_step_unsorted(out);
+        out.sort_unstable_by_key(|e| (e.time_ns, e.seq));
+    }
+
+    /// Like [`drain_step`](Self::drain_step), but leaves `out` in no particular order (for a
+    /// caller that orders the items itself).
+    pub fn drain_step_unsorted(&mut self, out: &mut Vec<Timed<T>>) {
         out.clear();
         let horizon = self.cursor + self.mask;
         while let Some(Reverse(top)) = self.overflow.peek() {
@@ -91,7 +98,6 @@ impl<T: Copy + Ord> Calendar<T> {
         std::mem::swap(out, &mut self.buckets[slot]);
         self.cursor += 1;
         self.len -= out.len();
-        out.sort_unstable_by_key(|e| (e.time_ns, e.seq));
     }
 
     /// The index of the next step `drain_step` will return.

@@ -33,7 +33,6 @@ pub fn build_world(scenario: &Scenario) -> World {
     let mut limits = Vec::new();
     let mut mm_agenda = Agenda::<MarketMaker>::new(dt_ns, AGENDA_STEPS);
     let mut inf_agenda = Agenda::<InformedTrader>::new(dt_ns, AGENDA_STEPS);
-    let mut noise_agenda = Agenda::<NoiseTrader>::new(dt_ns, AGENDA_STEPS);
 
     let mut next_id = 0u32;
     let mut spawn = |world: &mut World, kind: AgentKind, group: usize, name: &str, limit: Option<u64>| {
@@ -94,15 +93,14 @@ pub fn build_world(scenario: &Scenario) -> World {
     let mut noise_groups = Vec::new();
     for (gi, g) in p.noise.iter().enumerate() {
         let name = g.name.clone().unwrap_or_default();
-        let group = NoiseGroup::new(g.clone());
-        for member in 0..g.count {
+        let mut first_agent = None;
+        for _ in 0..g.count {
             let (id, e) = spawn(&mut world, AgentKind::Noise, gi, &name, None);
-            let mut r = rng::stream(seed, Purpose::Noise, gi as u32, u64::from(member));
-            let first = secs_to_ns(exponential(&mut r, group.rate_per_agent_per_s));
-            noise_agenda.calendar.push(first, (id, e));
-            world.entity_mut(e).insert((NoiseTrader, AgentRng(r)));
+            first_agent.get_or_insert(id);
+            world.entity_mut(e).insert(NoiseTrader);
         }
-        noise_groups.push(group);
+        let r = rng::stream(seed, Purpose::Noise, gi as u32, 0);
+        noise_groups.push(NoiseGroup::new(g.clone(), first_agent.expect("count ≥ 1"), r));
     }
 
     let m = &p.market;
@@ -148,7 +146,6 @@ pub fn build_world(scenario: &Scenario) -> World {
     world.insert_resource(MakerGroups(p.market_maker.iter().cloned().map(maker_group).collect()));
     world.insert_resource(mm_agenda);
     world.insert_resource(inf_agenda);
-    world.insert_resource(noise_agenda);
     world.insert_resource(ScenarioRes(scenario.clone()));
     world
 }

@@ -1,0 +1,243 @@
+//! End-to-end tests of the built `depthsim` binary: outputs, exact reproduction, golden files,
+//! and bad input.
+//!
+//! Golden files live in tests/golden/tiny/. After an intended change of behaviour, regenerate
+//! them with `UPDATE_GOLDEN=1 cargo test --test cli golden` and review the diff.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_depthsim"))
+}
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("depthsim runs")
+}
+
+fn run_tiny(out: &Path, extra: &[&str]) {
+    let tiny = repo("scenarios/tiny.toml");
+    let mut args = vec!["run", tiny.to_str().unwrap(), "--quiet", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    assert!(o.status.success(), "run failed: {}", String::from_utf8_lossy(&o.stderr));
+}
+
+const CSV_FILES: [&str; 5] = ["book.csv", "l2.csv", "trades.csv", "agents.csv", "summary.csv"];
+
+fn header(path: &Path) -> String {
+    fs::read_to_string(path).unwrap().lines().next().unwrap_or("").to_string()
+}
+
+#[test]
+fn run_writes_every_file_with_the_documented_columns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("tiny");
+    run_tiny(&out, &[]);
+    for f in CSV_FILES.iter().chain(["manifest.json"].iter()) {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    assert_eq!(
+        header(&out.join("book.csv")),
+        "t_s,best_bid,best_ask,mid,spread,resting_orders,depth_bid_3t_lots,depth_ask_3t_lots,\
+         depth_bid_10t_lots,depth_ask_10t_lots,fundamental,last_trade,volume_lots,trades"
+    );
+    assert_eq!(header(&out.join("l2.csv")), "t_s,side,level,price,qty_lots,orders");
+    assert_eq!(
+        header(&out.join("trades.csv")),
+        "t_s,price,qty_lots,aggressor,buyer_id,buyer_kind,buyer_group,seller_id,seller_kind,seller_group"
+    );
+    assert_eq!(
+        header(&out.join("agents.csv")),
+        "t_s,agent_id,kind,group,inventory_lots,cash,pnl,volume_lots,fills,quoting,markout_per_lot"
+    );
+    assert_eq!(
+        header(&out.join("summary.csv")),
+        "scenario,seed,duration_s,dt_s,steps,agents,order_instructions,limit_orders,market_orders,\
+         cancels,expiries,rejections,trades,volume_lots,mean_spread_ticks,two_sided_fraction,\
+         depth_band_ticks,mean_depth_bid_lots,mean_depth_ask_lots,final_price,final_fundamental,\
+         pnl_market_makers,pnl_informed,pnl_noise,mm_markout_per_lot"
+    );
+    // 60 s sampled every second; every row has as many fields as the header.
+    let book = fs::read_to_string(out.join("book.csv")).unwrap();
+    assert_eq!(book.lines().count(), 61);
+    for f in CSV_FILES {
+        let text = fs::read_to_string(out.join(f)).unwrap();
+        let n = text.lines().next().unwrap().split(',').count();
+        for (i, line) in text.lines().enumerate() {
+            assert_eq!(line.split(',').count(), n, "{f} line {}: {line}", i + 1);
+        }
+    }
+    let trades = fs::read_to_string(out.join("trades.csv")).unwrap();
+    assert!(trades.lines().count() > 10, "the tiny market trades");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["seed"], 1);
+    assert_eq!(manifest["scenario_sha256"].as_str().unwrap().len(), 64);
+    // no temporary folder is left behind
+    let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("tiny")]);
+}
+
+fn manifest_without_wall_time(dir: &Path) -> serde_json::Value {
+    let mut m: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    m.as_object_mut().unwrap().remove("wall_time_s");
+    m.as_object_mut().unwrap().remove("command_line");
+    m
+}
+
+#[test]
+fn same_seed_gives_identical_bytes_whatever_the_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    let tiny = repo("scenarios/tiny.toml");
+    for (dir, threads) in [(&a, "1"), (&b, "2")] {
+        let o = bin()
+            .args(["run", tiny.to_str().unwrap(), "--quiet", "--out", dir.to_str().unwrap()])
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+    }
+    for f in CSV_FILES {
+        assert!(fs::read(a.join(f)).unwrap() == fs::read(b.join(f)).unwrap(), "{f} differs between identical runs");
+    }
+    assert_eq!(manifest_without_wall_time(&a), manifest_without_wall_time(&b));
+    run_tiny(&c, &["--seed", "2"]);
+    assert_ne!(fs::read(a.join("book.csv")).unwrap(), fs::read(c.join("book.csv")).unwrap());
+    assert_ne!(fs::read(a.join("trades.csv")).unwrap(), fs::read(c.join("trades.csv")).unwrap());
+    assert_eq!(manifest_without_wall_time(&c)["seed"], 2);
+}
+
+/// Compares `actual` with the golden file, printing the first differing line readably.
+fn compare_golden(name: &str, actual: &str) -> Result<(), String> {
+    let path = repo("tests/golden/tiny").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, actual).unwrap();
+        return Ok(());
+    }
+    let expected = fs::read_to_string(&path)
+        .map_err(|e| format!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display()))?;
+    if expected == actual {
+        return Ok(());
+    }
+    let (el, al): (Vec<_>, Vec<_>) = (expected.lines().collect(), actual.lines().collect());
+    let i = el.iter().zip(&al).position(|(e, a)| e != a).unwrap_or(el.len().min(al.len()));
+    Err(format!(
+        "{name} differs from {} at line {} ({} vs {} lines):\n  expected: {}\n  actual:   {}\n\
+         If the change is intended: UPDATE_GOLDEN=1 cargo test --test cli golden",
+        path.display(),
+        i + 1,
+        el.len(),
+        al.len(),
+        el.get(i).unwrap_or(&"<end of file>"),
+        al.get(i).unwrap_or(&"<end of file>"),
+    ))
+}
+
+#[test]
+fn golden_tiny_outputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("tiny");
+    run_tiny(&out, &[]);
+    let failures: Vec<String> = CSV_FILES
+        .iter()
+        .filter_map(|f| compare_golden(f, &fs::read_to_string(out.join(f)).unwrap()).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn expect_bad_input(file: &Path, must_mention: &[&str]) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("never");
+    let o = run(&["run", file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "exit code for {}: {stderr}", file.display());
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.contains(&file.display().to_string()), "message should name the file: {stderr}");
+    for m in must_mention {
+        assert!(stderr.contains(m), "message should mention {m:?}: {stderr}");
+    }
+    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0, "no output folder may be created");
+    let v = run(&["validate", file.to_str().unwrap()]);
+    assert_eq!(v.status.code(), Some(2));
+}
+
+fn tiny_with(edit: impl Fn(&str) -> String) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("broken.toml");
+    let text = fs::read_to_string(repo("scenarios/tiny.toml")).unwrap();
+    fs::write(&path, edit(&text)).unwrap();
+    (tmp, path)
+}
+
+#[test]
+fn unknown_key_is_named_with_the_allowed_ones() {
+    let (_t, p) = tiny_with(|s| s.replace("mu_per_s = 1.0", "mu_per_s = 1.0\nmuu = 3"));
+    expect_bad_input(&p, &["muu", "mu_per_s"]);
+}
+
+#[test]
+fn wrong_type_is_named() {
+    let (_t, p) = tiny_with(|s| s.replace("delta_per_s = 0.2", "delta_per_s = \"fast\""));
+    expect_bad_input(&p, &["delta_per_s"]);
+}
+
+#[test]
+fn negative_rate_is_named_with_its_range() {
+    let (_t, p) = tiny_with(|s| s.replace("mu_per_s = 1.0", "mu_per_s = -1.0"));
+    expect_bad_input(&p, &["noise[0].mu_per_s", "≥ 0"]);
+}
+
+#[test]
+fn missing_section_is_named() {
+    let (_t, p) = tiny_with(|s| s.replace("[market]", "[marketplace]"));
+    expect_bad_input(&p, &["market"]);
+    let (_t, p) = tiny_with(|s| {
+        let cut = s.find("[fundamental]").unwrap();
+        let end = s[cut..].find("[[noise]]").unwrap();
+        format!("{}{}", &s[..cut], &s[cut + end..])
+    });
+    expect_bad_input(&p, &["fundamental"]);
+}
+
+#[test]
+fn empty_file_not_toml_and_missing_file_are_bad_input() {
+    let (_t, p) = tiny_with(|_| String::new());
+    expect_bad_input(&p, &["run"]);
+    let (_t, p) = tiny_with(|_| "this is { not toml".to_string());
+    expect_bad_input(&p, &["line 1"]);
+    let (_t, p) = tiny_with(|_| "\u{0}\u{1}binary".to_string());
+    expect_bad_input(&p, &[]);
+    let missing = std::env::temp_dir().join("depthsim-no-such-file.toml");
+    expect_bad_input(&missing, &["cannot read"]);
+}
+
+#[test]
+fn shipped_scenarios_validate() {
+    for name in ["tiny", "baseline", "zi_only", "large_market"] {
+        let p = repo(&format!("scenarios/{name}.toml"));
+        let o = run(&["validate", p.to_str().unwrap()]);
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(String::from_utf8_lossy(&o.stdout).contains("ok"));
+    }
+}
+
+#[test]
+fn help_teaches_the_commands_and_bad_flags_exit_2() {
+    let o = run(&["--help"]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("run") && text.contains("validate"));
+    let o = run(&["run", "--help"]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("--seed"));
+    assert_eq!(run(&["run"]).status.code(), Some(2));
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
+}

@@ -1,0 +1,164 @@
+//! Model-level tests through the library: the zero-intelligence model's known results, exact
+//! behaviour at any step length, and the agents' limits.
+
+use depthsim::lob::Price;
+use depthsim::scenario::{Overrides, Scenario};
+use depthsim::sim::Simulation;
+use depthsim::sim::components::{Account, Agent, AgentKind};
+use std::path::Path;
+
+fn scenario(text: &str) -> Scenario {
+    Scenario::from_toml(text, Path::new("test.toml"), &Overrides::default()).expect("valid scenario")
+}
+
+fn zi_text(dt_s: f64, duration_s: f64, extra: &str) -> String {
+    format!(
+        r#"
+[run]
+seed = 11
+duration_s = {duration_s}
+dt_s = {dt_s}
+[market]
+tick_size = 0.01
+initial_price = 100.0
+[fundamental]
+model = "random_walk"
+volatility_per_sqrt_s = 0.0
+[[noise]]
+count = 50
+mu_per_s = 0.2
+alpha_per_tick_s = 0.5
+delta_per_s = 0.05
+sigma_lots = 1
+window_ticks = 40
+{extra}
+"#
+    )
+}
+
+/// Smith, Farmer, Gillemot & Krishnamurthy (2003): far from the mid, where market orders never
+/// reach, each price level is an M/M/∞ queue fed at rate α and drained at rate δ per order, so
+/// it holds α/δ orders on average (here 0.5 / 0.05 = 10 lots of σ = 1).
+#[test]
+fn zi_book_far_from_the_mid_holds_alpha_over_delta() {
+    let mut sim = Simulation::new(&scenario(&zi_text(0.1, 1500.0, ""))).unwrap();
+    let steps_per_s = 10;
+    let (mut sum, mut n) = (0.0, 0u64);
+    for step in 0..sim.total_steps() {
+        sim.step();
+        // burn-in of 10 mean lifetimes (200 s), then one sample a second
+        if step < 200 * steps_per_s || step % steps_per_s != 0 {
+            continue;
+        }
+        let book = sim.book();
+        let (Some(bid), Some(ask)) = (book.best_bid(), book.best_ask()) else {
+            continue;
+        };
+        for d in 10..=25 {
+            for price in [bid.0 - d, ask.0 + d] {
+                sum += book.level_at(Price(price)).map_or(0, |l| l.qty.0) as f64;
+                n += 1;
+            }
+        }
+    }
+    let mean = sum / n as f64;
+    eprintln!("mean far depth: {mean} lots per tick over {n} level samples");
+    assert!((mean - 10.0).abs() < 0.5, "mean far depth {mean} lots per tick, expected α/δ = 10");
+}
+
+/// The zero-intelligence flow is exact in continuous time: orders arrive at their own times,
+/// prices are set on arrival and lifetimes are enforced by the exchange, so the step length
+/// changes nothing at all — the trade tapes are identical.
+#[test]
+fn zi_market_is_identical_at_any_step_length() {
+    let tape = |dt: f64| {
+        let mut sim = Simulation::new(&scenario(&zi_text(dt, 300.0, ""))).unwrap();
+        let mut trades = Vec::new();
+        for _ in 0..sim.total_steps() {
+            sim.step();
+            let out = sim.world.resource::<depthsim::sim::resources::StepOutcomes>();
+            trades.extend(out.trades.iter().map(|t| (t.t_ns, t.price_ticks, t.qty_lots, t.maker, t.taker)));
+        }
+        assert!(trades.len() > 30, "the market trades");
+        trades
+    };
+    let reference = tape(0.1);
+    assert_eq!(tape(0.01), reference);
+    assert_eq!(tape(1.0), reference);
+}
+
+fn max_abs_inventory_by_kind(text: &str) -> (i64, i64) {
+    let mut sim = Simulation::new(&scenario(text)).unwrap();
+    let (mut mm, mut inf) = (0i64, 0i64);
+    let mut q = sim.world.query::<(&Agent, &Account)>();
+    for _ in 0..sim.total_steps() {
+        sim.step();
+        for (agent, acct) in q.iter(&sim.world) {
+            match agent.kind {
+                AgentKind::MarketMaker => mm = mm.max(acct.inventory_lots.abs()),
+                AgentKind::Informed => inf = inf.max(acct.inventory_lots.abs()),
+                AgentKind::Noise => {}
+            }
+        }
+    }
+    (mm, inf)
+}
+
+/// A strongly trending value and aggressive informed traders push the market makers to their
+/// limits; neither kind may ever hold more than its limit, at any step.
+#[test]
+fn market_makers_and_informed_traders_never_breach_their_position_limits() {
+    let text = r#"
+[run]
+seed = 3
+duration_s = 120.0
+dt_s = 0.05
+[market]
+tick_size = 0.01
+initial_price = 100.0
+[fundamental]
+model = "random_walk"
+volatility_per_sqrt_s = 0.2
+[[noise]]
+count = 10
+mu_per_s = 2.0
+alpha_per_tick_s = 0.3
+delta_per_s = 0.2
+sigma_lots = 3
+window_ticks = 10
+[[informed]]
+count = 5
+rate_per_s = 10.0
+threshold_ticks = 1.0
+order_lots = 7
+max_position_lots = 40
+[[market_maker]]
+count = 3
+strategy = "fixed"
+requote_interval_s = 0.2
+half_spread_ticks = 1.0
+levels = 4
+lots_per_level = 6
+max_position_lots = 15
+"#;
+    let (mm, inf) = max_abs_inventory_by_kind(text);
+    assert!(mm <= 15, "a market maker reached |inventory| {mm} > 15");
+    assert!(inf <= 40, "an informed trader reached |inventory| {inf} > 40");
+    assert!(mm >= 10, "the test should push makers near their limit (max seen {mm})");
+    assert!(inf >= 30, "the test should push informed traders near their limit (max seen {inf})");
+}
+
+/// Informed traders earn from market makers (adverse selection): over a long enough run with a
+/// moving value, informed PnL is positive and the makers' markouts are negative.
+#[test]
+fn informed_flow_is_toxic_for_market_makers() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tiny.toml")).unwrap();
+    let text = text.replace("duration_s = 60.0", "duration_s = 600.0");
+    let mut sim = Simulation::new(&scenario(&text)).unwrap();
+    for _ in 0..sim.total_steps() {
+        sim.step();
+    }
+    let summary = depthsim::record::summary::summarize(&mut sim.world, &scenario(&text));
+    assert!(summary.pnl_informed > 0.0, "{summary:?}");
+    assert!(summary.mm_markout_per_lot.unwrap() < 0.0, "{summary:?}");
+}
