@@ -32,7 +32,9 @@ pub enum Command {
     /// Files go to output/<scenario name>/seed-<seed>/ (or --out): book.csv, l2.csv,
     /// trades.csv, agents.csv, summary.csv and manifest.json. They are written under a
     /// temporary name and moved into place only when the run completes.
-    #[command(after_help = "Examples:\n  depthsim run scenarios/baseline.toml\n  depthsim run scenarios/baseline.toml --seed 7 --out /tmp/b7")]
+    #[command(
+        after_help = "Examples:\n  depthsim run scenarios/baseline.toml\n  depthsim run scenarios/baseline.toml --seed 7 --out /tmp/b7"
+    )]
     Run {
         /// The scenario file (TOML).
         file: PathBuf,
@@ -63,9 +65,22 @@ pub fn execute(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Validate { file } => {
             let s = load(&file, None)?;
-            let agents: u64 = s.params.noise.iter().map(|g| u64::from(g.count)).sum::<u64>()
-                + s.params.informed.iter().map(|g| u64::from(g.count)).sum::<u64>()
-                + s.params.market_maker.iter().map(|g| u64::from(g.count)).sum::<u64>();
+            let agents: u64 = s
+                .params
+                .noise
+                .iter()
+                .map(|g| u64::from(g.count))
+                .sum::<u64>()
+                + s.params
+                    .informed
+                    .iter()
+                    .map(|g| u64::from(g.count))
+                    .sum::<u64>()
+                + s.params
+                    .market_maker
+                    .iter()
+                    .map(|g| u64::from(g.count))
+                    .sum::<u64>();
             println!(
                 "{}: ok — scenario {:?}, seed {}, {} steps of {} s, {} agents",
                 file.display(),
@@ -77,19 +92,37 @@ pub fn execute(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Command::Run { file, seed, out, quiet } => {
+        Command::Run {
+            file,
+            seed,
+            out,
+            quiet,
+        } => {
             let scenario = load(&file, seed)?;
-            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let sha = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect::<String>();
-            let final_path = out.unwrap_or_else(|| default_output_path(Path::new("output"), &scenario));
-            let dir = OutputDir::create(&final_path)
-                .with_context(|| format!("creating the output folder for {}", final_path.display()))?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let sha = Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>();
+            let final_path =
+                out.unwrap_or_else(|| default_output_path(Path::new("output"), &scenario));
+            let dir = OutputDir::create(&final_path).with_context(|| {
+                format!("creating the output folder for {}", final_path.display())
+            })?;
+            #[expect(
+                clippy::disallowed_methods,
+                reason = "wall time for the manifest and the progress bar, outside the simulation"
+            )]
             let started = Instant::now();
-            let bar = ProgressBar::with_draw_target(Some(scenario.steps), ProgressDrawTarget::hidden());
+            let bar =
+                ProgressBar::with_draw_target(Some(scenario.steps), ProgressDrawTarget::hidden());
             bar.set_style(
-                ProgressStyle::with_template("{spinner} simulating [{bar:40}] {percent}% {elapsed} (eta {eta})")
-                    .expect("valid template")
-                    .progress_chars("=> "),
+                ProgressStyle::with_template(
+                    "{spinner} simulating [{bar:40}] {percent}% {elapsed} (eta {eta})",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
             );
             let show = !quiet && std::io::stderr().is_terminal();
             let mut shown = false;
@@ -116,7 +149,9 @@ pub fn execute(cli: Cli) -> Result<()> {
                 wall_time_s,
             };
             write_manifest(&dir, &manifest).context("writing manifest.json")?;
-            let path = dir.commit().with_context(|| format!("moving the results into {}", final_path.display()))?;
+            let path = dir
+                .commit()
+                .with_context(|| format!("moving the results into {}", final_path.display()))?;
             if !quiet {
                 eprintln!(
                     "{}: {} order instructions, {} trades in {:.2} s ({:.1} M instructions/s) → {}",

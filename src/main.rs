@@ -11,14 +11,21 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match cli::execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            let bad_input = e.chain().any(|c| c.downcast_ref::<depthsim::scenario::ScenarioError>().is_some());
+            let bad_input = e.chain().any(|c| {
+                c.downcast_ref::<depthsim::scenario::ScenarioError>()
+                    .is_some()
+            });
             ExitCode::from(if bad_input { 2 } else { 1 })
         }
     }

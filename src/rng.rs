@@ -7,7 +7,10 @@
 //! a key and stream number.
 //!
 //! The samplers are written here on top of `next_u64` (not taken from `rand`'s distributions)
-//! so that a dependency update cannot change a run's numbers.
+//! so that a dependency update cannot change a run's numbers, and their logarithms and cosines
+//! come from `libm` (a portable software implementation), not the platform's maths library, so
+//! that every machine computes the same bits. The simulation path uses `libm` for every
+//! transcendental function for the same reason.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -65,7 +68,7 @@ pub fn coin(rng: &mut impl Rng) -> bool {
 #[inline]
 pub fn exponential(rng: &mut impl Rng, rate: f64) -> f64 {
     // 1 − u lies in (0, 1], so the logarithm is finite.
-    -(1.0 - uniform(rng)).ln() / rate
+    -libm::log(1.0 - uniform(rng)) / rate
 }
 
 /// A standard normal draw (Box–Muller; one of the pair is discarded for simplicity).
@@ -73,7 +76,7 @@ pub fn exponential(rng: &mut impl Rng, rate: f64) -> f64 {
 pub fn standard_normal(rng: &mut impl Rng) -> f64 {
     let u1 = 1.0 - uniform(rng);
     let u2 = uniform(rng);
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+    (-2.0 * libm::log(u1)).sqrt() * libm::cos(std::f64::consts::TAU * u2)
 }
 
 #[cfg(test)]
@@ -107,6 +110,10 @@ mod tests {
         assert!((se / n - 0.25).abs() < 0.005, "exp mean {}", se / n);
         assert!((sn / n).abs() < 0.01, "normal mean {}", sn / n);
         assert!((sn2 / n - 1.0).abs() < 0.02, "normal var {}", sn2 / n);
-        assert!((sb as f64 / n - 4.5).abs() < 0.05, "below mean {}", sb as f64 / n);
+        assert!(
+            (sb as f64 / n - 4.5).abs() < 0.05,
+            "below mean {}",
+            sb as f64 / n
+        );
     }
 }

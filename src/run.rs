@@ -21,7 +21,8 @@ pub enum RunError {
 
 /// Where a run's files go by default: `<root>/<scenario name>/seed-<seed>`.
 pub fn default_output_path(root: &Path, scenario: &Scenario) -> PathBuf {
-    root.join(&scenario.name).join(format!("seed-{}", scenario.seed))
+    root.join(&scenario.name)
+        .join(format!("seed-{}", scenario.seed))
 }
 
 /// How often (in steps) the progress callback is called.
@@ -36,8 +37,12 @@ pub fn run_into(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<SummaryRow, RunError> {
     let mut sim = Simulation::new(scenario)?;
-    let recorder = Recorder::create(dir, scenario)
-        .map_err(|e| RunError::Output(format!("creating output files in {}: {e}", dir.final_path().display())))?;
+    let recorder = Recorder::create(dir, scenario).map_err(|e| {
+        RunError::Output(format!(
+            "creating output files in {}: {e}",
+            dir.final_path().display()
+        ))
+    })?;
     sim.world.insert_resource(recorder);
     let total = sim.total_steps();
     for step in 0..total {
@@ -55,6 +60,7 @@ pub fn run_into(
         .finish(dir.final_path())
         .map_err(RunError::Output)?;
     let summary = summarize(&mut sim.world, scenario);
-    write_summary(dir, &summary).map_err(|e| RunError::Output(format!("writing summary.csv: {e}")))?;
+    write_summary(dir, &summary)
+        .map_err(|e| RunError::Output(format!("writing summary.csv: {e}")))?;
     Ok(summary)
 }

@@ -22,16 +22,37 @@ fn run(args: &[&str]) -> Output {
 
 fn run_tiny(out: &Path, extra: &[&str]) {
     let tiny = repo("scenarios/tiny.toml");
-    let mut args = vec!["run", tiny.to_str().unwrap(), "--quiet", "--out", out.to_str().unwrap()];
+    let mut args = vec![
+        "run",
+        tiny.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     let o = run(&args);
-    assert!(o.status.success(), "run failed: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "run failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
-const CSV_FILES: [&str; 5] = ["book.csv", "l2.csv", "trades.csv", "agents.csv", "summary.csv"];
+const CSV_FILES: [&str; 5] = [
+    "book.csv",
+    "l2.csv",
+    "trades.csv",
+    "agents.csv",
+    "summary.csv",
+];
 
 fn header(path: &Path) -> String {
-    fs::read_to_string(path).unwrap().lines().next().unwrap_or("").to_string()
+    fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap_or("")
+        .to_string()
 }
 
 #[test]
@@ -47,7 +68,10 @@ fn run_writes_every_file_with_the_documented_columns() {
         "t_s,best_bid,best_ask,mid,spread,resting_orders,depth_bid_3t_lots,depth_ask_3t_lots,\
          depth_bid_10t_lots,depth_ask_10t_lots,fundamental,last_trade,volume_lots,trades"
     );
-    assert_eq!(header(&out.join("l2.csv")), "t_s,side,level,price,qty_lots,orders");
+    assert_eq!(
+        header(&out.join("l2.csv")),
+        "t_s,side,level,price,qty_lots,orders"
+    );
     assert_eq!(
         header(&out.join("trades.csv")),
         "t_s,price,qty_lots,aggressor,buyer_id,buyer_kind,buyer_group,seller_id,seller_kind,seller_group"
@@ -80,7 +104,10 @@ fn run_writes_every_file_with_the_documented_columns() {
     assert_eq!(manifest["seed"], 1);
     assert_eq!(manifest["scenario_sha256"].as_str().unwrap().len(), 64);
     // no temporary folder is left behind
-    let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let names: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("tiny")]);
 }
 
@@ -95,23 +122,45 @@ fn manifest_without_wall_time(dir: &Path) -> serde_json::Value {
 #[test]
 fn same_seed_gives_identical_bytes_whatever_the_thread_count() {
     let tmp = tempfile::tempdir().unwrap();
-    let (a, b, c) = (tmp.path().join("a"), tmp.path().join("b"), tmp.path().join("c"));
+    let (a, b, c) = (
+        tmp.path().join("a"),
+        tmp.path().join("b"),
+        tmp.path().join("c"),
+    );
     let tiny = repo("scenarios/tiny.toml");
     for (dir, threads) in [(&a, "1"), (&b, "2")] {
         let o = bin()
-            .args(["run", tiny.to_str().unwrap(), "--quiet", "--out", dir.to_str().unwrap()])
+            .args([
+                "run",
+                tiny.to_str().unwrap(),
+                "--quiet",
+                "--out",
+                dir.to_str().unwrap(),
+            ])
             .env("RAYON_NUM_THREADS", threads)
             .output()
             .unwrap();
         assert!(o.status.success());
     }
     for f in CSV_FILES {
-        assert!(fs::read(a.join(f)).unwrap() == fs::read(b.join(f)).unwrap(), "{f} differs between identical runs");
+        assert!(
+            fs::read(a.join(f)).unwrap() == fs::read(b.join(f)).unwrap(),
+            "{f} differs between identical runs"
+        );
     }
-    assert_eq!(manifest_without_wall_time(&a), manifest_without_wall_time(&b));
+    assert_eq!(
+        manifest_without_wall_time(&a),
+        manifest_without_wall_time(&b)
+    );
     run_tiny(&c, &["--seed", "2"]);
-    assert_ne!(fs::read(a.join("book.csv")).unwrap(), fs::read(c.join("book.csv")).unwrap());
-    assert_ne!(fs::read(a.join("trades.csv")).unwrap(), fs::read(c.join("trades.csv")).unwrap());
+    assert_ne!(
+        fs::read(a.join("book.csv")).unwrap(),
+        fs::read(c.join("book.csv")).unwrap()
+    );
+    assert_ne!(
+        fs::read(a.join("trades.csv")).unwrap(),
+        fs::read(c.join("trades.csv")).unwrap()
+    );
     assert_eq!(manifest_without_wall_time(&c)["seed"], 2);
 }
 
@@ -123,13 +172,21 @@ fn compare_golden(name: &str, actual: &str) -> Result<(), String> {
         fs::write(&path, actual).unwrap();
         return Ok(());
     }
-    let expected = fs::read_to_string(&path)
-        .map_err(|e| format!("{}: {e} (run with UPDATE_GOLDEN=1 to create it)", path.display()))?;
+    let expected = fs::read_to_string(&path).map_err(|e| {
+        format!(
+            "{}: {e} (run with UPDATE_GOLDEN=1 to create it)",
+            path.display()
+        )
+    })?;
     if expected == actual {
         return Ok(());
     }
     let (el, al): (Vec<_>, Vec<_>) = (expected.lines().collect(), actual.lines().collect());
-    let i = el.iter().zip(&al).position(|(e, a)| e != a).unwrap_or(el.len().min(al.len()));
+    let i = el
+        .iter()
+        .zip(&al)
+        .position(|(e, a)| e != a)
+        .unwrap_or(el.len().min(al.len()));
     Err(format!(
         "{name} differs from {} at line {} ({} vs {} lines):\n  expected: {}\n  actual:   {}\n\
          If the change is intended: UPDATE_GOLDEN=1 cargo test --test cli golden",
@@ -157,15 +214,32 @@ fn golden_tiny_outputs() {
 fn expect_bad_input(file: &Path, must_mention: &[&str]) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("never");
-    let o = run(&["run", file.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = run(&[
+        "run",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let stderr = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "exit code for {}: {stderr}", file.display());
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "exit code for {}: {stderr}",
+        file.display()
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(stderr.contains(&file.display().to_string()), "message should name the file: {stderr}");
+    assert!(
+        stderr.contains(&file.display().to_string()),
+        "message should name the file: {stderr}"
+    );
     for m in must_mention {
         assert!(stderr.contains(m), "message should mention {m:?}: {stderr}");
     }
-    assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0, "no output folder may be created");
+    assert_eq!(
+        fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "no output folder may be created"
+    );
     let v = run(&["validate", file.to_str().unwrap()]);
     assert_eq!(v.status.code(), Some(2));
 }
@@ -225,7 +299,11 @@ fn shipped_scenarios_validate() {
     for name in ["tiny", "baseline", "zi_only", "large_market"] {
         let p = repo(&format!("scenarios/{name}.toml"));
         let o = run(&["validate", p.to_str().unwrap()]);
-        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         assert!(String::from_utf8_lossy(&o.stdout).contains("ok"));
     }
 }

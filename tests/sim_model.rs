@@ -8,7 +8,8 @@ use depthsim::sim::components::{Account, Agent, AgentKind};
 use std::path::Path;
 
 fn scenario(text: &str) -> Scenario {
-    Scenario::from_toml(text, Path::new("test.toml"), &Overrides::default()).expect("valid scenario")
+    Scenario::from_toml(text, Path::new("test.toml"), &Overrides::default())
+        .expect("valid scenario")
 }
 
 fn zi_text(dt_s: f64, duration_s: f64, extra: &str) -> String {
@@ -63,7 +64,10 @@ fn zi_book_far_from_the_mid_holds_alpha_over_delta() {
     }
     let mean = sum / n as f64;
     eprintln!("mean far depth: {mean} lots per tick over {n} level samples");
-    assert!((mean - 10.0).abs() < 0.5, "mean far depth {mean} lots per tick, expected α/δ = 10");
+    assert!(
+        (mean - 10.0).abs() < 0.5,
+        "mean far depth {mean} lots per tick, expected α/δ = 10"
+    );
 }
 
 /// The zero-intelligence flow is exact in continuous time: orders arrive at their own times,
@@ -76,8 +80,14 @@ fn zi_market_is_identical_at_any_step_length() {
         let mut trades = Vec::new();
         for _ in 0..sim.total_steps() {
             sim.step();
-            let out = sim.world.resource::<depthsim::sim::resources::StepOutcomes>();
-            trades.extend(out.trades.iter().map(|t| (t.t_ns, t.price_ticks, t.qty_lots, t.maker, t.taker)));
+            let out = sim
+                .world
+                .resource::<depthsim::sim::resources::StepOutcomes>();
+            trades.extend(
+                out.trades
+                    .iter()
+                    .map(|t| (t.t_ns, t.price_ticks, t.qty_lots, t.maker, t.taker)),
+            );
         }
         assert!(trades.len() > 30, "the market trades");
         trades
@@ -143,16 +153,26 @@ max_position_lots = 15
 "#;
     let (mm, inf) = max_abs_inventory_by_kind(text);
     assert!(mm <= 15, "a market maker reached |inventory| {mm} > 15");
-    assert!(inf <= 40, "an informed trader reached |inventory| {inf} > 40");
-    assert!(mm >= 10, "the test should push makers near their limit (max seen {mm})");
-    assert!(inf >= 30, "the test should push informed traders near their limit (max seen {inf})");
+    assert!(
+        inf <= 40,
+        "an informed trader reached |inventory| {inf} > 40"
+    );
+    assert!(
+        mm >= 10,
+        "the test should push makers near their limit (max seen {mm})"
+    );
+    assert!(
+        inf >= 30,
+        "the test should push informed traders near their limit (max seen {inf})"
+    );
 }
 
 /// Informed traders earn from market makers (adverse selection): over a long enough run with a
 /// moving value, informed PnL is positive and the makers' markouts are negative.
 #[test]
 fn informed_flow_is_toxic_for_market_makers() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tiny.toml")).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tiny.toml"))
+        .unwrap();
     let text = text.replace("duration_s = 60.0", "duration_s = 600.0");
     let mut sim = Simulation::new(&scenario(&text)).unwrap();
     for _ in 0..sim.total_steps() {

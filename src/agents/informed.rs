@@ -43,7 +43,8 @@ pub fn decide_informed(
     agenda.calendar.drain_step(&mut agenda.due);
     for wake in &agenda.due {
         let (id, entity) = wake.item;
-        let (agent, account, mut state, mut rng) = traders.get_mut(entity).expect("informed trader entity");
+        let (agent, account, mut state, mut rng) =
+            traders.get_mut(entity).expect("informed trader entity");
         let g = &groups.0[agent.group as usize];
         let p = &g.params;
         if state.pending_step != clock.step {

@@ -54,7 +54,15 @@ pub fn quote_market_makers(
             };
             let target = target_ladder(&g.params, &inputs);
             for (side, levels) in [(Side::Buy, &target.bids), (Side::Sell, &target.asks)] {
-                requote_side(&mut mm, side, levels, &g.params, t + g.latency_ns, id, &mut inbox);
+                requote_side(
+                    &mut mm,
+                    side,
+                    levels,
+                    &g.params,
+                    t + g.latency_ns,
+                    id,
+                    &mut inbox,
+                );
             }
             t += g.interval_ns;
             if t >= end {
@@ -86,12 +94,23 @@ fn requote_side(
             qty_lots: q.qty_lots,
         })
         .collect();
-    if !needs_requote(&current, target, p.requote_tolerance_ticks, side == Side::Buy) {
+    if !needs_requote(
+        &current,
+        target,
+        p.requote_tolerance_ticks,
+        side == Side::Buy,
+    ) {
         return;
     }
     for q in mine() {
         let id = q.id.expect("checked above");
-        inbox.push(arrival_ns, BookId(0), agent, crate::sim::resources::NO_TAG, Action::Cancel { id });
+        inbox.push(
+            arrival_ns,
+            BookId(0),
+            agent,
+            crate::sim::resources::NO_TAG,
+            Action::Cancel { id },
+        );
     }
     mm.quotes.retain(|q| q.side != side);
     for l in target {
@@ -132,7 +151,8 @@ pub fn score_markouts(
                 break;
             }
             mm.pending_markouts.pop_front();
-            let gain = m.side.sign() as f64 * (ref_ticks - m.price_ticks as f64) * m.qty_lots as f64;
+            let gain =
+                m.side.sign() as f64 * (ref_ticks - m.price_ticks as f64) * m.qty_lots as f64;
             mm.markout_tick_lots += gain;
             mm.markout_lots += m.qty_lots;
         }

@@ -13,10 +13,10 @@
 //! opposite best quote, and its lifetime, drawn at placement from Exp(δ), is enforced by the
 //! exchange as a good-till-time expiry.
 
+use crate::lob::{Qty, Side};
 use crate::rng::{below, coin, exponential, uniform};
 use crate::scenario::{NoiseParams, secs_to_ns};
 use crate::sim::resources::{Action, BookId, Clock, Inbox, MarketViews, NO_TAG};
-use crate::lob::{Qty, Side};
 use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
 
@@ -63,7 +63,12 @@ pub struct NoiseGroups(pub Vec<NoiseGroup>);
 
 /// Draws one noise trader's action, or `None` when standing back skips a limit order.
 #[inline]
-pub fn draw_action(r: &mut ChaCha8Rng, p: &NoiseParams, p_market: f64, standing_back: bool) -> Option<Action> {
+pub fn draw_action(
+    r: &mut ChaCha8Rng,
+    p: &NoiseParams,
+    p_market: f64,
+    standing_back: bool,
+) -> Option<Action> {
     let side = if coin(r) { Side::Buy } else { Side::Sell };
     if uniform(r) < p_market {
         return Some(Action::Market {

@@ -1,7 +1,9 @@
 //! The exchange: one book entity, a pre-trade risk gate, good-till-time expiries, and the
 //! matching system that drains the inbox in (arrival time, sequence) order.
 
-use crate::lob::{Book, BookConfig, Event, OrderId, OwnerId, Price, Qty, Report, Side, TimeInForce};
+use crate::lob::{
+    Book, BookConfig, Event, OrderId, OwnerId, Price, Qty, Report, Side, TimeInForce,
+};
 use crate::sim::calendar::{Calendar, Timed};
 use crate::sim::resources::{
     Ack, Action, BookId, Clock, Inbox, NO_TAG, OrderRequest, RunStats, StepOutcomes, TradeEvent,
@@ -112,7 +114,13 @@ pub struct Exchange {
 
 impl Exchange {
     /// An empty book opening at `opening_ticks`.
-    pub fn new(id: BookId, config: BookConfig, opening_ticks: i64, risk: RiskGate, dt_ns: u64) -> Self {
+    pub fn new(
+        id: BookId,
+        config: BookConfig,
+        opening_ticks: i64,
+        risk: RiskGate,
+        dt_ns: u64,
+    ) -> Self {
         Exchange {
             id,
             book: Book::new(config),
@@ -178,15 +186,30 @@ impl Exchange {
         }
     }
 
-    fn process(&mut self, r: &OrderRequest, end_ns: u64, out: &mut StepOutcomes, stats: &mut RunStats) {
+    fn process(
+        &mut self,
+        r: &OrderRequest,
+        end_ns: u64,
+        out: &mut StepOutcomes,
+        stats: &mut RunStats,
+    ) {
         let owner = OwnerId(r.agent);
         self.events.clear();
         let (result, side, lifetime) = match r.action {
-            Action::Limit { side, price, qty, tif } => {
+            Action::Limit {
+                side,
+                price,
+                qty,
+                tif,
+            } => {
                 stats.limit_orders += 1;
                 let q = self.risk.allowed(r.agent, side, qty.0);
                 let res = (q > 0)
-                    .then(|| self.book.limit(owner, side, price, Qty(q), tif, &mut self.events).ok())
+                    .then(|| {
+                        self.book
+                            .limit(owner, side, price, Qty(q), tif, &mut self.events)
+                            .ok()
+                    })
                     .flatten();
                 (res, side, None)
             }
@@ -207,7 +230,14 @@ impl Exchange {
                 let res = (q > 0)
                     .then(|| {
                         self.book
-                            .limit(owner, side, Price(price), Qty(q), TimeInForce::Gtc, &mut self.events)
+                            .limit(
+                                owner,
+                                side,
+                                Price(price),
+                                Qty(q),
+                                TimeInForce::Gtc,
+                                &mut self.events,
+                            )
                             .ok()
                     })
                     .flatten();
@@ -272,7 +302,8 @@ impl Exchange {
         for ev in &self.events {
             match *ev {
                 Event::Fill(f) => {
-                    self.risk.on_fill(f.maker_owner.0, f.taker_owner.0, f.aggressor, f.qty.0);
+                    self.risk
+                        .on_fill(f.maker_owner.0, f.taker_owner.0, f.aggressor, f.qty.0);
                     self.last_trade = Some(f.price.0);
                     self.volume_since_sample += f.qty.0;
                     self.trades_since_sample += 1;
@@ -317,7 +348,9 @@ pub fn match_orders(
     requests.sort_unstable_by_key(|r| (r.arrival_ns, r.seq));
     let due = requests.partition_point(|r| r.arrival_ns < end);
     for &entity in &books.0 {
-        let mut ex = exchanges.get_mut(entity).expect("book entity has an Exchange");
+        let mut ex = exchanges
+            .get_mut(entity)
+            .expect("book entity has an Exchange");
         ex.run_step(end, &requests[..due], &mut out, &mut stats);
     }
     requests.drain(..due);

@@ -14,12 +14,14 @@ pub fn depth_around(book: &Book, ref_x2_ticks: i64, k_ticks: u32) -> (u64, u64) 
     let ask_ref = (ref_x2_ticks + 1).div_euclid(2);
     let ask_hi = (ref_x2_ticks + k2).div_euclid(2);
     let bid = if bid_ref >= bid_lo {
-        book.depth_within(Side::Buy, Price(bid_ref), (bid_ref - bid_lo) as u32).0
+        book.depth_within(Side::Buy, Price(bid_ref), (bid_ref - bid_lo) as u32)
+            .0
     } else {
         0
     };
     let ask = if ask_hi >= ask_ref {
-        book.depth_within(Side::Sell, Price(ask_ref), (ask_hi - ask_ref) as u32).0
+        book.depth_within(Side::Sell, Price(ask_ref), (ask_hi - ask_ref) as u32)
+            .0
     } else {
         0
     };
@@ -35,8 +37,23 @@ mod tests {
     fn bands_are_measured_from_a_half_tick_mid() {
         let mut book = Book::default();
         let mut ev = Vec::new();
-        for (side, p) in [(Side::Buy, 100), (Side::Buy, 96), (Side::Buy, 95), (Side::Sell, 101), (Side::Sell, 105), (Side::Sell, 106)] {
-            book.limit(OwnerId(1), side, Price(p), Qty(1), TimeInForce::Gtc, &mut ev).unwrap();
+        for (side, p) in [
+            (Side::Buy, 100),
+            (Side::Buy, 96),
+            (Side::Buy, 95),
+            (Side::Sell, 101),
+            (Side::Sell, 105),
+            (Side::Sell, 106),
+        ] {
+            book.limit(
+                OwnerId(1),
+                side,
+                Price(p),
+                Qty(1),
+                TimeInForce::Gtc,
+                &mut ev,
+            )
+            .unwrap();
         }
         // mid 100.5, k = 5: bids ≥ 95.5 → 100, 96; asks ≤ 105.5 → 101, 105
         assert_eq!(depth_around(&book, 201, 5), (2, 2));

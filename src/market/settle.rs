@@ -15,7 +15,10 @@ pub fn settle_trades(
     // Acknowledgements first: a quote may rest and then fill within the same step.
     for ack in &out.acks {
         if let Ok(mut mm) = makers.get_mut(index.0[ack.agent as usize])
-            && let Some(pos) = mm.quotes.iter().position(|q| q.tag == ack.tag && q.id.is_none())
+            && let Some(pos) = mm
+                .quotes
+                .iter()
+                .position(|q| q.tag == ack.tag && q.id.is_none())
         {
             match ack.resting {
                 Some(id) => {

@@ -3,13 +3,19 @@
 //! Prices in ticks, inventory in lots, σ² in ticks² per second, τ in seconds.
 
 /// `r = s − q·γ·σ²·τ`: the mid shifted against the inventory.
-pub fn reservation_price(mid: f64, inventory_lots: f64, gamma: f64, var_per_s: f64, tau_s: f64) -> f64 {
+pub fn reservation_price(
+    mid: f64,
+    inventory_lots: f64,
+    gamma: f64,
+    var_per_s: f64,
+    tau_s: f64,
+) -> f64 {
     mid - inventory_lots * gamma * var_per_s * tau_s
 }
 
 /// `γσ²τ + (2/γ)·ln(1 + γ/k)`: the total (bid-to-ask) spread.
 pub fn total_spread(gamma: f64, var_per_s: f64, tau_s: f64, k: f64) -> f64 {
-    gamma * var_per_s * tau_s + (2.0 / gamma) * (1.0 + gamma / k).ln()
+    gamma * var_per_s * tau_s + (2.0 / gamma) * libm::log(1.0 + gamma / k)
 }
 
 #[cfg(test)]
@@ -24,7 +30,7 @@ mod tests {
         assert!((reservation_price(1000.0, -5.0, 0.1, 4.0, 2.0) - 1004.0).abs() < 1e-12);
         // γσ²τ = 0.8; (2/0.1)·ln(1 + 0.1/1.5) = 20·ln(1.0666…) = 1.290 770 …
         let s = total_spread(0.1, 4.0, 2.0, 1.5);
-        let expected = 0.8 + 20.0 * (1.0f64 + 0.1 / 1.5).ln();
+        let expected = 0.8 + 20.0 * libm::log(1.0 + 0.1 / 1.5);
         assert!((s - expected).abs() < 1e-12);
         assert!((s - 2.090_770_2).abs() < 1e-6, "{s}");
     }

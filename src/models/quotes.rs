@@ -91,7 +91,12 @@ pub fn target_ladder(p: &MarketMakerParams, x: &QuoteInputs) -> Ladder {
 /// Whether one side's resting quotes (`current`, any order) should be replaced by `target`
 /// (best first): the best price moved by more than `tolerance_ticks`, the number of levels
 /// changed, or the side holds less quantity than wanted (fills ate into it).
-pub fn needs_requote(current: &[Level], target: &[Level], tolerance_ticks: u32, is_bid: bool) -> bool {
+pub fn needs_requote(
+    current: &[Level],
+    target: &[Level],
+    tolerance_ticks: u32,
+    is_bid: bool,
+) -> bool {
     match (current.is_empty(), target.is_empty()) {
         (true, true) => false,
         (true, false) | (false, true) => true,
@@ -181,7 +186,10 @@ mod tests {
         }
         let l = target_ladder(&p, &inputs(0));
         assert_eq!(
-            l.bids.iter().map(|q| (q.price_ticks, q.qty_lots)).collect::<Vec<_>>(),
+            l.bids
+                .iter()
+                .map(|q| (q.price_ticks, q.qty_lots))
+                .collect::<Vec<_>>(),
             vec![(998, 4), (996, 4), (994, 2)]
         );
         assert!(target_ladder(&p, &inputs(10)).bids.is_empty());
@@ -189,7 +197,10 @@ mod tests {
 
     #[test]
     fn requote_only_beyond_tolerance_or_after_fills() {
-        let lv = |p, q| Level { price_ticks: p, qty_lots: q };
+        let lv = |p, q| Level {
+            price_ticks: p,
+            qty_lots: q,
+        };
         let target = [lv(100, 4), lv(99, 4)];
         assert!(!needs_requote(&[lv(99, 4), lv(101, 4)], &target, 1, true));
         assert!(needs_requote(&[lv(98, 4), lv(102, 4)], &target, 1, true));

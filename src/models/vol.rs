@@ -29,7 +29,7 @@ impl VolEstimator {
             if dt <= 0.0 {
                 return;
             }
-            let w = 1.0 - (-dt * std::f64::consts::LN_2 / self.halflife_s).exp();
+            let w = 1.0 - libm::exp(-dt * std::f64::consts::LN_2 / self.halflife_s);
             let sample = (price - p0) * (price - p0) / dt;
             self.var_per_s += w * (sample - self.var_per_s);
         }
@@ -57,7 +57,10 @@ mod tests {
         assert_eq!(v.variance_per_s(), 4.0);
         v.observe(100.0, 0.0);
         v.observe(100.0, 1.0);
-        assert!((v.variance_per_s() - 2.0).abs() < 1e-12, "half-life halves it");
+        assert!(
+            (v.variance_per_s() - 2.0).abs() < 1e-12,
+            "half-life halves it"
+        );
         v.observe(102.0, 2.0);
         // w = 1/2: 2 + 0.5 * (4 - 2) = 3
         assert!((v.variance_per_s() - 3.0).abs() < 1e-12);

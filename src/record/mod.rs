@@ -56,18 +56,23 @@ fn open(dir: &OutputDir, name: &str) -> csv::Result<CsvOut> {
 
 impl Recorder {
     /// Opens the files of a run in `dir` and writes book.csv's header.
-    pub fn create(
-        dir: &OutputDir,
-        scenario: &crate::scenario::Scenario,
-    ) -> csv::Result<Recorder> {
+    pub fn create(dir: &OutputDir, scenario: &crate::scenario::Scenario) -> csv::Result<Recorder> {
         let o = &scenario.params.output;
         let m = &scenario.params.market;
         let mut book = open(dir, "book.csv")?;
         book.write_record(book_header(&o.depth_bands_ticks))?;
         Ok(Recorder {
-            trades: if o.trades { Some(open(dir, "trades.csv")?) } else { None },
+            trades: if o.trades {
+                Some(open(dir, "trades.csv")?)
+            } else {
+                None
+            },
             book,
-            l2: if o.l2_levels > 0 { Some(open(dir, "l2.csv")?) } else { None },
+            l2: if o.l2_levels > 0 {
+                Some(open(dir, "l2.csv")?)
+            } else {
+                None
+            },
             agents: open(dir, "agents.csv")?,
             scale: PriceScale::new(m.tick_size, m.lot_size),
             bands: o.depth_bands_ticks.clone(),
@@ -100,7 +105,8 @@ impl Recorder {
     /// Flushes every file; the first error (of the run or of the flush) is returned.
     pub fn finish(&mut self, dir: &Path) -> Result<(), String> {
         let flush = |w: &mut CsvOut, name: &str| {
-            w.flush().map_err(|e| format!("writing {}: {e}", dir.join(name).display()))
+            w.flush()
+                .map_err(|e| format!("writing {}: {e}", dir.join(name).display()))
         };
         if let Some(e) = &self.error {
             return Err(e.clone());
@@ -173,7 +179,7 @@ pub fn record_samples(
     let t_s = clock.end_s();
     let mut ex = exchanges.get_mut(books.0[0]).expect("book entity");
     let ref_x2 = ex.reference_x2_ticks();
-    if n % rec.sample_every == 0 {
+    if n.is_multiple_of(rec.sample_every) {
         let s = rec.scale;
         let b = &ex.book;
         let opt = |v: Option<f64>| v.map_or(Cell::Empty(None), Cell::F);
@@ -217,7 +223,7 @@ pub fn record_samples(
         ex.volume_since_sample = 0;
         ex.trades_since_sample = 0;
     }
-    if n % rec.agents_every == 0 {
+    if n.is_multiple_of(rec.agents_every) {
         let mark = ref_x2 as f64 / 2.0;
         let s = rec.scale;
         let mut r = Ok(());
@@ -225,21 +231,23 @@ pub fn record_samples(
             let Ok((agent, acct, mm)) = agents.get(entity) else {
                 continue;
             };
-            r = r.and(rec.agents.serialize(AgentRow {
-                t_s,
-                agent_id: id as u32,
-                kind: agent.kind.as_str(),
-                group: &dir.0[id].1,
-                inventory_lots: acct.inventory_lots,
-                cash: s.money(acct.cash_tick_lots as f64),
-                pnl: s.money(acct.pnl_tick_lots(mark)),
-                volume_lots: acct.volume_lots,
-                fills: acct.fills,
-                quoting: mm.map_or("", |m| m.quoting_state()),
-                markout_per_lot: mm
-                    .filter(|m| m.markout_lots > 0)
-                    .map(|m| s.money(m.markout_tick_lots / m.markout_lots as f64)),
-            }));
+            r = r.and(
+                rec.agents.serialize(AgentRow {
+                    t_s,
+                    agent_id: id as u32,
+                    kind: agent.kind.as_str(),
+                    group: &dir.0[id].1,
+                    inventory_lots: acct.inventory_lots,
+                    cash: s.money(acct.cash_tick_lots as f64),
+                    pnl: s.money(acct.pnl_tick_lots(mark)),
+                    volume_lots: acct.volume_lots,
+                    fills: acct.fills,
+                    quoting: mm.map_or("", |m| m.quoting_state()),
+                    markout_per_lot: mm
+                        .filter(|m| m.markout_lots > 0)
+                        .map(|m| s.money(m.markout_tick_lots / m.markout_lots as f64)),
+                }),
+            );
         }
         rec.note("agents.csv", r);
     }

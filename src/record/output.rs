@@ -17,10 +17,16 @@ impl OutputDir {
     /// Creates `<parent>/.<name>.partial` for a run whose results belong in `final_path`
     /// (any stale partial folder of an earlier, interrupted run is removed first).
     pub fn create(final_path: &Path) -> io::Result<OutputDir> {
-        let name = final_path
-            .file_name()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "output path has no folder name"))?;
-        let parent = final_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = final_path.file_name().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "output path has no folder name",
+            )
+        })?;
+        let parent = final_path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
         let temp_path = parent.join(format!(".{}.partial", name.to_string_lossy()));
         if temp_path.exists() {

@@ -133,10 +133,17 @@ pub struct SummaryRow {
 /// The columns of book.csv for the given depth bands, in the order [`super::Recorder`]
 /// writes them.
 pub fn book_header(bands: &[u32]) -> Vec<String> {
-    let mut h: Vec<String> = ["t_s", "best_bid", "best_ask", "mid", "spread", "resting_orders"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut h: Vec<String> = [
+        "t_s",
+        "best_bid",
+        "best_ask",
+        "mid",
+        "spread",
+        "resting_orders",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     for k in bands {
         h.push(format!("depth_bid_{k}t_lots"));
         h.push(format!("depth_ask_{k}t_lots"));

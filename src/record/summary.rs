@@ -16,7 +16,11 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
     let scale = PriceScale::new(m.tick_size, m.lot_size);
     let stats = world.resource::<RunStats>().clone();
     let book_entity = world.resource::<BookIndex>().0[0];
-    let ref_ticks = world.get::<Exchange>(book_entity).expect("book").reference_x2_ticks() as f64 / 2.0;
+    let ref_ticks = world
+        .get::<Exchange>(book_entity)
+        .expect("book")
+        .reference_x2_ticks() as f64
+        / 2.0;
     let fundamental = world.resource::<Fundamental>().value;
     let (mut pnl_mm, mut pnl_inf, mut pnl_noise) = (0.0, 0.0, 0.0);
     let mut agents = 0;
@@ -44,7 +48,10 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         dt_s: scenario.dt_s(),
         steps: stats.steps,
         agents,
-        order_instructions: stats.limit_orders + stats.market_orders + stats.cancels + stats.expiries,
+        order_instructions: stats.limit_orders
+            + stats.market_orders
+            + stats.cancels
+            + stats.expiries,
         limit_orders: stats.limit_orders,
         market_orders: stats.market_orders,
         cancels: stats.cancels,

@@ -79,7 +79,11 @@ impl Scenario {
     }
 
     /// Parses and validates scenario text; `path` is used in messages and for the default name.
-    pub fn from_toml(text: &str, path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
+    pub fn from_toml(
+        text: &str,
+        path: &Path,
+        overrides: &Overrides,
+    ) -> Result<Scenario, ScenarioError> {
         let mut file: ScenarioFile = toml::from_str(text).map_err(|e| ScenarioError::Parse {
             path: path.to_path_buf(),
             message: describe_toml_error(&e, text),

@@ -65,17 +65,26 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
     c.positive("run.dt_s", f.run.dt_s)?;
     let dt_ns = secs_to_ns(f.run.dt_s);
     if dt_ns == 0 {
-        return Err(c.fail("run.dt_s", format!("must be at least 1e-9 s, got {}", f.run.dt_s)));
+        return Err(c.fail(
+            "run.dt_s",
+            format!("must be at least 1e-9 s, got {}", f.run.dt_s),
+        ));
     }
     if f.run.dt_s > f.run.duration_s {
         return Err(c.fail(
             "run.dt_s",
-            format!("must not exceed run.duration_s ({}), got {}", f.run.duration_s, f.run.dt_s),
+            format!(
+                "must not exceed run.duration_s ({}), got {}",
+                f.run.duration_s, f.run.dt_s
+            ),
         ));
     }
     let steps = (f.run.duration_s / f.run.dt_s).round() as u64;
     if steps > MAX_STEPS {
-        return Err(c.fail("run.dt_s", format!("gives {steps} steps; at most {MAX_STEPS} allowed")));
+        return Err(c.fail(
+            "run.dt_s",
+            format!("gives {steps} steps; at most {MAX_STEPS} allowed"),
+        ));
     }
 
     let m = &f.market;
@@ -84,7 +93,10 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
     c.positive("market.initial_price", m.initial_price)?;
     c.positive("market.vol_halflife_s", m.vol_halflife_s)?;
     if m.max_span_ticks < 64 {
-        return Err(c.fail("market.max_span_ticks", format!("must be at least 64, got {}", m.max_span_ticks)));
+        return Err(c.fail(
+            "market.max_span_ticks",
+            format!("must be at least 64, got {}", m.max_span_ticks),
+        ));
     }
     let initial_ticks = m.initial_price / m.tick_size;
     if !(1.0..=1e15).contains(&initial_ticks) {
@@ -95,7 +107,10 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
     }
 
     let fu = &f.fundamental;
-    c.non_negative("fundamental.volatility_per_sqrt_s", fu.volatility_per_sqrt_s)?;
+    c.non_negative(
+        "fundamental.volatility_per_sqrt_s",
+        fu.volatility_per_sqrt_s,
+    )?;
     c.non_negative("fundamental.jump_rate_per_s", fu.jump_rate_per_s)?;
     c.finite("fundamental.jump_mean", fu.jump_mean)?;
     c.non_negative("fundamental.jump_sd", fu.jump_sd)?;
@@ -111,10 +126,16 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         c.at_least_one(&k("window_ticks"), u64::from(g.window_ticks))?;
         c.non_negative(&k("latency_s"), g.latency_s)?;
         if g.mu_per_s + g.alpha_per_tick_s == 0.0 {
-            return Err(c.fail(&k("mu_per_s"), "and alpha_per_tick_s are both 0: the group would never trade".into()));
+            return Err(c.fail(
+                &k("mu_per_s"),
+                "and alpha_per_tick_s are both 0: the group would never trade".into(),
+            ));
         }
         if let Some(sb) = &g.stand_back {
-            c.positive(&k("stand_back.vol_threshold_ticks_per_sqrt_s"), sb.vol_threshold_ticks_per_sqrt_s)?;
+            c.positive(
+                &k("stand_back.vol_threshold_ticks_per_sqrt_s"),
+                sb.vol_threshold_ticks_per_sqrt_s,
+            )?;
             if !(0.0..=1.0).contains(&sb.limit_rate_factor) {
                 return Err(c.fail(
                     &k("stand_back.limit_rate_factor"),
@@ -134,7 +155,10 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         if g.max_position_lots < g.order_lots {
             return Err(c.fail(
                 &k("max_position_lots"),
-                format!("must be at least order_lots ({}), got {}", g.order_lots, g.max_position_lots),
+                format!(
+                    "must be at least order_lots ({}), got {}",
+                    g.order_lots, g.max_position_lots
+                ),
             ));
         }
         c.non_negative(&k("observation_noise_ticks"), g.observation_noise_ticks)?;
@@ -163,32 +187,52 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         c.at_least_one(&k("lots_per_level"), g.lots_per_level)?;
         c.at_least_one(&k("max_position_lots"), g.max_position_lots)?;
         c.positive(&k("vol_halflife_s"), g.vol_halflife_s)?;
-        c.non_negative(&k("sigma_prior_ticks_per_sqrt_s"), g.sigma_prior_ticks_per_sqrt_s)?;
+        c.non_negative(
+            &k("sigma_prior_ticks_per_sqrt_s"),
+            g.sigma_prior_ticks_per_sqrt_s,
+        )?;
         c.positive(&k("markout_horizon_s"), g.markout_horizon_s)?;
         c.non_negative(&k("latency_s"), g.latency_s)?;
         g.name.get_or_insert_with(|| format!("mm{i}"));
         agents += u64::from(g.count);
     }
     if agents == 0 {
-        return Err(c.fail("noise", "no agents: add at least one [[noise]], [[informed]] or [[market_maker]] group".into()));
+        return Err(c.fail(
+            "noise",
+            "no agents: add at least one [[noise]], [[informed]] or [[market_maker]] group".into(),
+        ));
     }
     if agents > MAX_AGENTS {
-        return Err(c.fail("count", format!("the groups hold {agents} agents; at most {MAX_AGENTS} allowed")));
+        return Err(c.fail(
+            "count",
+            format!("the groups hold {agents} agents; at most {MAX_AGENTS} allowed"),
+        ));
     }
 
     let o = &f.output;
     c.positive("output.sample_interval_s", o.sample_interval_s)?;
-    c.positive("output.agents_sample_interval_s", o.agents_sample_interval_s)?;
+    c.positive(
+        "output.agents_sample_interval_s",
+        o.agents_sample_interval_s,
+    )?;
     if o.depth_bands_ticks.is_empty() {
-        return Err(c.fail("output.depth_bands_ticks", "must list at least one band, e.g. [5, 10]".into()));
+        return Err(c.fail(
+            "output.depth_bands_ticks",
+            "must list at least one band, e.g. [5, 10]".into(),
+        ));
     }
     let every = |s: f64| ((s / f.run.dt_s).round() as u64).max(1);
     let name = f.run.name.clone().unwrap_or_else(|| {
-        path.file_stem()
-            .map_or_else(|| "scenario".to_string(), |s| s.to_string_lossy().into_owned())
+        path.file_stem().map_or_else(
+            || "scenario".to_string(),
+            |s| s.to_string_lossy().into_owned(),
+        )
     });
     if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".." {
-        return Err(c.fail("run.name", format!("must be a plain folder name, got {name:?}")));
+        return Err(c.fail(
+            "run.name",
+            format!("must be a plain folder name, got {name:?}"),
+        ));
     }
     f.run.name = Some(name.clone());
     Ok(Scenario {

@@ -72,7 +72,11 @@ pub fn build(world: &mut World) -> Result<Schedule, ScheduleBuildError> {
     );
     s.add_systems(match_orders.in_set(Phase::Match));
     s.add_systems(settle_trades.in_set(Phase::Settle));
-    s.add_systems((score_markouts, accumulate_stats).chain().in_set(Phase::Detect));
+    s.add_systems(
+        (score_markouts, accumulate_stats)
+            .chain()
+            .in_set(Phase::Detect),
+    );
     s.add_systems(
         (record_trades, record_samples)
             .chain()

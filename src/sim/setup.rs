@@ -1,8 +1,10 @@
 //! Building the world for a scenario: resources, the book entity and the agent entities.
 
-use super::components::{Account, Agent, AgentId, AgentKind, AgentRng, InformedTrader, MarketMaker, NoiseTrader};
+use super::components::{
+    Account, Agent, AgentId, AgentKind, AgentRng, InformedTrader, MarketMaker, NoiseTrader,
+};
 use super::resources::{
-    AgentDirectory, AgentIndex, Agenda, BookId, Clock, Inbox, MarketView, MarketViews, RunStats,
+    Agenda, AgentDirectory, AgentIndex, BookId, Clock, Inbox, MarketView, MarketViews, RunStats,
     ScenarioRes, StepOutcomes,
 };
 use crate::agents::informed::{InformedGroup, InformedGroups, TickSize};
@@ -35,29 +37,36 @@ pub fn build_world(scenario: &Scenario) -> World {
     let mut inf_agenda = Agenda::<InformedTrader>::new(dt_ns, AGENDA_STEPS);
 
     let mut next_id = 0u32;
-    let mut spawn = |world: &mut World, kind: AgentKind, group: usize, name: &str, limit: Option<u64>| {
-        let id = next_id;
-        next_id += 1;
-        let e = world
-            .spawn((
-                AgentId(id),
-                Agent {
-                    kind,
-                    group: group as u16,
-                },
-                Account::default(),
-            ))
-            .id();
-        directory.push((kind, name.to_string()));
-        index.push(e);
-        limits.push(limit);
-        (id, e)
-    };
+    let mut spawn =
+        |world: &mut World, kind: AgentKind, group: usize, name: &str, limit: Option<u64>| {
+            let id = next_id;
+            next_id += 1;
+            let e = world
+                .spawn((
+                    AgentId(id),
+                    Agent {
+                        kind,
+                        group: group as u16,
+                    },
+                    Account::default(),
+                ))
+                .id();
+            directory.push((kind, name.to_string()));
+            index.push(e);
+            limits.push(limit);
+            (id, e)
+        };
 
     for (gi, g) in p.market_maker.iter().enumerate() {
         let name = g.name.clone().unwrap_or_default();
         for member in 0..g.count {
-            let (id, e) = spawn(&mut world, AgentKind::MarketMaker, gi, &name, Some(g.max_position_lots));
+            let (id, e) = spawn(
+                &mut world,
+                AgentKind::MarketMaker,
+                gi,
+                &name,
+                Some(g.max_position_lots),
+            );
             let mut r = rng::stream(seed, Purpose::MarketMaker, gi as u32, u64::from(member));
             let first = secs_to_ns(uniform(&mut r) * g.requote_interval_s);
             mm_agenda.calendar.push(first, (id, e));
@@ -82,9 +91,17 @@ pub fn build_world(scenario: &Scenario) -> World {
             latency_ns: secs_to_ns(g.latency_s),
         });
         for member in 0..g.count {
-            let (id, e) = spawn(&mut world, AgentKind::Informed, gi, &name, Some(g.max_position_lots));
+            let (id, e) = spawn(
+                &mut world,
+                AgentKind::Informed,
+                gi,
+                &name,
+                Some(g.max_position_lots),
+            );
             let mut r = rng::stream(seed, Purpose::Informed, gi as u32, u64::from(member));
-            inf_agenda.calendar.push(secs_to_ns(exponential(&mut r, g.rate_per_s)), (id, e));
+            inf_agenda
+                .calendar
+                .push(secs_to_ns(exponential(&mut r, g.rate_per_s)), (id, e));
             world
                 .entity_mut(e)
                 .insert((InformedTrader::default(), AgentRng(r)));
@@ -100,7 +117,11 @@ pub fn build_world(scenario: &Scenario) -> World {
             world.entity_mut(e).insert(NoiseTrader);
         }
         let r = rng::stream(seed, Purpose::Noise, gi as u32, 0);
-        noise_groups.push(NoiseGroup::new(g.clone(), first_agent.expect("count ≥ 1"), r));
+        noise_groups.push(NoiseGroup::new(
+            g.clone(),
+            first_agent.expect("count ≥ 1"),
+            r,
+        ));
     }
 
     let m = &p.market;
@@ -116,7 +137,13 @@ pub fn build_world(scenario: &Scenario) -> World {
     let book = world
         .spawn((
             BookId(0),
-            Exchange::new(BookId(0), config, opening_ticks, RiskGate::new(limits), dt_ns),
+            Exchange::new(
+                BookId(0),
+                config,
+                opening_ticks,
+                RiskGate::new(limits),
+                dt_ns,
+            ),
         ))
         .id();
 
@@ -143,7 +170,9 @@ pub fn build_world(scenario: &Scenario) -> World {
     ));
     world.insert_resource(NoiseGroups(noise_groups));
     world.insert_resource(InformedGroups(informed_groups));
-    world.insert_resource(MakerGroups(p.market_maker.iter().cloned().map(maker_group).collect()));
+    world.insert_resource(MakerGroups(
+        p.market_maker.iter().cloned().map(maker_group).collect(),
+    ));
     world.insert_resource(mm_agenda);
     world.insert_resource(inf_agenda);
     world.insert_resource(ScenarioRes(scenario.clone()));
