@@ -158,24 +158,41 @@ impl Exchange {
         out: &mut StepOutcomes,
         stats: &mut RunStats,
     ) {
-        // The heap orders them by (time, order id): a total, deterministic order.
+        // Expiries due this step, in (time, order id) order: a total, deterministic order.
+        // Orders that come to rest and expire within this same step join a small heap.
         self.expiries.drain_step_unsorted(&mut self.due_now);
-        for e in self.due_now.drain(..) {
-            self.due_heap.push(Reverse((e.time_ns, e.item)));
-        }
+        self.due_now.sort_unstable_by_key(|e| (e.time_ns, e.item));
+        let mut next = 0;
         let id = self.id;
         for r in requests.iter().filter(|r| r.book == id) {
-            while let Some(&Reverse((t, e))) = self.due_heap.peek() {
-                if t > r.arrival_ns {
-                    break;
-                }
-                self.due_heap.pop();
-                self.expire(e, stats);
-            }
+            self.expire_until(r.arrival_ns, &mut next, stats);
             self.process(r, end_ns, out, stats);
         }
-        while let Some(Reverse((_, e))) = self.due_heap.pop() {
-            self.expire(e, stats);
+        self.expire_until(u64::MAX, &mut next, stats);
+        self.due_now.clear();
+    }
+
+    /// Expires, in time order, every due order with expiry time ≤ `t_ns`, merging the step's
+    /// sorted expiries (from `next` on) with those queued during the step.
+    fn expire_until(&mut self, t_ns: u64, next: &mut usize, stats: &mut RunStats) {
+        loop {
+            let listed = self.due_now.get(*next).map(|e| (e.time_ns, e.item));
+            let queued = self.due_heap.peek().map(|r| r.0);
+            let (due, from_list) = match (listed, queued) {
+                (Some(a), Some(b)) if a <= b => (a, true),
+                (_, Some(b)) => (b, false),
+                (Some(a), None) => (a, true),
+                (None, None) => return,
+            };
+            if due.0 > t_ns {
+                return;
+            }
+            if from_list {
+                *next += 1;
+            } else {
+                self.due_heap.pop();
+            }
+            self.expire(due.1, stats);
         }
     }
 
