@@ -137,6 +137,7 @@ mod tests {
             max_position_lots: 10,
             requote_tolerance_ticks: 1,
             vol_halflife_s: 30.0,
+            vol_sample_interval_s: 1.0,
             sigma_prior_ticks_per_sqrt_s: 2.0,
             markout_horizon_s: 5.0,
             latency_s: 0.0,
@@ -182,7 +183,10 @@ mod tests {
             let asks: u64 = l.asks.iter().map(|q| q.qty_lots).sum();
             // fills of every quote keep |inventory| within 10, or (already beyond) add nothing
             assert!(inv + bids as i64 <= 10.max(inv), "inv {inv}: bids {bids}");
-            assert!(inv - asks as i64 >= (-10).min(inv), "inv {inv}: asks {asks}");
+            assert!(
+                inv - asks as i64 >= (-10).min(inv),
+                "inv {inv}: asks {asks}"
+            );
             assert!(l.bids.len() <= 3 && l.asks.len() <= 3);
         }
         let l = target_ladder(&p, &inputs(0));

@@ -55,6 +55,9 @@ pub struct MarketParams {
     /// traders' stand-back reads (> 0).
     #[serde(default = "default_vol_halflife")]
     pub vol_halflife_s: f64,
+    /// Seconds between the mid prices that public estimate uses (> 0). Default 1.
+    #[serde(default = "default_vol_sample")]
+    pub vol_sample_interval_s: f64,
 }
 
 /// The fundamental value's law.
@@ -215,6 +218,9 @@ pub struct MarketMakerParams {
     /// Half-life of the maker's own realised-volatility estimate, seconds (> 0).
     #[serde(default = "default_mm_vol_halflife")]
     pub vol_halflife_s: f64,
+    /// Seconds between the mid prices that estimate uses (> 0). Default 1.
+    #[serde(default = "default_vol_sample")]
+    pub vol_sample_interval_s: f64,
     /// Volatility assumed before any observation, ticks per √second (≥ 0).
     #[serde(default = "default_sigma_prior")]
     pub sigma_prior_ticks_per_sqrt_s: f64,
@@ -298,6 +304,9 @@ fn default_span() -> usize {
 }
 fn default_vol_halflife() -> f64 {
     10.0
+}
+fn default_vol_sample() -> f64 {
+    1.0
 }
 fn default_gamma() -> f64 {
     0.1

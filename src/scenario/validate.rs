@@ -92,6 +92,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
     c.at_least_one("market.lot_size", m.lot_size)?;
     c.positive("market.initial_price", m.initial_price)?;
     c.positive("market.vol_halflife_s", m.vol_halflife_s)?;
+    c.positive("market.vol_sample_interval_s", m.vol_sample_interval_s)?;
     if m.max_span_ticks < 64 {
         return Err(c.fail(
             "market.max_span_ticks",
@@ -187,6 +188,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         c.at_least_one(&k("lots_per_level"), g.lots_per_level)?;
         c.at_least_one(&k("max_position_lots"), g.max_position_lots)?;
         c.positive(&k("vol_halflife_s"), g.vol_halflife_s)?;
+        c.positive(&k("vol_sample_interval_s"), g.vol_sample_interval_s)?;
         c.non_negative(
             &k("sigma_prior_ticks_per_sqrt_s"),
             g.sigma_prior_ticks_per_sqrt_s,

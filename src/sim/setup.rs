@@ -72,7 +72,11 @@ pub fn build_world(scenario: &Scenario) -> World {
             mm_agenda.calendar.push(first, (id, e));
             world.entity_mut(e).insert((
                 MarketMaker::new(
-                    VolEstimator::new(g.vol_halflife_s, g.sigma_prior_ticks_per_sqrt_s),
+                    VolEstimator::new(
+                        g.vol_halflife_s,
+                        g.sigma_prior_ticks_per_sqrt_s,
+                        g.vol_sample_interval_s,
+                    ),
                     secs_to_ns(g.markout_horizon_s),
                 ),
                 AgentRng(r),
@@ -155,7 +159,11 @@ pub fn build_world(scenario: &Scenario) -> World {
     world.insert_resource(Inbox::default());
     world.insert_resource(StepOutcomes::default());
     world.insert_resource(MarketViews(vec![MarketView::default()]));
-    world.insert_resource(PublicVol(vec![VolEstimator::new(m.vol_halflife_s, 0.0)]));
+    world.insert_resource(PublicVol(vec![VolEstimator::new(
+        m.vol_halflife_s,
+        0.0,
+        m.vol_sample_interval_s,
+    )]));
     world.insert_resource(BookIndex(vec![book]));
     world.insert_resource(AgentIndex(index));
     world.insert_resource(AgentDirectory(directory));
