@@ -13,7 +13,11 @@ fn load(name: &str, duration_s: Option<f64>) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
     let mut text = std::fs::read_to_string(&path).unwrap();
     if let Some(d) = duration_s {
-        let line = text.lines().find(|l| l.starts_with("duration_s")).unwrap().to_string();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("duration_s"))
+            .unwrap()
+            .to_string();
         text = text.replace(&line, &format!("duration_s = {d}"));
     }
     Scenario::from_toml(&text, &path, &Overrides::default()).unwrap()
