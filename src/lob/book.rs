@@ -93,7 +93,11 @@ impl Book {
     /// Processes one request; fills and self-trade cancels are appended to `events` in the
     /// order they happen. A cancel's outcome is returned as a [`Report`] with `rested = 0` and
     /// `unfilled` = the quantity removed.
-    pub fn submit(&mut self, request: &Request, events: &mut Vec<Event>) -> Result<Report, LobError> {
+    pub fn submit(
+        &mut self,
+        request: &Request,
+        events: &mut Vec<Event>,
+    ) -> Result<Report, LobError> {
         match *request {
             Request::Limit {
                 owner,
@@ -470,14 +474,18 @@ impl Book {
                     self.best_bid = if self.side_orders[six] == 0 || li == 0 {
                         None
                     } else {
-                        self.ladder.prev_at_or_below(li - 1).map(|i| self.ladder.price(i))
+                        self.ladder
+                            .prev_at_or_below(li - 1)
+                            .map(|i| self.ladder.price(i))
                     };
                 }
                 Side::Sell if self.best_ask == Some(s.price) => {
                     self.best_ask = if self.side_orders[six] == 0 {
                         None
                     } else {
-                        self.ladder.next_at_or_above(li + 1).map(|i| self.ladder.price(i))
+                        self.ladder
+                            .next_at_or_above(li + 1)
+                            .map(|i| self.ladder.price(i))
                     };
                 }
                 _ => {}

@@ -36,6 +36,10 @@ pub(crate) struct Ladder {
 /// The smallest ladder allocated.
 const MIN_LEN: usize = 1024;
 
+/// Resting prices must lie strictly within ±`PRICE_LIMIT` ticks, so that the sum and the
+/// difference of two of them (mid ×2, spread) cannot overflow an `i64`.
+pub(crate) const PRICE_LIMIT: i64 = 1 << 62;
+
 impl Ladder {
     /// An empty ladder that may cover at most `max_span` ticks (rounded up to 64).
     pub fn new(max_span: usize) -> Self {
@@ -43,7 +47,11 @@ impl Ladder {
             base: 0,
             levels: Vec::new(),
             bits: Vec::new(),
-            max_span: max_span.max(64).next_multiple_of(64),
+            // Rounded up to 64, or down where rounding up would overflow.
+            max_span: max_span
+                .max(64)
+                .checked_next_multiple_of(64)
+                .unwrap_or(usize::MAX & !63),
         }
     }
 
@@ -143,8 +151,12 @@ impl Ladder {
 
     /// Makes the ladder cover `price`, growing it (amortised doubling) and, when the span cap
     /// would be exceeded, dropping empty levels at the far end. Returns the index of `price`,
-    /// or `None` if `price` and the resting orders cannot fit within the cap together.
+    /// or `None` if `price` and the resting orders cannot fit within the cap together, or if
+    /// `price` is not within ±[`PRICE_LIMIT`].
     pub fn ensure(&mut self, price: i64) -> Option<usize> {
+        if price.unsigned_abs() >= PRICE_LIMIT as u64 {
+            return None;
+        }
         if let Some(idx) = self.index(price) {
             return Some(idx);
         }

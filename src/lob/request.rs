@@ -141,8 +141,11 @@ pub enum LobError {
         owner: OwnerId,
     },
     /// The price lies outside the span of price levels the book may hold at once
-    /// (see [`BookConfig::max_span_ticks`](super::BookConfig::max_span_ticks)).
-    #[error("price {price:?} is outside the book's price span (at most {max_span_ticks} ticks around resting orders)")]
+    /// (see [`BookConfig::max_span_ticks`](super::BookConfig::max_span_ticks)), or a resting
+    /// price is not within ±2⁶² ticks (so that mid and spread cannot overflow).
+    #[error(
+        "price {price:?} is outside the book's price span (at most {max_span_ticks} ticks around resting orders)"
+    )]
     PriceOutOfRange {
         /// The offending price.
         price: Price,
