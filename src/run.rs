@@ -37,7 +37,11 @@ pub fn run_into(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<SummaryRow, RunError> {
     let mut sim = Simulation::new(scenario)?;
-    let recorder = Recorder::create(dir, scenario).map_err(|e| {
+    let agents = &sim
+        .world
+        .resource::<crate::sim::resources::AgentDirectory>()
+        .0;
+    let recorder = Recorder::create(dir, scenario, agents).map_err(|e| {
         RunError::Output(format!(
             "creating output files in {}: {e}",
             dir.final_path().display()

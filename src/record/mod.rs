@@ -5,20 +5,24 @@ mod output;
 pub mod rows;
 mod scale;
 pub mod summary;
+mod trades;
 
 pub use output::OutputDir;
 pub use scale::PriceScale;
+pub use trades::TradeWriter;
 
 use crate::lob::Side;
 use crate::market::exchange::{BookIndex, Exchange};
 use crate::market::fundamental::Fundamental;
 use crate::market::metrics::depth_around;
+use crate::sim::components::AgentKind;
 use crate::sim::components::{Account, Agent, MarketMaker};
 use crate::sim::resources::{AgentDirectory, AgentIndex, Clock, StepOutcomes};
 use bevy_ecs::prelude::*;
-use rows::{AgentRow, L2Row, TradeRow, book_header};
+use rows::{AgentRow, L2Row, book_header};
 use serde::Serialize;
 use std::fs::File;
+use std::io::BufWriter;
 use std::path::Path;
 
 type CsvOut = csv::Writer<File>;
@@ -35,7 +39,7 @@ enum Cell {
 /// The open CSV writers and what they need to format rows.
 #[derive(Resource)]
 pub struct Recorder {
-    trades: Option<CsvOut>,
+    trades: Option<TradeWriter<BufWriter<File>>>,
     book: CsvOut,
     l2: Option<CsvOut>,
     agents: CsvOut,
@@ -55,15 +59,21 @@ fn open(dir: &OutputDir, name: &str) -> csv::Result<CsvOut> {
 }
 
 impl Recorder {
-    /// Opens the files of a run in `dir` and writes book.csv's header.
-    pub fn create(dir: &OutputDir, scenario: &crate::scenario::Scenario) -> csv::Result<Recorder> {
+    /// Opens the files of a run in `dir` and writes the headers; `agents` gives each agent's
+    /// kind and group name, by id.
+    pub fn create(
+        dir: &OutputDir,
+        scenario: &crate::scenario::Scenario,
+        agents: &[(AgentKind, String)],
+    ) -> csv::Result<Recorder> {
         let o = &scenario.params.output;
         let m = &scenario.params.market;
         let mut book = open(dir, "book.csv")?;
         book.write_record(book_header(&o.depth_bands_ticks))?;
         Ok(Recorder {
             trades: if o.trades {
-                Some(open(dir, "trades.csv")?)
+                let file = BufWriter::with_capacity(1 << 16, File::create(dir.file("trades.csv"))?);
+                Some(TradeWriter::new(file, agents)?)
             } else {
                 None
             },
@@ -114,7 +124,8 @@ impl Recorder {
         flush(&mut self.book, "book.csv")?;
         flush(&mut self.agents, "agents.csv")?;
         if let Some(w) = &mut self.trades {
-            flush(w, "trades.csv")?;
+            w.flush()
+                .map_err(|e| format!("writing {}: {e}", dir.join("trades.csv").display()))?;
         }
         if let Some(w) = &mut self.l2 {
             flush(w, "l2.csv")?;
@@ -124,7 +135,7 @@ impl Recorder {
 }
 
 /// Record phase: every trade of the step to trades.csv.
-pub fn record_trades(out: Res<StepOutcomes>, dir: Res<AgentDirectory>, mut rec: ResMut<Recorder>) {
+pub fn record_trades(out: Res<StepOutcomes>, mut rec: ResMut<Recorder>) {
     let rec = &mut *rec;
     let Some(w) = rec.trades.as_mut() else {
         return;
@@ -133,25 +144,7 @@ pub fn record_trades(out: Res<StepOutcomes>, dir: Res<AgentDirectory>, mut rec: 
         return;
     }
     for t in &out.trades {
-        let (buyer, seller) = match t.aggressor {
-            Side::Buy => (t.taker, t.maker),
-            Side::Sell => (t.maker, t.taker),
-        };
-        let (bk, bg) = &dir.0[buyer as usize];
-        let (sk, sg) = &dir.0[seller as usize];
-        let row = TradeRow {
-            t_s: t.t_ns as f64 / 1e9,
-            price: rec.scale.price(t.price_ticks as f64),
-            qty_lots: t.qty_lots,
-            aggressor: t.aggressor.as_str(),
-            buyer_id: buyer,
-            buyer_kind: bk.as_str(),
-            buyer_group: bg,
-            seller_id: seller,
-            seller_kind: sk.as_str(),
-            seller_group: sg,
-        };
-        if let Err(e) = w.serialize(row) {
+        if let Err(e) = w.write(t, rec.scale) {
             rec.error = Some(format!("writing trades.csv: {e}"));
             return;
         }
