@@ -319,3 +319,27 @@ fn help_teaches_the_commands_and_bad_flags_exit_2() {
     assert_eq!(run(&["run"]).status.code(), Some(2));
     assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
 }
+
+/// Every column a run writes is documented in the README's Outputs section.
+#[test]
+fn readme_documents_every_output_column() {
+    let readme = fs::read_to_string(repo("README.md")).unwrap();
+    let outputs = &readme[readme.find("## Outputs").expect("README has an Outputs section")..];
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("tiny");
+    run_tiny(&out, &[]);
+    for f in CSV_FILES {
+        assert!(outputs.contains(&format!("**{f}**")), "README does not describe {f}");
+        for col in header(&out.join(f)).split(',') {
+            // depth columns are documented once as a pattern over the bands
+            let documented = if col.starts_with("depth_bid_") && col.ends_with("t_lots") {
+                "`depth_bid_{k}t_lots`".to_string()
+            } else if col.starts_with("depth_ask_") && col.ends_with("t_lots") {
+                "`depth_ask_{k}t_lots`".to_string()
+            } else {
+                format!("`{col}`")
+            };
+            assert!(outputs.contains(&documented), "README does not document {f} column {col}");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! Every CSV file of a run loads with pandas `read_csv`, with the documented columns and
+//! numeric columns parsed as numbers. Needs python3 with pandas (`.ci/run` installs it); where
+//! pandas is missing the test fails under CI (`CI` set) and is reported as skipped otherwise.
+
+use std::path::Path;
+use std::process::Command;
+
+const SCRIPT: &str = r#"
+import sys, pandas as pd
+out = sys.argv[1]
+expect = {
+    "book.csv": ["t_s","best_bid","best_ask","mid","spread","resting_orders","depth_bid_3t_lots",
+                 "depth_ask_3t_lots","depth_bid_10t_lots","depth_ask_10t_lots","fundamental",
+                 "last_trade","volume_lots","trades"],
+    "l2.csv": ["t_s","side","level","price","qty_lots","orders"],
+    "trades.csv": ["t_s","price","qty_lots","aggressor","buyer_id","buyer_kind","buyer_group",
+                   "seller_id","seller_kind","seller_group"],
+    "agents.csv": ["t_s","agent_id","kind","group","inventory_lots","cash","pnl","volume_lots",
+                   "fills","quoting","markout_per_lot"],
+    "summary.csv": ["scenario","seed","duration_s","dt_s","steps","agents","order_instructions",
+                    "limit_orders","market_orders","cancels","expiries","rejections","trades",
+                    "volume_lots","mean_spread_ticks","two_sided_fraction","depth_band_ticks",
+                    "mean_depth_bid_lots","mean_depth_ask_lots","final_price","final_fundamental",
+                    "pnl_market_makers","pnl_informed","pnl_noise","mm_markout_per_lot"],
+}
+text = {"side","aggressor","buyer_kind","buyer_group","seller_kind","seller_group","kind","group",
+        "quoting","scenario"}
+for name, cols in expect.items():
+    df = pd.read_csv(f"{out}/{name}")
+    assert list(df.columns) == cols, (name, list(df.columns))
+    assert len(df) > 0, name
+    for c in cols:
+        if c not in text:
+            assert pd.api.types.is_numeric_dtype(df[c]), (name, c, df[c].dtype)
+book = pd.read_csv(f"{out}/book.csv")
+two = book.dropna(subset=["best_bid", "best_ask"])
+assert len(two) > 0 and (two["best_ask"] > two["best_bid"]).all(), "book crossed in book.csv"
+assert book["t_s"].is_monotonic_increasing
+print("pandas ok:", ", ".join(f"{n} {len(pd.read_csv(f'{out}/{n}'))} rows" for n in expect))
+"#;
+
+#[test]
+fn every_csv_loads_with_pandas_with_the_documented_columns() {
+    let has_pandas = Command::new("python3")
+        .args(["-c", "import pandas"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_pandas {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have python3 with pandas (.ci/run installs it)"
+        );
+        eprintln!("skipped: python3 with pandas is not installed (pip install pandas)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("tiny");
+    let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    let o = Command::new(env!("CARGO_BIN_EXE_depthsim"))
+        .args(["run", tiny.to_str().unwrap(), "--quiet", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let py = Command::new("python3")
+        .args(["-c", SCRIPT, out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        py.status.success(),
+        "pandas check failed:\n{}{}",
+        String::from_utf8_lossy(&py.stdout),
+        String::from_utf8_lossy(&py.stderr)
+    );
+    eprintln!("{}", String::from_utf8_lossy(&py.stdout));
+}
