@@ -324,12 +324,17 @@ fn help_teaches_the_commands_and_bad_flags_exit_2() {
 #[test]
 fn readme_documents_every_output_column() {
     let readme = fs::read_to_string(repo("README.md")).unwrap();
-    let outputs = &readme[readme.find("## Outputs").expect("README has an Outputs section")..];
+    let outputs = &readme[readme
+        .find("## Outputs")
+        .expect("README has an Outputs section")..];
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("tiny");
     run_tiny(&out, &[]);
     for f in CSV_FILES {
-        assert!(outputs.contains(&format!("**{f}**")), "README does not describe {f}");
+        assert!(
+            outputs.contains(&format!("**{f}**")),
+            "README does not describe {f}"
+        );
         for col in header(&out.join(f)).split(',') {
             // depth columns are documented once as a pattern over the bands
             let documented = if col.starts_with("depth_bid_") && col.ends_with("t_lots") {
@@ -339,7 +344,10 @@ fn readme_documents_every_output_column() {
             } else {
                 format!("`{col}`")
             };
-            assert!(outputs.contains(&documented), "README does not document {f} column {col}");
+            assert!(
+                outputs.contains(&documented),
+                "README does not document {f} column {col}"
+            );
         }
     }
 }

@@ -57,7 +57,13 @@ fn every_csv_loads_with_pandas_with_the_documented_columns() {
     let out = tmp.path().join("tiny");
     let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
     let o = Command::new(env!("CARGO_BIN_EXE_depthsim"))
-        .args(["run", tiny.to_str().unwrap(), "--quiet", "--out", out.to_str().unwrap()])
+        .args([
+            "run",
+            tiny.to_str().unwrap(),
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));

@@ -122,3 +122,82 @@ pub fn decide_noise(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{Purpose, stream};
+    use crate::scenario::StandBackParams;
+
+    fn params(stand_back: Option<StandBackParams>) -> NoiseParams {
+        NoiseParams {
+            name: None,
+            count: 1,
+            mu_per_s: 1.0,
+            alpha_per_tick_s: 1.0,
+            delta_per_s: 0.5,
+            sigma_lots: 2,
+            window_ticks: 4,
+            latency_s: 0.0,
+            stand_back,
+        }
+    }
+
+    fn draw_many(p: &NoiseParams, standing_back: bool) -> (u32, u32, Vec<u32>) {
+        let g = NoiseGroup::new(p.clone(), 0, stream(1, Purpose::Noise, 0, 0));
+        let mut rng = g.rng.clone();
+        let (mut market, mut limit, mut offsets) = (0, 0, Vec::new());
+        for _ in 0..10_000 {
+            match draw_action(&mut rng, p, g.p_market, standing_back) {
+                Some(Action::Market { qty, .. }) => {
+                    assert_eq!(qty, Qty(2));
+                    market += 1;
+                }
+                Some(Action::ZiLimit {
+                    offset_ticks,
+                    qty,
+                    lifetime_ns,
+                    ..
+                }) => {
+                    assert_eq!(qty, Qty(2));
+                    assert!(lifetime_ns.is_some());
+                    limit += 1;
+                    offsets.push(offset_ticks);
+                }
+                Some(other) => panic!("unexpected {other:?}"),
+                None => {}
+            }
+        }
+        (market, limit, offsets)
+    }
+
+    #[test]
+    fn flow_splits_between_market_and_limit_orders_as_the_rates_say() {
+        // μ = 1, 2αW = 8: a ninth of events are market orders
+        let (market, limit, offsets) = draw_many(&params(None), false);
+        let share = f64::from(market) / f64::from(market + limit);
+        assert!((share - 1.0 / 9.0).abs() < 0.01, "market share {share}");
+        assert!(offsets.iter().all(|o| (1..=4).contains(o)));
+        for o in 1..=4 {
+            assert!(offsets.contains(&o), "offset {o} never drawn");
+        }
+    }
+
+    #[test]
+    fn standing_back_sends_fewer_and_farther_limit_orders() {
+        let sb = StandBackParams {
+            vol_threshold_ticks_per_sqrt_s: 1.0,
+            limit_rate_factor: 0.25,
+            extra_offset_ticks: 3,
+        };
+        let p = params(Some(sb));
+        let (_, calm, _) = draw_many(&p, false);
+        let (_, nervous, offsets) = draw_many(&p, true);
+        let ratio = f64::from(nervous) / f64::from(calm);
+        assert!(
+            (ratio - 0.25).abs() < 0.03,
+            "limit orders kept while standing back: {ratio}"
+        );
+        assert!(offsets.iter().all(|o| (4..=7).contains(o)));
+    }
+}

@@ -372,3 +372,122 @@ pub fn match_orders(
     }
     requests.drain(..due);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{Purpose, below, coin, stream};
+
+    fn exchange(limits: Vec<Option<u64>>) -> Exchange {
+        Exchange::new(
+            BookId(0),
+            BookConfig::default(),
+            10_000,
+            RiskGate::new(limits),
+            1_000_000,
+        )
+    }
+
+    fn request(t: u64, agent: u32, action: Action) -> OrderRequest {
+        OrderRequest {
+            arrival_ns: t,
+            seq: t,
+            book: BookId(0),
+            agent,
+            tag: NO_TAG,
+            action,
+        }
+    }
+
+    /// Zero-intelligence limit orders are priced on arrival 1..=W ticks beyond the opposite
+    /// best quote: whatever the book looks like, they never trade on arrival.
+    #[test]
+    fn zero_intelligence_limit_orders_never_cross() {
+        let mut rng = stream(9, Purpose::Noise, 0, 0);
+        let mut ex = exchange(vec![None; 4]);
+        let mut out = StepOutcomes::default();
+        let mut stats = RunStats::default();
+        let mut t = 0;
+        for step in 0..2000u64 {
+            let mut reqs = Vec::new();
+            for _ in 0..5 {
+                t += 1;
+                let side = if coin(&mut rng) {
+                    Side::Buy
+                } else {
+                    Side::Sell
+                };
+                let action = if below(&mut rng, 10) == 0 {
+                    Action::Market {
+                        side,
+                        qty: Qty(1 + below(&mut rng, 5)),
+                    }
+                } else {
+                    Action::ZiLimit {
+                        side,
+                        offset_ticks: 1 + below(&mut rng, 8) as u32,
+                        qty: Qty(1 + below(&mut rng, 3)),
+                        lifetime_ns: Some(below(&mut rng, 3_000_000)),
+                    }
+                };
+                reqs.push(request(t, below(&mut rng, 4) as u32, action));
+            }
+            out.trades.clear();
+            ex.run_step((step + 1) * 1_000_000, &reqs, &mut out, &mut stats);
+            for tr in &out.trades {
+                let taker = reqs
+                    .iter()
+                    .find(|r| r.agent == tr.taker && r.arrival_ns == tr.t_ns)
+                    .unwrap();
+                assert!(
+                    matches!(taker.action, Action::Market { .. }),
+                    "a zero-intelligence limit order traded on arrival: {taker:?}"
+                );
+            }
+            ex.book.check_invariants().unwrap();
+        }
+        assert!(stats.trades > 100 && stats.expiries > 100, "{stats:?}");
+    }
+
+    #[test]
+    fn risk_gate_cuts_orders_that_could_breach_the_limit() {
+        let mut ex = exchange(vec![Some(10), None]);
+        let mut out = StepOutcomes::default();
+        let mut stats = RunStats::default();
+        let limit = |side, price, qty| Action::Limit {
+            side,
+            price: Price(price),
+            qty: Qty(qty),
+            tif: TimeInForce::Gtc,
+        };
+        // 6 resting bids, then 7 more: only 4 may go in; an unlimited agent sells into them.
+        let reqs = [
+            request(1, 0, limit(Side::Buy, 9_990, 6)),
+            request(2, 0, limit(Side::Buy, 9_989, 7)),
+            request(
+                3,
+                1,
+                Action::Market {
+                    side: Side::Sell,
+                    qty: Qty(50),
+                },
+            ),
+            request(4, 0, limit(Side::Buy, 9_980, 1)),
+            request(5, 0, limit(Side::Sell, 10_100, 25)),
+        ];
+        ex.run_step(1_000_000, &reqs, &mut out, &mut stats);
+        assert_eq!(ex.risk.position(0), 10);
+        assert_eq!(
+            ex.risk.resting(0, Side::Buy),
+            0,
+            "the bid at 9 980 was refused"
+        );
+        assert_eq!(
+            ex.risk.resting(0, Side::Sell),
+            20,
+            "a seller may rest up to position + limit"
+        );
+        assert_eq!(stats.rejections, 1);
+        assert_eq!(ex.risk.position(1), -10);
+    }
+}
