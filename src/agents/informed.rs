@@ -37,12 +37,8 @@ pub fn decide_informed(
     mut inbox: ResMut<Inbox>,
     mut traders: Query<(&Agent, &Account, &mut InformedTrader, &mut AgentRng)>,
 ) {
-    let end = clock.end_ns();
     let view = views.0[0];
-    let agenda = &mut *agenda;
-    agenda.calendar.drain_step(&mut agenda.due);
-    for wake in &agenda.due {
-        let (id, entity) = wake.item;
+    agenda.run_due(clock.end_ns(), |id, entity, t| {
         let (agent, account, mut state, mut rng) =
             traders.get_mut(entity).expect("informed trader entity");
         let g = &groups.0[agent.group as usize];
@@ -51,37 +47,30 @@ pub fn decide_informed(
             state.pending_step = clock.step;
             state.pending_lots = 0;
         }
-        let mut t = wake.time_ns;
-        loop {
-            let mut value_ticks = fundamental.value_steps_ago(g.delay_steps) / tick.0;
-            if p.observation_noise_ticks > 0.0 {
-                value_ticks += p.observation_noise_ticks * standard_normal(&mut rng.0);
-            }
-            let position = account.inventory_lots + state.pending_lots;
-            if let Some(o) = decide(
-                value_ticks,
-                view.ref_ticks,
-                p.threshold_ticks,
-                p.order_lots,
-                position,
-                p.max_position_lots,
-            ) {
-                state.pending_lots += o.side.sign() * o.qty_lots as i64;
-                let action = Action::Limit {
-                    side: o.side,
-                    price: Price(o.limit_ticks),
-                    qty: Qty(o.qty_lots),
-                    tif: TimeInForce::Ioc,
-                };
-                inbox.push(t + g.latency_ns, BookId(0), id, NO_TAG, action);
-            }
-            t += secs_to_ns(exponential(&mut rng.0, p.rate_per_s)).max(1);
-            if t >= end {
-                agenda.calendar.push(t, (id, entity));
-                break;
-            }
+        let mut value_ticks = fundamental.value_steps_ago(g.delay_steps) / tick.0;
+        if p.observation_noise_ticks > 0.0 {
+            value_ticks += p.observation_noise_ticks * standard_normal(&mut rng.0);
         }
-    }
+        let position = account.inventory_lots + state.pending_lots;
+        if let Some(o) = decide(
+            value_ticks,
+            view.ref_ticks,
+            p.threshold_ticks,
+            p.order_lots,
+            position,
+            p.max_position_lots,
+        ) {
+            state.pending_lots += o.side.sign() * o.qty_lots as i64;
+            let action = Action::Limit {
+                side: o.side,
+                price: Price(o.limit_ticks),
+                qty: Qty(o.qty_lots),
+                tif: TimeInForce::Ioc,
+            };
+            inbox.push(t + g.latency_ns, BookId(0), id, NO_TAG, action);
+        }
+        t + secs_to_ns(exponential(&mut rng.0, p.rate_per_s))
+    });
 }
 
 /// The market's tick size in currency, for converting the fundamental to ticks.

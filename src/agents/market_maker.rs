@@ -34,43 +34,32 @@ pub fn quote_market_makers(
     mut inbox: ResMut<Inbox>,
     mut makers: Query<(&Agent, &Account, &mut MarketMaker)>,
 ) {
-    let end = clock.end_ns();
     let view = views.0[0];
-    let agenda = &mut *agenda;
-    agenda.calendar.drain_step(&mut agenda.due);
-    for wake in &agenda.due {
-        let (id, entity) = wake.item;
+    agenda.run_due(clock.end_ns(), |id, entity, t| {
         let (agent, account, mut mm) = makers.get_mut(entity).expect("market maker entity");
         let g = &groups.0[agent.group as usize];
         mm.vol.observe(view.ref_ticks, clock.start_s());
-        let mut t = wake.time_ns;
-        loop {
-            let inputs = QuoteInputs {
-                mid_ticks: view.ref_ticks,
-                inventory_lots: account.inventory_lots,
-                var_per_s: mm.vol.variance_per_s(),
-                book_bid_ticks: view.best_bid,
-                book_ask_ticks: view.best_ask,
-            };
-            let target = target_ladder(&g.params, &inputs);
-            for (side, levels) in [(Side::Buy, &target.bids), (Side::Sell, &target.asks)] {
-                requote_side(
-                    &mut mm,
-                    side,
-                    levels,
-                    &g.params,
-                    t + g.latency_ns,
-                    id,
-                    &mut inbox,
-                );
-            }
-            t += g.interval_ns;
-            if t >= end {
-                agenda.calendar.push(t, (id, entity));
-                break;
-            }
+        let inputs = QuoteInputs {
+            mid_ticks: view.ref_ticks,
+            inventory_lots: account.inventory_lots,
+            var_per_s: mm.vol.variance_per_s(),
+            book_bid_ticks: view.best_bid,
+            book_ask_ticks: view.best_ask,
+        };
+        let target = target_ladder(&g.params, &inputs);
+        for (side, levels) in [(Side::Buy, &target.bids), (Side::Sell, &target.asks)] {
+            requote_side(
+                &mut mm,
+                side,
+                levels,
+                &g.params,
+                t + g.latency_ns,
+                id,
+                &mut inbox,
+            );
         }
-    }
+        t + g.interval_ns
+    });
 }
 
 /// Replaces one side's quotes with `target` if [`needs_requote`] says so. A side with an

@@ -241,6 +241,25 @@ impl<K: Send + Sync + 'static> Agenda<K> {
             _kind: PhantomData,
         }
     }
+
+    /// Lets every agent due this step act: `act(id, entity, t)` runs at each of the agent's
+    /// wake-up times `t` before `end_ns`, in (time, insertion) order across agents, and
+    /// returns the agent's next wake-up time (at least `t + 1` ns is enforced); the first one
+    /// at or after `end_ns` is queued.
+    pub fn run_due(&mut self, end_ns: u64, mut act: impl FnMut(u32, Entity, u64) -> u64) {
+        self.calendar.drain_step(&mut self.due);
+        for wake in &self.due {
+            let (id, entity) = wake.item;
+            let mut t = wake.time_ns;
+            loop {
+                t = act(id, entity, t).max(t + 1);
+                if t >= end_ns {
+                    self.calendar.push(t, (id, entity));
+                    break;
+                }
+            }
+        }
+    }
 }
 
 /// Counters and running sums for summary.csv.
