@@ -67,9 +67,15 @@ pub fn decide_informed(
                 qty: Qty(o.qty_lots),
                 tif: TimeInForce::Ioc,
             };
-            inbox.push(t + g.latency_ns, BookId(0), id, NO_TAG, action);
+            inbox.push(
+                t.saturating_add(g.latency_ns),
+                BookId(0),
+                id,
+                NO_TAG,
+                action,
+            );
         }
-        t + secs_to_ns(exponential(&mut rng.0, p.rate_per_s))
+        t.saturating_add(secs_to_ns(exponential(&mut rng.0, p.rate_per_s)))
     });
 }
 

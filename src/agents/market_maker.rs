@@ -53,12 +53,12 @@ pub fn quote_market_makers(
                 side,
                 levels,
                 &g.params,
-                t + g.latency_ns,
+                t.saturating_add(g.latency_ns),
                 id,
                 &mut inbox,
             );
         }
-        t + g.interval_ns
+        t.saturating_add(g.interval_ns)
     });
 }
 

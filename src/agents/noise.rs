@@ -116,9 +116,16 @@ pub fn decide_noise(
             let t = g.next_event_ns;
             let trader = g.first_agent + below(&mut g.rng, count) as u32;
             if let Some(action) = draw_action(&mut g.rng, &g.params, g.p_market, standing_back) {
-                inbox.push(t + g.latency_ns, BookId(0), trader, NO_TAG, action);
+                inbox.push(
+                    t.saturating_add(g.latency_ns),
+                    BookId(0),
+                    trader,
+                    NO_TAG,
+                    action,
+                );
             }
-            g.next_event_ns = t + secs_to_ns(exponential(&mut g.rng, g.rate_per_s)).max(1);
+            g.next_event_ns =
+                t.saturating_add(secs_to_ns(exponential(&mut g.rng, g.rate_per_s)).max(1));
         }
     }
 }

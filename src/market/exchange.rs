@@ -220,15 +220,7 @@ impl Exchange {
                 tif,
             } => {
                 stats.limit_orders += 1;
-                let q = self.risk.allowed(r.agent, side, qty.0);
-                let res = (q > 0)
-                    .then(|| {
-                        self.book
-                            .limit(owner, side, price, Qty(q), tif, &mut self.events)
-                            .ok()
-                    })
-                    .flatten();
-                (res, side, None)
+                (self.place(r.agent, side, price, qty, tif), side, None)
             }
             Action::ZiLimit {
                 side,
@@ -240,24 +232,18 @@ impl Exchange {
                 let off = i64::from(offset_ticks);
                 let anchor = self.last_trade.unwrap_or(self.opening_ticks);
                 let price = match side {
-                    Side::Buy => self.book.best_ask().map_or(anchor, |p| p.0) - off,
-                    Side::Sell => self.book.best_bid().map_or(anchor, |p| p.0) + off,
+                    Side::Buy => self
+                        .book
+                        .best_ask()
+                        .map_or(anchor, |p| p.0)
+                        .saturating_sub(off),
+                    Side::Sell => self
+                        .book
+                        .best_bid()
+                        .map_or(anchor, |p| p.0)
+                        .saturating_add(off),
                 };
-                let q = self.risk.allowed(r.agent, side, qty.0);
-                let res = (q > 0)
-                    .then(|| {
-                        self.book
-                            .limit(
-                                owner,
-                                side,
-                                Price(price),
-                                Qty(q),
-                                TimeInForce::Gtc,
-                                &mut self.events,
-                            )
-                            .ok()
-                    })
-                    .flatten();
+                let res = self.place(r.agent, side, Price(price), qty, TimeInForce::Gtc);
                 (res, side, lifetime_ns)
             }
             Action::Market { side, qty } => {
@@ -313,6 +299,25 @@ impl Exchange {
                 }
             }
         }
+    }
+
+    /// A limit order through the risk gate; `None` if refused (cut to nothing, priced below
+    /// one tick, or rejected by the book). Fills are left in `self.events`.
+    fn place(
+        &mut self,
+        agent: u32,
+        side: Side,
+        price: Price,
+        qty: Qty,
+        tif: TimeInForce,
+    ) -> Option<Report> {
+        let q = self.risk.allowed(agent, side, qty.0);
+        if q == 0 || price.0 < 1 {
+            return None;
+        }
+        self.book
+            .limit(OwnerId(agent), side, price, Qty(q), tif, &mut self.events)
+            .ok()
     }
 
     fn apply_events(&mut self, t_ns: u64, out: &mut StepOutcomes, stats: &mut RunStats) {

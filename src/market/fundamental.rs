@@ -28,7 +28,7 @@ impl Fundamental {
         let next_jump_ns = (params.jump_rate_per_s > 0.0).then(|| {
             crate::scenario::secs_to_ns(rng::exponential(&mut rng, params.jump_rate_per_s))
         });
-        let mut history = VecDeque::with_capacity(keep_steps + 1);
+        let mut history = VecDeque::new();
         history.push_back(initial);
         Fundamental {
             params,
@@ -64,7 +64,7 @@ impl Fundamental {
                 FundamentalModel::Gbm => self.value *= libm::exp(j),
             }
             let wait = rng::exponential(&mut self.rng, self.params.jump_rate_per_s);
-            self.next_jump_ns = Some(t + crate::scenario::secs_to_ns(wait).max(1));
+            self.next_jump_ns = Some(t.saturating_add(crate::scenario::secs_to_ns(wait).max(1)));
         }
         self.history.push_back(self.value);
         if self.history.len() > self.keep_steps + 1 {

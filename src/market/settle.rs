@@ -49,7 +49,7 @@ pub fn settle_trades(
                     mm.quotes[pos].qty_lots -= t.qty_lots;
                 }
             }
-            let due_ns = t.t_ns + mm.markout_horizon_ns;
+            let due_ns = t.t_ns.saturating_add(mm.markout_horizon_ns);
             mm.pending_markouts.push_back(PendingMarkout {
                 due_ns,
                 side: maker_side,
@@ -58,7 +58,7 @@ pub fn settle_trades(
             });
         }
         if let Ok(mut mm) = makers.get_mut(taker) {
-            let due_ns = t.t_ns + mm.markout_horizon_ns;
+            let due_ns = t.t_ns.saturating_add(mm.markout_horizon_ns);
             mm.pending_markouts.push_back(PendingMarkout {
                 due_ns,
                 side: t.aggressor,

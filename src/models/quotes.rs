@@ -49,14 +49,14 @@ pub fn best_quotes(p: &MarketMakerParams, x: &QuoteInputs) -> (i64, i64) {
     let mut bid = (centre - half).floor() as i64;
     let mut ask = (centre + half).ceil() as i64;
     if ask <= bid {
-        ask = bid + 1;
+        ask = bid.saturating_add(1);
     }
     // Never cross the book as observed: a quote is meant to rest, not to take.
     if let Some(a) = x.book_ask_ticks {
-        bid = bid.min(a - 1);
+        bid = bid.min(a.saturating_sub(1));
     }
     if let Some(b) = x.book_bid_ticks {
-        ask = ask.max(b + 1);
+        ask = ask.max(b.saturating_add(1));
     }
     (bid, ask)
 }
@@ -76,7 +76,7 @@ pub fn target_ladder(p: &MarketMakerParams, x: &QuoteInputs) -> Ladder {
             let qty = (p.lots_per_level as i64).min(room);
             room -= qty;
             out.push(Level {
-                price_ticks: top + dir * i * i64::from(p.level_spacing_ticks),
+                price_ticks: top.saturating_add(dir * i * i64::from(p.level_spacing_ticks)),
                 qty_lots: qty as u64,
             });
         }

@@ -52,7 +52,59 @@ impl Checker<'_> {
             Err(self.fail(key, "must be at least 1, got 0".to_string()))
         }
     }
+
+    /// A quantity in lots, 1 ..= MAX_LOTS.
+    fn lots(&self, key: &str, v: u64) -> Result<(), ScenarioError> {
+        if (1..=MAX_LOTS).contains(&v) {
+            Ok(())
+        } else {
+            Err(self.fail(
+                key,
+                format!("must be between 1 and {MAX_LOTS} lots, got {v}"),
+            ))
+        }
+    }
+
+    /// A rate per second, 0 ..= MAX_RATE_PER_S.
+    fn rate(&self, key: &str, v: f64) -> Result<(), ScenarioError> {
+        self.non_negative(key, v)?;
+        if v <= MAX_RATE_PER_S {
+            Ok(())
+        } else {
+            Err(self.fail(
+                key,
+                format!("must be at most {MAX_RATE_PER_S} per second, got {v}"),
+            ))
+        }
+    }
+
+    /// A duration in seconds between `min` and `max`.
+    fn seconds(&self, key: &str, v: f64, min: f64, max: f64) -> Result<(), ScenarioError> {
+        if v.is_finite() && v >= min && v <= max {
+            Ok(())
+        } else {
+            Err(self.fail(
+                key,
+                format!("must be between {min} and {max} seconds, got {v}"),
+            ))
+        }
+    }
 }
+
+/// Largest order size, position limit or quote size, lots: keeps every sum of quantities far
+/// from overflow.
+const MAX_LOTS: u64 = 1_000_000_000;
+/// Largest event rate of one group or agent, per second.
+const MAX_RATE_PER_S: f64 = 1e6;
+/// Shortest interval between an agent's looks, seconds.
+const MIN_INTERVAL_S: f64 = 1e-6;
+/// Most price levels a maker may quote per side.
+const MAX_LEVELS: u32 = 1_000;
+/// Widest price span a book may be configured for, ticks (24 bytes a tick at most).
+const MAX_SPAN_TICKS: usize = 1 << 24;
+
+/// Longest run, seconds (about 31 years; time is kept in u64 nanoseconds).
+const MAX_DURATION_S: f64 = 1e9;
 
 /// Largest number of steps a run may have (about 10¹⁰): keeps step arithmetic far from overflow.
 const MAX_STEPS: u64 = 10_000_000_000;
@@ -62,6 +114,7 @@ const MAX_AGENTS: u64 = 1_000_000;
 pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, ScenarioError> {
     let c = Checker { path };
     c.positive("run.duration_s", f.run.duration_s)?;
+    c.seconds("run.duration_s", f.run.duration_s, 0.0, MAX_DURATION_S)?;
     c.positive("run.dt_s", f.run.dt_s)?;
     let dt_ns = secs_to_ns(f.run.dt_s);
     if dt_ns == 0 {
@@ -93,17 +146,23 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
     c.positive("market.initial_price", m.initial_price)?;
     c.positive("market.vol_halflife_s", m.vol_halflife_s)?;
     c.positive("market.vol_sample_interval_s", m.vol_sample_interval_s)?;
-    if m.max_span_ticks < 64 {
+    if !(64..=MAX_SPAN_TICKS).contains(&m.max_span_ticks) {
         return Err(c.fail(
             "market.max_span_ticks",
-            format!("must be at least 64, got {}", m.max_span_ticks),
+            format!(
+                "must be between 64 and {MAX_SPAN_TICKS}, got {}",
+                m.max_span_ticks
+            ),
         ));
     }
     let initial_ticks = m.initial_price / m.tick_size;
     if !(1.0..=1e15).contains(&initial_ticks) {
         return Err(c.fail(
             "market.initial_price",
-            format!("must be between 1 tick and 1e15 ticks, got {initial_ticks} ticks"),
+            format!(
+                "is {initial_ticks} ticks of market.tick_size ({}); must be between 1 and 1e15 ticks",
+                m.tick_size
+            ),
         ));
     }
 
@@ -112,7 +171,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         "fundamental.volatility_per_sqrt_s",
         fu.volatility_per_sqrt_s,
     )?;
-    c.non_negative("fundamental.jump_rate_per_s", fu.jump_rate_per_s)?;
+    c.rate("fundamental.jump_rate_per_s", fu.jump_rate_per_s)?;
     c.finite("fundamental.jump_mean", fu.jump_mean)?;
     c.non_negative("fundamental.jump_sd", fu.jump_sd)?;
 
@@ -120,12 +179,30 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
     for (i, g) in f.noise.iter_mut().enumerate() {
         let k = |name: &str| format!("noise[{i}].{name}");
         c.at_least_one(&k("count"), u64::from(g.count))?;
-        c.non_negative(&k("mu_per_s"), g.mu_per_s)?;
-        c.non_negative(&k("alpha_per_tick_s"), g.alpha_per_tick_s)?;
-        c.non_negative(&k("delta_per_s"), g.delta_per_s)?;
-        c.at_least_one(&k("sigma_lots"), g.sigma_lots)?;
-        c.at_least_one(&k("window_ticks"), u64::from(g.window_ticks))?;
-        c.non_negative(&k("latency_s"), g.latency_s)?;
+        c.rate(&k("mu_per_s"), g.mu_per_s)?;
+        c.rate(&k("alpha_per_tick_s"), g.alpha_per_tick_s)?;
+        c.rate(&k("delta_per_s"), g.delta_per_s)?;
+        c.lots(&k("sigma_lots"), g.sigma_lots)?;
+        if !(1..=MAX_SPAN_TICKS as u64).contains(&u64::from(g.window_ticks)) {
+            return Err(c.fail(
+                &k("window_ticks"),
+                format!(
+                    "must be between 1 and {MAX_SPAN_TICKS}, got {}",
+                    g.window_ticks
+                ),
+            ));
+        }
+        let limit_rate = 2.0 * g.alpha_per_tick_s * f64::from(g.window_ticks);
+        if limit_rate > MAX_RATE_PER_S {
+            return Err(c.fail(
+                &k("alpha_per_tick_s"),
+                format!(
+                    "× 2 sides × window_ticks gives {limit_rate} limit orders per second; \
+                     at most {MAX_RATE_PER_S} allowed"
+                ),
+            ));
+        }
+        c.seconds(&k("latency_s"), g.latency_s, 0.0, f.run.duration_s)?;
         if g.mu_per_s + g.alpha_per_tick_s == 0.0 {
             return Err(c.fail(
                 &k("mu_per_s"),
@@ -151,8 +228,10 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         let k = |name: &str| format!("informed[{i}].{name}");
         c.at_least_one(&k("count"), u64::from(g.count))?;
         c.positive(&k("rate_per_s"), g.rate_per_s)?;
+        c.rate(&k("rate_per_s"), g.rate_per_s)?;
         c.non_negative(&k("threshold_ticks"), g.threshold_ticks)?;
-        c.at_least_one(&k("order_lots"), g.order_lots)?;
+        c.lots(&k("order_lots"), g.order_lots)?;
+        c.lots(&k("max_position_lots"), g.max_position_lots)?;
         if g.max_position_lots < g.order_lots {
             return Err(c.fail(
                 &k("max_position_lots"),
@@ -163,15 +242,25 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
             ));
         }
         c.non_negative(&k("observation_noise_ticks"), g.observation_noise_ticks)?;
-        c.non_negative(&k("observation_delay_s"), g.observation_delay_s)?;
-        c.non_negative(&k("latency_s"), g.latency_s)?;
+        c.seconds(
+            &k("observation_delay_s"),
+            g.observation_delay_s,
+            0.0,
+            f.run.duration_s,
+        )?;
+        c.seconds(&k("latency_s"), g.latency_s, 0.0, f.run.duration_s)?;
         g.name.get_or_insert_with(|| format!("informed{i}"));
         agents += u64::from(g.count);
     }
     for (i, g) in f.market_maker.iter_mut().enumerate() {
         let k = |name: &str| format!("market_maker[{i}].{name}");
         c.at_least_one(&k("count"), u64::from(g.count))?;
-        c.positive(&k("requote_interval_s"), g.requote_interval_s)?;
+        c.seconds(
+            &k("requote_interval_s"),
+            g.requote_interval_s,
+            MIN_INTERVAL_S,
+            f.run.duration_s,
+        )?;
         match g.strategy {
             QuoteStrategy::AvellanedaStoikov => {
                 c.positive(&k("gamma"), g.gamma)?;
@@ -183,18 +272,36 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
                 c.non_negative(&k("skew_ticks_per_lot"), g.skew_ticks_per_lot)?;
             }
         }
-        c.at_least_one(&k("levels"), u64::from(g.levels))?;
-        c.at_least_one(&k("level_spacing_ticks"), u64::from(g.level_spacing_ticks))?;
-        c.at_least_one(&k("lots_per_level"), g.lots_per_level)?;
-        c.at_least_one(&k("max_position_lots"), g.max_position_lots)?;
+        if !(1..=MAX_LEVELS).contains(&g.levels) {
+            return Err(c.fail(
+                &k("levels"),
+                format!("must be between 1 and {MAX_LEVELS}, got {}", g.levels),
+            ));
+        }
+        if !(1..=MAX_SPAN_TICKS as u64).contains(&u64::from(g.level_spacing_ticks)) {
+            return Err(c.fail(
+                &k("level_spacing_ticks"),
+                format!(
+                    "must be between 1 and {MAX_SPAN_TICKS}, got {}",
+                    g.level_spacing_ticks
+                ),
+            ));
+        }
+        c.lots(&k("lots_per_level"), g.lots_per_level)?;
+        c.lots(&k("max_position_lots"), g.max_position_lots)?;
         c.positive(&k("vol_halflife_s"), g.vol_halflife_s)?;
         c.positive(&k("vol_sample_interval_s"), g.vol_sample_interval_s)?;
         c.non_negative(
             &k("sigma_prior_ticks_per_sqrt_s"),
             g.sigma_prior_ticks_per_sqrt_s,
         )?;
-        c.positive(&k("markout_horizon_s"), g.markout_horizon_s)?;
-        c.non_negative(&k("latency_s"), g.latency_s)?;
+        c.seconds(
+            &k("markout_horizon_s"),
+            g.markout_horizon_s,
+            1e-9,
+            f.run.duration_s,
+        )?;
+        c.seconds(&k("latency_s"), g.latency_s, 0.0, f.run.duration_s)?;
         g.name.get_or_insert_with(|| format!("mm{i}"));
         agents += u64::from(g.count);
     }
@@ -217,6 +324,16 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         "output.agents_sample_interval_s",
         o.agents_sample_interval_s,
     )?;
+    if let Some(&b) = o
+        .depth_bands_ticks
+        .iter()
+        .find(|&&b| b as usize > MAX_SPAN_TICKS)
+    {
+        return Err(c.fail(
+            "output.depth_bands_ticks",
+            format!("bands must be at most {MAX_SPAN_TICKS} ticks, got {b}"),
+        ));
+    }
     if o.depth_bands_ticks.is_empty() {
         return Err(c.fail(
             "output.depth_bands_ticks",

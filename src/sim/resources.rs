@@ -252,7 +252,7 @@ impl<K: Send + Sync + 'static> Agenda<K> {
             let (id, entity) = wake.item;
             let mut t = wake.time_ns;
             loop {
-                t = act(id, entity, t).max(t + 1);
+                t = act(id, entity, t).max(t.saturating_add(1));
                 if t >= end_ns {
                     self.calendar.push(t, (id, entity));
                     break;
