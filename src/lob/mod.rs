@@ -44,8 +44,6 @@ mod ladder;
 mod queries;
 mod request;
 mod slab;
-#[cfg(test)]
-mod tests;
 mod types;
 
 pub use book::{Book, BookConfig, SelfTradePolicy};

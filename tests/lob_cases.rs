@@ -1,7 +1,7 @@
 //! Unit tests of the order book: every request kind and its edge cases, through the public API.
 //! `check_invariants()` is called after every mutating step (the helpers below do it).
 
-use super::*;
+use depthsim::lob::*;
 
 const A: OwnerId = OwnerId(1);
 const B: OwnerId = OwnerId(2);
