@@ -19,6 +19,25 @@
 //!   book unchanged); fills and self-trade cancels are appended, in order, to a caller-owned
 //!   `Vec<Event>` so the hot path allocates nothing.
 //!
+//! # Example
+//! ```
+//! use depthsim::lob::{Book, Event, OwnerId, Price, Qty, Side, TimeInForce};
+//!
+//! let mut book = Book::default();
+//! let mut events = Vec::new();
+//! let (maker, taker) = (OwnerId(1), OwnerId(2));
+//! book.limit(maker, Side::Sell, Price(10_001), Qty(5), TimeInForce::Gtc, &mut events).unwrap();
+//! book.limit(maker, Side::Buy, Price(9_999), Qty(5), TimeInForce::Gtc, &mut events).unwrap();
+//! assert_eq!(book.spread_ticks(), Some(2));
+//!
+//! // A market buy of 8 lots takes the 5 offered and reports 3 unfilled.
+//! let report = book.market(taker, Side::Buy, Qty(8), &mut events).unwrap();
+//! assert_eq!((report.filled, report.unfilled), (Qty(5), Qty(3)));
+//! let Event::Fill(fill) = events[0] else { panic!("expected a fill") };
+//! assert_eq!((fill.price, fill.qty, fill.maker_owner), (Price(10_001), Qty(5), maker));
+//! assert_eq!(book.best_ask(), None);
+//! ```
+//!
 //! # Layout
 //! - A dense *ladder*: one level per tick over a window of prices that grows by doubling (and
 //!   drops empty far levels when it reaches [`BookConfig::max_span_ticks`]). A level holds a
