@@ -1,10 +1,10 @@
 //! Model-level tests through the library: the zero-intelligence model's known results, exact
 //! behaviour at any step length, and the agents' limits.
 
-use depthsim::lob::Price;
+use depthsim::lob::{Price, Side};
 use depthsim::scenario::{Overrides, Scenario};
 use depthsim::sim::Simulation;
-use depthsim::sim::components::{Account, Agent, AgentKind};
+use depthsim::sim::components::{Account, Agent, AgentId, AgentKind};
 use std::path::Path;
 
 fn scenario(text: &str) -> Scenario {
@@ -100,10 +100,29 @@ fn zi_market_is_identical_at_any_step_length() {
 fn max_abs_inventory_by_kind(text: &str) -> (i64, i64) {
     let mut sim = Simulation::new(&scenario(text)).unwrap();
     let (mut mm, mut inf) = (0i64, 0i64);
-    let mut q = sim.world.query::<(&Agent, &Account)>();
+    let mut q = sim.world.query::<(&AgentId, &Agent, &Account)>();
     for _ in 0..sim.total_steps() {
         sim.step();
-        for (agent, acct) in q.iter(&sim.world) {
+        let risk = &sim.exchange().risk;
+        // …and its resting quantities are what the book holds for each agent
+        let book = sim.book();
+        let mut resting = std::collections::BTreeMap::new();
+        for side in [Side::Buy, Side::Sell] {
+            for level in book.levels(side) {
+                for o in book.orders_at(level.price) {
+                    *resting.entry((o.owner.0, side)).or_insert(0u64) += o.qty.0;
+                }
+            }
+        }
+        for (id, _, _) in q.iter(&sim.world) {
+            for side in [Side::Buy, Side::Sell] {
+                let held = resting.get(&(id.0, side)).copied().unwrap_or(0);
+                assert_eq!(risk.resting(id.0, side), held, "agent {} {side}", id.0);
+            }
+        }
+        for (id, agent, acct) in q.iter(&sim.world) {
+            // the exchange's risk view and the agent's own books agree after settlement
+            assert_eq!(risk.position(id.0), acct.inventory_lots, "agent {}", id.0);
             match agent.kind {
                 AgentKind::MarketMaker => mm = mm.max(acct.inventory_lots.abs()),
                 AgentKind::Informed => inf = inf.max(acct.inventory_lots.abs()),
@@ -115,7 +134,9 @@ fn max_abs_inventory_by_kind(text: &str) -> (i64, i64) {
 }
 
 /// A strongly trending value and aggressive informed traders push the market makers to their
-/// limits; neither kind may ever hold more than its limit, at any step.
+/// limits; neither kind may ever hold more than its limit, at any step. Along the way, the
+/// exchange's risk view (positions, resting lots per side) must agree with the agents' accounts
+/// and with the book after every step.
 #[test]
 fn market_makers_and_informed_traders_never_breach_their_position_limits() {
     let text = r#"
