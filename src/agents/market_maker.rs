@@ -4,7 +4,7 @@
 
 use crate::lob::{Price, Qty, Side, TimeInForce};
 use crate::market::exchange::{BookIndex, Exchange};
-use crate::models::quotes::{Level, QuoteInputs, needs_requote, target_ladder};
+use crate::models::quotes::{Level, QuoteInputs, needs_requote, target_ladder_into};
 use crate::scenario::{MarketMakerParams, secs_to_ns};
 use crate::sim::components::{Account, Agent, LiveQuote, MarketMaker};
 use crate::sim::resources::{Action, Agenda, BookId, Clock, Inbox, MarketViews};
@@ -46,7 +46,8 @@ pub fn quote_market_makers(
             book_bid_ticks: view.best_bid,
             book_ask_ticks: view.best_ask,
         };
-        let target = target_ladder(&g.params, &inputs);
+        let mut target = std::mem::take(&mut mm.target);
+        target_ladder_into(&g.params, &inputs, &mut target);
         for (side, levels) in [(Side::Buy, &target.bids), (Side::Sell, &target.asks)] {
             requote_side(
                 &mut mm,
@@ -58,6 +59,7 @@ pub fn quote_market_makers(
                 &mut inbox,
             );
         }
+        mm.target = target;
         t.saturating_add(g.interval_ns)
     });
 }
@@ -77,18 +79,20 @@ fn requote_side(
     if mine().any(|q| q.id.is_none()) {
         return;
     }
-    let current: Vec<Level> = mine()
-        .map(|q| Level {
-            price_ticks: q.price_ticks,
-            qty_lots: q.qty_lots,
-        })
-        .collect();
-    if !needs_requote(
+    let mut current = std::mem::take(&mut mm.scratch);
+    current.clear();
+    current.extend(mine().map(|q| Level {
+        price_ticks: q.price_ticks,
+        qty_lots: q.qty_lots,
+    }));
+    let requote = needs_requote(
         &current,
         target,
         p.requote_tolerance_ticks,
         side == Side::Buy,
-    ) {
+    );
+    mm.scratch = current;
+    if !requote {
         return;
     }
     for q in mine() {

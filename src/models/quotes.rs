@@ -65,27 +65,32 @@ pub fn best_quotes(p: &MarketMakerParams, x: &QuoteInputs) -> (i64, i64) {
 /// each, cut so that if every bid (ask) filled the inventory would stay within
 /// ±`max_position_lots`. A side with no room is left empty.
 pub fn target_ladder(p: &MarketMakerParams, x: &QuoteInputs) -> Ladder {
+    let mut out = Ladder::default();
+    target_ladder_into(p, x, &mut out);
+    out
+}
+
+/// [`target_ladder`] into a reused `out` (its vectors are cleared first), allocation-free
+/// once warmed up.
+pub fn target_ladder_into(p: &MarketMakerParams, x: &QuoteInputs, out: &mut Ladder) {
     let (bid, ask) = best_quotes(p, x);
     let max = p.max_position_lots as i64;
-    let side = |top: i64, dir: i64, mut room: i64| {
-        let mut out = Vec::with_capacity(p.levels as usize);
+    let fill = |levels: &mut Vec<Level>, top: i64, dir: i64, mut room: i64| {
+        levels.clear();
         for i in 0..i64::from(p.levels) {
             if room <= 0 {
                 break;
             }
             let qty = (p.lots_per_level as i64).min(room);
             room -= qty;
-            out.push(Level {
+            levels.push(Level {
                 price_ticks: top.saturating_add(dir * i * i64::from(p.level_spacing_ticks)),
                 qty_lots: qty as u64,
             });
         }
-        out
     };
-    Ladder {
-        bids: side(bid, -1, max - x.inventory_lots),
-        asks: side(ask, 1, max + x.inventory_lots),
-    }
+    fill(&mut out.bids, bid, -1, max - x.inventory_lots);
+    fill(&mut out.asks, ask, 1, max + x.inventory_lots);
 }
 
 /// Whether one side's resting quotes (`current`, any order) should be replaced by `target`

@@ -1,6 +1,7 @@
 //! Components carried by agent entities.
 
 use crate::lob::{OrderId, Side};
+use crate::models::quotes::{Ladder, Level};
 use crate::models::vol::VolEstimator;
 use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
@@ -136,6 +137,10 @@ pub struct MarketMaker {
     pub requotes: u64,
     /// Markout horizon, ns.
     pub markout_horizon_ns: u64,
+    /// Reused buffer for the target ladder (no allocation per look).
+    pub target: Ladder,
+    /// Reused buffer for one side's current quotes.
+    pub scratch: Vec<Level>,
 }
 
 impl MarketMaker {
@@ -150,6 +155,8 @@ impl MarketMaker {
             markout_lots: 0,
             requotes: 0,
             markout_horizon_ns,
+            target: Ladder::default(),
+            scratch: Vec::new(),
         }
     }
 
