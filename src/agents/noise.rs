@@ -83,6 +83,7 @@ pub fn draw_action(
         }
         extra = sb.extra_offset_ticks;
     }
+    // Validation bounds W and the extra offset by 2^24 ticks each: the sum fits a u32.
     let offset_ticks = 1 + below(r, u64::from(p.window_ticks)) as u32 + extra;
     let lifetime_ns = (p.delta_per_s > 0.0).then(|| secs_to_ns(exponential(r, p.delta_per_s)));
     Some(Action::ZiLimit {

@@ -114,7 +114,7 @@ pub fn needs_requote(
             .expect("non-empty");
             let have: u64 = current.iter().map(|l| l.qty_lots).sum();
             let want: u64 = target.iter().map(|l| l.qty_lots).sum();
-            (top - target[0].price_ticks).unsigned_abs() > u64::from(tolerance_ticks)
+            top.abs_diff(target[0].price_ticks) > u64::from(tolerance_ticks)
                 || current.len() != target.len()
                 || have < want
         }

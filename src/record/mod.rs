@@ -190,7 +190,7 @@ pub fn record_samples(
             rec.cells.extend([Cell::U(bid), Cell::U(ask)]);
         }
         rec.cells.extend([
-            Cell::F(fundamental.value),
+            Cell::F(fundamental.end_value),
             opt(ex.last_trade.map(|p| s.price(p as f64))),
             Cell::U(ex.volume_since_sample),
             Cell::U(ex.trades_since_sample),

@@ -21,7 +21,7 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         .expect("book")
         .reference_x2_ticks() as f64
         / 2.0;
-    let fundamental = world.resource::<Fundamental>().value;
+    let fundamental = world.resource::<Fundamental>().end_value;
     let (mut pnl_mm, mut pnl_inf, mut pnl_noise) = (0.0, 0.0, 0.0);
     let mut agents = 0;
     let mut q = world.query::<(&Agent, &Account)>();

@@ -155,7 +155,8 @@ pub struct InformedParams {
     /// Standard deviation of the trader's error in observing the value, ticks (≥ 0). Default 0.
     #[serde(default)]
     pub observation_noise_ticks: f64,
-    /// The value observed is this many seconds old (≥ 0). Default 0.
+    /// The value observed is this many seconds old (≥ 0, rounded to whole steps, at most 10⁶
+    /// steps). Default 0.
     #[serde(default)]
     pub observation_delay_s: f64,
     /// Decision-to-arrival delay, seconds (≥ 0). Default 0.

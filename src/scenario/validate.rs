@@ -103,6 +103,8 @@ const MAX_LEVELS: u32 = 1_000;
 /// Widest price span a book may be configured for, ticks (24 bytes a tick at most).
 const MAX_SPAN_TICKS: usize = 1 << 24;
 
+/// Longest observation delay, in steps (the fundamental keeps one value per step of it).
+const MAX_DELAY_STEPS: f64 = 1e6;
 /// Longest run, seconds (about 31 years; time is kept in u64 nanoseconds).
 const MAX_DURATION_S: f64 = 1e9;
 
@@ -214,6 +216,15 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
                 &k("stand_back.vol_threshold_ticks_per_sqrt_s"),
                 sb.vol_threshold_ticks_per_sqrt_s,
             )?;
+            if sb.extra_offset_ticks as usize > MAX_SPAN_TICKS {
+                return Err(c.fail(
+                    &k("stand_back.extra_offset_ticks"),
+                    format!(
+                        "must be at most {MAX_SPAN_TICKS}, got {}",
+                        sb.extra_offset_ticks
+                    ),
+                ));
+            }
             if !(0.0..=1.0).contains(&sb.limit_rate_factor) {
                 return Err(c.fail(
                     &k("stand_back.limit_rate_factor"),
@@ -248,6 +259,15 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
             0.0,
             f.run.duration_s,
         )?;
+        if g.observation_delay_s / f.run.dt_s > MAX_DELAY_STEPS {
+            return Err(c.fail(
+                &k("observation_delay_s"),
+                format!(
+                    "is {} steps of run.dt_s; at most {MAX_DELAY_STEPS} steps of history are kept",
+                    g.observation_delay_s / f.run.dt_s
+                ),
+            ));
+        }
         c.seconds(&k("latency_s"), g.latency_s, 0.0, f.run.duration_s)?;
         g.name.get_or_insert_with(|| format!("informed{i}"));
         agents += u64::from(g.count);
@@ -332,6 +352,14 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         return Err(c.fail(
             "output.depth_bands_ticks",
             format!("bands must be at most {MAX_SPAN_TICKS} ticks, got {b}"),
+        ));
+    }
+    let mut bands = o.depth_bands_ticks.clone();
+    bands.sort_unstable();
+    if let Some(w) = bands.windows(2).find(|w| w[0] == w[1]) {
+        return Err(c.fail(
+            "output.depth_bands_ticks",
+            format!("lists {} twice; each band gives its own columns", w[0]),
         ));
     }
     if o.depth_bands_ticks.is_empty() {

@@ -40,7 +40,7 @@ pub struct Agent {
     /// Its kind.
     pub kind: AgentKind,
     /// Its group's index among the groups of its kind.
-    pub group: u16,
+    pub group: u32,
 }
 
 /// Position and cash. Cash is kept in tick·lots (integer) and converted at the output edge.
@@ -48,8 +48,9 @@ pub struct Agent {
 pub struct Account {
     /// Net position, lots (positive long).
     pub inventory_lots: i64,
-    /// Cash, in ticks × lots: −Σ side·price·qty over the agent's fills.
-    pub cash_tick_lots: i64,
+    /// Cash, in ticks × lots: −Σ side·price·qty over the agent's fills (128 bits: prices up
+    /// to 10¹⁵ ticks times sizes up to 10⁹ lots overflow 64).
+    pub cash_tick_lots: i128,
     /// Lots traded, both sides.
     pub volume_lots: u64,
     /// Number of fills.
@@ -62,7 +63,7 @@ impl Account {
     pub fn apply_fill(&mut self, side: Side, price_ticks: i64, qty_lots: u64) {
         let q = qty_lots as i64;
         self.inventory_lots += side.sign() * q;
-        self.cash_tick_lots -= side.sign() * price_ticks * q;
+        self.cash_tick_lots -= i128::from(side.sign() * q) * i128::from(price_ticks);
         self.volume_lots += qty_lots;
         self.fills += 1;
     }

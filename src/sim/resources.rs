@@ -242,10 +242,11 @@ impl<K: Send + Sync + 'static> Agenda<K> {
         }
     }
 
-    /// Lets every agent due this step act: `act(id, entity, t)` runs at each of the agent's
-    /// wake-up times `t` before `end_ns`, in (time, insertion) order across agents, and
-    /// returns the agent's next wake-up time (at least `t + 1` ns is enforced); the first one
-    /// at or after `end_ns` is queued.
+    /// Lets every agent due this step act: agents are taken in the order of their first
+    /// wake-up in the step (time, then insertion), and `act(id, entity, t)` runs at each of
+    /// that agent's wake-up times `t` before `end_ns`, returning the next (at least `t + 1`
+    /// ns); the first one at or after `end_ns` is queued. (Requests carry their own arrival
+    /// times, which the exchange sorts by.)
     pub fn run_due(&mut self, end_ns: u64, mut act: impl FnMut(u32, Entity, u64) -> u64) {
         self.calendar.drain_step(&mut self.due);
         for wake in &self.due {

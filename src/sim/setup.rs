@@ -46,7 +46,7 @@ pub fn build_world(scenario: &Scenario) -> World {
                     AgentId(id),
                     Agent {
                         kind,
-                        group: group as u16,
+                        group: group as u32,
                     },
                     Account::default(),
                 ))
