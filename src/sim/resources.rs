@@ -42,10 +42,14 @@ impl Clock {
     }
 }
 
-/// Moves the clock to the next step: the first system of every step.
-pub fn tick_clock(mut clock: ResMut<Clock>) {
+/// Moves the clock to the next step and clears the previous step's outcomes: the first
+/// system of every step.
+pub fn begin_step(mut clock: ResMut<Clock>, mut out: ResMut<StepOutcomes>) {
     clock.step = clock.next_step;
     clock.next_step += 1;
+    out.trades.clear();
+    out.acks.clear();
+    out.removed.clear();
 }
 
 /// What an order request asks the exchange to do.
@@ -181,13 +185,6 @@ pub struct StepOutcomes {
     pub acks: Vec<Ack>,
     /// Resting orders removed without their owner asking (self-trade prevention): (agent, id).
     pub removed: Vec<(u32, OrderId)>,
-}
-
-/// Clears the previous step's outcomes.
-pub fn clear_outcomes(mut out: ResMut<StepOutcomes>) {
-    out.trades.clear();
-    out.acks.clear();
-    out.removed.clear();
 }
 
 /// What every agent can see of one book: its state at the end of the previous step.

@@ -10,7 +10,7 @@ use crate::market::metrics::accumulate_stats;
 use crate::market::observe::publish_views;
 use crate::market::settle::settle_trades;
 use crate::record::{record_samples, record_trades};
-use crate::sim::resources::{clear_outcomes, tick_clock};
+use crate::sim::resources::begin_step;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{
     LogLevel, ScheduleBuildError, ScheduleBuildSettings, SingleThreadedExecutor,
@@ -62,7 +62,7 @@ pub fn build(world: &mut World) -> Result<Schedule, ScheduleBuildError> {
         )
             .chain(),
     );
-    s.add_systems((tick_clock, clear_outcomes).chain().in_set(Phase::Clock));
+    s.add_systems(begin_step.in_set(Phase::Clock));
     s.add_systems(advance_fundamental.in_set(Phase::Exogenous));
     s.add_systems(publish_views.in_set(Phase::Observe));
     s.add_systems(
