@@ -43,15 +43,12 @@ pub fn decide_informed(
             traders.get_mut(entity).expect("informed trader entity");
         let g = &groups.0[agent.group as usize];
         let p = &g.params;
-        if state.pending_step != clock.step {
-            state.pending_step = clock.step;
-            state.pending_lots = 0;
-        }
         let mut value_ticks = fundamental.value_steps_ago(g.delay_steps) / tick.0;
         if p.observation_noise_ticks > 0.0 {
             value_ticks += p.observation_noise_ticks * standard_normal(&mut rng.0);
         }
-        let position = account.inventory_lots + state.pending_lots;
+        // the position if everything already sent fills (an IOC may fill less)
+        let position = account.inventory_lots + state.in_flight_lots(clock.start_ns());
         if let Some(o) = decide(
             value_ticks,
             view.ref_ticks,
@@ -60,20 +57,17 @@ pub fn decide_informed(
             position,
             p.max_position_lots,
         ) {
-            state.pending_lots += o.side.sign() * o.qty_lots as i64;
+            let arrival_ns = t.saturating_add(g.latency_ns);
+            state
+                .in_flight
+                .push_back((arrival_ns, o.side.sign() * o.qty_lots as i64));
             let action = Action::Limit {
                 side: o.side,
                 price: Price(o.limit_ticks),
                 qty: Qty(o.qty_lots),
                 tif: TimeInForce::Ioc,
             };
-            inbox.push(
-                t.saturating_add(g.latency_ns),
-                BookId(0),
-                id,
-                NO_TAG,
-                action,
-            );
+            inbox.push(arrival_ns, BookId(0), id, NO_TAG, action);
         }
         t.saturating_add(secs_to_ns(exponential(&mut rng.0, p.rate_per_s)))
     });

@@ -82,13 +82,28 @@ pub struct AgentRng(pub ChaCha8Rng);
 #[derive(Component, Debug, Clone, Copy, Default)]
 pub struct NoiseTrader;
 
-/// An informed trader's private state.
-#[derive(Component, Debug, Clone, Copy, Default)]
+/// An informed trader's private state: its orders still on their way to the exchange.
+#[derive(Component, Debug, Clone, Default)]
 pub struct InformedTrader {
-    /// Signed lots sent (not yet settled) during the current step.
-    pub pending_lots: i64,
-    /// The step `pending_lots` refers to.
-    pub pending_step: u64,
+    /// (arrival time ns, signed lots) of orders sent but not yet processed, oldest first.
+    /// An order arriving before the current step's start has been matched and settled into
+    /// the account, so it is dropped at the next decision.
+    pub in_flight: VecDeque<(u64, i64)>,
+}
+
+impl InformedTrader {
+    /// Forgets orders processed before `step_start_ns` and returns the signed lots still in
+    /// flight.
+    pub fn in_flight_lots(&mut self, step_start_ns: u64) -> i64 {
+        while self
+            .in_flight
+            .front()
+            .is_some_and(|&(t, _)| t < step_start_ns)
+        {
+            self.in_flight.pop_front();
+        }
+        self.in_flight.iter().map(|&(_, q)| q).sum()
+    }
 }
 
 /// One of a market maker's own orders, as it knows it.
@@ -171,5 +186,43 @@ impl MarketMaker {
             (false, true) => "ask_only",
             (false, false) => "none",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn informed_orders_stay_in_flight_until_their_arrival_step_has_passed() {
+        let mut s = InformedTrader::default();
+        s.in_flight.push_back((100, 5));
+        s.in_flight.push_back((250, -2));
+        assert_eq!(
+            s.in_flight_lots(100),
+            3,
+            "arriving at the step's start: not yet processed"
+        );
+        assert_eq!(
+            s.in_flight_lots(101),
+            -2,
+            "processed in an earlier step: settled"
+        );
+        assert_eq!(s.in_flight_lots(1000), 0);
+        assert!(s.in_flight.is_empty());
+    }
+
+    #[test]
+    fn fills_move_inventory_and_cash_in_opposite_directions() {
+        let mut a = Account::default();
+        a.apply_fill(Side::Buy, 10_000, 3);
+        a.apply_fill(Side::Sell, 10_010, 1);
+        assert_eq!(a.inventory_lots, 2);
+        assert_eq!(a.cash_tick_lots, -30_000 + 10_010);
+        assert_eq!((a.volume_lots, a.fills), (4, 2));
+        assert_eq!(
+            a.pnl_tick_lots(10_005.0),
+            (-30_000 + 10_010 + 2 * 10_005) as f64
+        );
     }
 }
