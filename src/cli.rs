@@ -2,8 +2,8 @@
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use depthsim::record::OutputDir;
 use depthsim::record::summary::{Manifest, write_manifest};
+use depthsim::record::{ForeignOutput, OutputDir, check_replaceable};
 use depthsim::run::{default_output_path, run_into};
 use depthsim::scenario::{Overrides, Scenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -48,7 +48,8 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
-    /// Check a scenario file without running it; prints the resolved run on success.
+    /// Check a scenario file without running it; prints the resolved scenario (every default
+    /// filled in, intervals rounded to whole steps) on success.
     Validate {
         /// The scenario file (TOML).
         file: PathBuf,
@@ -82,14 +83,19 @@ pub fn execute(cli: Cli) -> Result<()> {
                     .map(|g| u64::from(g.count))
                     .sum::<u64>();
             println!(
-                "{}: ok — scenario {:?}, seed {}, {} steps of {} s, {} agents",
+                "{}: ok — scenario {:?}, seed {}, {} steps of {} s ({} s), {} agents; \
+                 book.csv every {} steps, agents.csv every {} steps",
                 file.display(),
                 s.name,
                 s.seed,
                 s.steps,
                 s.dt_s(),
-                agents
+                s.steps as f64 * s.dt_s(),
+                agents,
+                s.sample_every_steps,
+                s.agents_every_steps,
             );
+            println!("\n# resolved parameters\n{}", toml::to_string(&s.params)?);
             Ok(())
         }
         Command::Run {
@@ -107,6 +113,15 @@ pub fn execute(cli: Cli) -> Result<()> {
                 .collect::<String>();
             let final_path =
                 out.unwrap_or_else(|| default_output_path(Path::new("output"), &scenario));
+            // Refuse early (exit 2) to replace anything but an earlier depthsim result.
+            check_replaceable(&final_path).map_err(|e| {
+                match e.get_ref().and_then(|i| i.downcast_ref::<ForeignOutput>()) {
+                    Some(f) => anyhow::Error::new(ForeignOutput(f.0.clone())),
+                    None => {
+                        anyhow::Error::new(e).context(format!("checking {}", final_path.display()))
+                    }
+                }
+            })?;
             let dir = OutputDir::create(&final_path).with_context(|| {
                 format!("creating the output folder for {}", final_path.display())
             })?;

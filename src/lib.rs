@@ -1,11 +1,13 @@
 //! depthsim: an agent-based market-microstructure simulator for studying systemic depth
 //! collapse — market makers widening, shrinking or pulling their quotes all at once.
 //!
-//! Layers, each importing only the ones below it:
-//! - [`lob`]: the order book (no ECS, no randomness, no I/O) and [`models`]: pure maths;
-//! - [`rng`]: named, seeded random streams;
-//! - [`sim`], [`agents`], [`market`], [`record`]: the bevy_ecs world, its systems and outputs;
-//! - [`scenario`], [`run`]: scenario files and one complete run.
+//! Layers:
+//! - core, no ECS: [`lob`] (the order book: no randomness, no I/O), [`models`] (pure
+//!   functions), [`rng`] (named, seeded random streams), [`scenario`] (files → checked
+//!   parameters);
+//! - simulation: [`sim`], [`agents`], [`market`], [`record`] — the bevy_ecs world, its
+//!   systems and outputs;
+//! - [`run`]: one complete run, used by the command line.
 
 pub mod agents;
 pub mod lob;

@@ -1,4 +1,5 @@
-//! The `depthsim` command. Exit codes: 0 success, 2 bad input (scenario or flags), 1 any
+//! The `depthsim` command. Exit codes: 0 success, 2 bad input (scenario, flags, or an --out
+//! that is not an earlier result), 1 any
 //! other failure. Errors go to stderr with their chain of causes.
 
 mod cli;
@@ -25,6 +26,8 @@ fn main() -> ExitCode {
             let bad_input = e.chain().any(|c| {
                 c.downcast_ref::<depthsim::scenario::ScenarioError>()
                     .is_some()
+                    || c.downcast_ref::<depthsim::record::ForeignOutput>()
+                        .is_some()
             });
             ExitCode::from(if bad_input { 2 } else { 1 })
         }

@@ -83,7 +83,7 @@ fn run_writes_every_file_with_the_documented_columns() {
     assert_eq!(
         header(&out.join("summary.csv")),
         "scenario,seed,duration_s,dt_s,steps,agents,order_instructions,limit_orders,market_orders,\
-         cancels,expiries,rejections,trades,volume_lots,mean_spread_ticks,two_sided_fraction,\
+         cancels,expiries,rejections,trades,volume_lots,unfilled_lots,mean_spread_ticks,two_sided_fraction,\
          depth_band_ticks,mean_depth_bid_lots,mean_depth_ask_lots,final_price,final_fundamental,\
          pnl_market_makers,pnl_informed,pnl_noise,mm_markout_per_lot"
     );
@@ -119,8 +119,10 @@ fn manifest_without_wall_time(dir: &Path) -> serde_json::Value {
     m
 }
 
+/// Same scenario and seed: identical bytes. One of the two runs is pinned to a single CPU
+/// (where `taskset` exists), the other may use every CPU of the machine.
 #[test]
-fn same_seed_gives_identical_bytes_whatever_the_thread_count() {
+fn same_seed_gives_identical_bytes() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b, c) = (
         tmp.path().join("a"),
@@ -128,19 +130,27 @@ fn same_seed_gives_identical_bytes_whatever_the_thread_count() {
         tmp.path().join("c"),
     );
     let tiny = repo("scenarios/tiny.toml");
-    for (dir, threads) in [(&a, "1"), (&b, "2")] {
-        let o = bin()
-            .args([
-                "run",
-                tiny.to_str().unwrap(),
-                "--quiet",
-                "--out",
-                dir.to_str().unwrap(),
-            ])
-            .env("RAYON_NUM_THREADS", threads)
-            .output()
-            .unwrap();
-        assert!(o.status.success());
+    let args = |dir: &Path| {
+        [
+            "run",
+            tiny.to_str().unwrap(),
+            "--quiet",
+            "--out",
+            dir.to_str().unwrap(),
+        ]
+        .map(String::from)
+        .to_vec()
+    };
+    let pinned = if Path::new("/usr/bin/taskset").exists() {
+        let mut cmd = Command::new("/usr/bin/taskset");
+        cmd.args(["-c", "0", env!("CARGO_BIN_EXE_depthsim")]);
+        cmd
+    } else {
+        bin()
+    };
+    for (mut cmd, dir) in [(pinned, &a), (bin(), &b)] {
+        let o = cmd.args(args(dir)).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     for f in CSV_FILES {
         assert!(
@@ -298,13 +308,32 @@ fn empty_file_not_toml_and_missing_file_are_bad_input() {
 fn shipped_scenarios_validate() {
     for name in ["tiny", "baseline", "zi_only", "large_market"] {
         let p = repo(&format!("scenarios/{name}.toml"));
+        for (i, line) in fs::read_to_string(&p).unwrap().lines().enumerate() {
+            if line.contains('=') && !line.trim_start().starts_with('#') {
+                assert!(
+                    line.contains('#'),
+                    "{name}.toml line {}: key without a comment",
+                    i + 1
+                );
+            }
+        }
         let o = run(&["validate", p.to_str().unwrap()]);
         assert!(
             o.status.success(),
             "{name}: {}",
             String::from_utf8_lossy(&o.stderr)
         );
-        assert!(String::from_utf8_lossy(&o.stdout).contains("ok"));
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert!(stdout.contains("ok"));
+        // the resolved parameters printed are themselves a scenario, equal to the original
+        let resolved = stdout
+            .split("# resolved parameters")
+            .nth(1)
+            .expect("resolved parameters");
+        let overrides = depthsim::scenario::Overrides::default();
+        let again = depthsim::scenario::Scenario::from_toml(resolved, &p, &overrides).unwrap();
+        let original = depthsim::scenario::Scenario::load(&p, &overrides).unwrap();
+        assert_eq!(again.params, original.params, "{name}");
     }
 }
 
@@ -350,4 +379,45 @@ fn readme_documents_every_output_column() {
             );
         }
     }
+}
+
+/// `--out` replaces an earlier result, but never a folder or file that is not one.
+#[test]
+fn out_never_replaces_what_is_not_an_earlier_result() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mine = tmp.path().join("research");
+    fs::create_dir_all(mine.join("sub")).unwrap();
+    fs::write(mine.join("notes.txt"), "precious").unwrap();
+    let tiny = repo("scenarios/tiny.toml");
+    for target in [mine.clone(), mine.join("notes.txt")] {
+        let o = run(&[
+            "run",
+            tiny.to_str().unwrap(),
+            "-q",
+            "--out",
+            target.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(String::from_utf8_lossy(&o.stderr).contains("not a depthsim output folder"));
+    }
+    assert_eq!(
+        fs::read_to_string(mine.join("notes.txt")).unwrap(),
+        "precious"
+    );
+    assert!(mine.join("sub").is_dir());
+    // an earlier result is replaced
+    let out = tmp.path().join("result");
+    run_tiny(&out, &[]);
+    run_tiny(&out, &["--seed", "5"]);
+    assert_eq!(manifest_without_wall_time(&out)["seed"], 5);
+    assert_eq!(
+        fs::read_dir(tmp.path()).unwrap().count(),
+        2,
+        "nothing else is left behind"
+    );
 }

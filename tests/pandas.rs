@@ -19,7 +19,7 @@ expect = {
                    "fills","quoting","markout_per_lot"],
     "summary.csv": ["scenario","seed","duration_s","dt_s","steps","agents","order_instructions",
                     "limit_orders","market_orders","cancels","expiries","rejections","trades",
-                    "volume_lots","mean_spread_ticks","two_sided_fraction","depth_band_ticks",
+                    "volume_lots","unfilled_lots","mean_spread_ticks","two_sided_fraction","depth_band_ticks",
                     "mean_depth_bid_lots","mean_depth_ask_lots","final_price","final_fundamental",
                     "pnl_market_makers","pnl_informed","pnl_noise","mm_markout_per_lot"],
 }

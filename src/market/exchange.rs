@@ -265,7 +265,13 @@ impl Exchange {
         };
         self.apply_events(r.arrival_ns, out, stats);
         match result {
-            Some(Report { id, rested, .. }) => {
+            Some(Report {
+                id,
+                rested,
+                unfilled,
+                ..
+            }) => {
+                stats.unfilled_lots += unfilled.0;
                 if rested.0 > 0 {
                     self.risk.on_rest(r.agent, side, rested.0);
                     if let Some(life) = lifetime {

@@ -7,7 +7,7 @@ mod scale;
 pub mod summary;
 mod trades;
 
-pub use output::OutputDir;
+pub use output::{ForeignOutput, OutputDir, check_replaceable};
 pub use scale::PriceScale;
 pub use trades::TradeWriter;
 
@@ -48,6 +48,7 @@ pub struct Recorder {
     l2_levels: u32,
     sample_every: u64,
     agents_every: u64,
+    total_steps: u64,
     error: Option<String>,
     cells: Vec<Cell>,
 }
@@ -89,6 +90,7 @@ impl Recorder {
             l2_levels: o.l2_levels,
             sample_every: scenario.sample_every_steps,
             agents_every: scenario.agents_every_steps,
+            total_steps: scenario.steps,
             error: None,
             cells: Vec::new(),
         })
@@ -152,7 +154,8 @@ pub fn record_trades(out: Res<StepOutcomes>, mut rec: ResMut<Recorder>) {
 }
 
 /// Record phase: book.csv and l2.csv every `sample_interval_s`, agents.csv every
-/// `agents_sample_interval_s`, as of the end of the step.
+/// `agents_sample_interval_s` (both rounded to whole steps), and both at the run's last step,
+/// as of the end of the step.
 #[allow(clippy::too_many_arguments)]
 pub fn record_samples(
     clock: Res<Clock>,
@@ -172,7 +175,9 @@ pub fn record_samples(
     let t_s = clock.end_s();
     let mut ex = exchanges.get_mut(books.0[0]).expect("book entity");
     let ref_x2 = ex.reference_x2_ticks();
-    if n.is_multiple_of(rec.sample_every) {
+    // Every interval, and the run's last step (so the final state is always recorded).
+    let last = n == rec.total_steps;
+    if n.is_multiple_of(rec.sample_every) || last {
         let s = rec.scale;
         let b = &ex.book;
         let opt = |v: Option<f64>| v.map_or(Cell::Empty(None), Cell::F);
@@ -216,7 +221,7 @@ pub fn record_samples(
         ex.volume_since_sample = 0;
         ex.trades_since_sample = 0;
     }
-    if n.is_multiple_of(rec.agents_every) {
+    if n.is_multiple_of(rec.agents_every) || last {
         let mark = ref_x2 as f64 / 2.0;
         let s = rec.scale;
         let mut r = Ok(());

@@ -71,26 +71,77 @@ impl OutputDir {
     }
 
     /// Moves the finished folder into place. An earlier result there is moved aside first and
-    /// deleted only after the new folder is in place, so a failure never loses both.
+    /// deleted only after the new folder is in place, so a failure never loses both. When
+    /// another run commits to the same place at the same moment, the move is retried: the
+    /// last run to commit wins, whole.
     pub fn commit(mut self) -> io::Result<PathBuf> {
-        let mut old = self.temp_path.clone().into_os_string();
-        old.push(".replaced");
-        let old = PathBuf::from(old);
-        let had_old = self.final_path.exists();
-        if had_old {
-            fs::rename(&self.final_path, &old)?;
-        }
-        if let Err(e) = fs::rename(&self.temp_path, &self.final_path) {
-            if had_old {
-                let _ = fs::rename(&old, &self.final_path);
+        let mut aside = self.temp_path.clone().into_os_string();
+        aside.push(".replaced");
+        let aside = PathBuf::from(aside);
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            // Move whatever is there aside (it may vanish or appear meanwhile: other runs).
+            let had_old = match fs::rename(&self.final_path, &aside) {
+                Ok(()) => true,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+                Err(e) => return Err(e),
+            };
+            if had_old && check_replaceable_at(&aside, &self.final_path).is_err() {
+                let _ = fs::rename(&aside, &self.final_path);
+                return Err(io::Error::other(ForeignOutput(self.final_path.clone())));
             }
-            return Err(e);
+            match fs::rename(&self.temp_path, &self.final_path) {
+                Ok(()) => {
+                    self.committed = true;
+                    if had_old {
+                        fs::remove_dir_all(&aside)?;
+                    }
+                    return Ok(self.final_path.clone());
+                }
+                // another run put its folder there in between: move that one aside too
+                Err(_) if attempts < 10 && self.final_path.exists() => {
+                    if had_old {
+                        fs::remove_dir_all(&aside)?;
+                    }
+                }
+                Err(e) => {
+                    if had_old {
+                        let _ = fs::rename(&aside, &self.final_path);
+                    }
+                    return Err(e);
+                }
+            }
         }
-        self.committed = true;
-        if had_old {
-            fs::remove_dir_all(&old)?;
-        }
-        Ok(self.final_path.clone())
+    }
+}
+
+/// The run would replace something that is not a depthsim result.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{}: refusing to replace it: it exists and is not a depthsim output folder (no manifest.json); \
+     choose another --out or remove it yourself",
+    .0.display()
+)]
+pub struct ForeignOutput(pub PathBuf);
+
+/// Checks that `path` is free, or holds an earlier depthsim result (a folder with a
+/// manifest.json) that a new run may replace. A run never deletes anything else.
+pub fn check_replaceable(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+        Ok(_) => check_replaceable_at(path, path),
+    }
+}
+
+/// Whether the existing `path` (known to the user as `shown`) is an earlier result.
+fn check_replaceable_at(path: &Path, shown: &Path) -> io::Result<()> {
+    let m = fs::symlink_metadata(path)?;
+    if m.is_dir() && path.join("manifest.json").is_file() {
+        Ok(())
+    } else {
+        Err(io::Error::other(ForeignOutput(shown.to_path_buf())))
     }
 }
 
@@ -116,6 +167,9 @@ mod tests {
         fs::write(a.file("x.csv"), "a").unwrap();
         fs::write(b.file("x.csv"), "b").unwrap();
         fs::write(b.file("y.csv"), "b").unwrap();
+        for d in [&a, &b] {
+            fs::write(d.file("manifest.json"), "{}").unwrap();
+        }
         b.commit().unwrap();
         assert_eq!(fs::read_to_string(target.join("x.csv")).unwrap(), "b");
         a.commit().unwrap();
@@ -132,6 +186,38 @@ mod tests {
             names,
             vec![std::ffi::OsString::from("seed-1")],
             "no partial or old folder is left"
+        );
+    }
+
+    #[test]
+    fn a_folder_that_is_not_a_result_is_never_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mine = tmp.path().join("research");
+        fs::create_dir(&mine).unwrap();
+        fs::write(mine.join("notes.txt"), "precious").unwrap();
+        let a = OutputDir::create(&mine).unwrap();
+        fs::write(a.file("manifest.json"), "{}").unwrap();
+        let err = a.commit().unwrap_err();
+        assert!(
+            err.to_string().contains("not a depthsim output folder"),
+            "{err}"
+        );
+        assert_eq!(
+            fs::read_to_string(mine.join("notes.txt")).unwrap(),
+            "precious"
+        );
+        let file = tmp.path().join("file.txt");
+        fs::write(&file, "x").unwrap();
+        assert!(check_replaceable(&file).is_err());
+        assert!(check_replaceable(&tmp.path().join("free")).is_ok());
+        let names: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            names.len(),
+            2,
+            "no partial folder is left behind: {names:?}"
         );
     }
 

@@ -100,12 +100,16 @@ pub struct SummaryRow {
     pub cancels: u64,
     /// Orders expired by the exchange (zero-intelligence cancellations).
     pub expiries: u64,
-    /// Requests rejected (cancel of a finished order, post-only cross, risk limit).
+    /// Requests rejected: cancels of finished orders, post-only orders that would cross, orders
+    /// cut to nothing by the risk gate, prices below one tick or outside the book's span.
     pub rejections: u64,
     /// Trades.
     pub trades: u64,
     /// Lots traded.
     pub volume_lots: u64,
+    /// Lots of accepted orders neither filled nor rested (market and IOC remainders, e.g. a
+    /// market order meeting an empty side).
+    pub unfilled_lots: u64,
     /// Mean bid-ask spread over two-sided steps, ticks.
     pub mean_spread_ticks: Option<f64>,
     /// Fraction of steps with both sides quoted.

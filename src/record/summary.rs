@@ -59,6 +59,7 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         rejections: stats.rejections,
         trades: stats.trades,
         volume_lots: stats.volume_lots,
+        unfilled_lots: stats.unfilled_lots,
         mean_spread_ticks: (stats.two_sided_steps > 0)
             .then(|| stats.spread_sum_ticks / stats.two_sided_steps as f64),
         two_sided_fraction: stats.two_sided_steps as f64 / steps,

@@ -117,7 +117,8 @@ fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
         .find(|l| l.starts_with('['))
         .unwrap_or("");
     let key = line.split_once('=').map(|(k, _)| k.trim());
-    if line.is_empty() {
+    // A missing key is reported at the start of its table: the line itself says nothing.
+    if line.is_empty() || msg.starts_with("missing field") {
         return msg;
     }
     match (line.starts_with('['), key) {

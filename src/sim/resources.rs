@@ -277,6 +277,9 @@ pub struct RunStats {
     pub trades: u64,
     /// Lots traded.
     pub volume_lots: u64,
+    /// Lots of accepted orders neither filled nor rested: market and IOC remainders (a market
+    /// order meeting an empty side), and remainders dropped by the self-trade policy.
+    pub unfilled_lots: u64,
     /// Steps observed.
     pub steps: u64,
     /// Steps with both sides quoted.
