@@ -144,11 +144,6 @@ impl Exchange {
             .unwrap_or_else(|| 2 * self.last_trade.unwrap_or(self.opening_ticks))
     }
 
-    /// Orders waiting to expire (including ones already finished, skipped when due).
-    pub fn pending_expiries(&self) -> usize {
-        self.expiries.len()
-    }
-
     /// Processes this step's requests (sorted, all arriving before `end_ns`) merged in time
     /// with the expiries due before `end_ns`.
     pub fn run_step(

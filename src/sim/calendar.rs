@@ -99,11 +99,6 @@ impl<T: Copy + Ord> Calendar<T> {
         self.cursor += 1;
         self.len -= out.len();
     }
-
-    /// The index of the next step `drain_step` will return.
-    pub fn next_step(&self) -> u64 {
-        self.cursor
-    }
 }
 
 #[cfg(test)]

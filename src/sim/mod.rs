@@ -68,11 +68,6 @@ impl Simulation {
         self.steps
     }
 
-    /// Steps run so far.
-    pub fn steps_done(&self) -> u64 {
-        self.world.resource::<resources::Clock>().next_step
-    }
-
     /// The main book.
     pub fn book(&self) -> &Book {
         let e = self.world.resource::<BookIndex>().0[0];

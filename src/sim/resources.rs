@@ -4,7 +4,6 @@
 use super::calendar::{Calendar, Timed};
 use super::components::AgentKind;
 use crate::lob::{OrderId, Price, Qty, Side, TimeInForce};
-use crate::scenario::Scenario;
 use bevy_ecs::prelude::*;
 use std::marker::PhantomData;
 
@@ -214,10 +213,6 @@ pub struct AgentIndex(pub Vec<Entity>);
 /// Output labels of every agent, by id: kind and group name.
 #[derive(Resource, Debug, Default)]
 pub struct AgentDirectory(pub Vec<(AgentKind, String)>);
-
-/// The scenario being run.
-#[derive(Resource, Debug)]
-pub struct ScenarioRes(pub Scenario);
 
 /// A time-ordered agenda of agent wake-ups, one per agent kind (`K` is a marker).
 #[derive(Resource, Debug)]

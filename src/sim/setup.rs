@@ -5,7 +5,7 @@ use super::components::{
 };
 use super::resources::{
     Agenda, AgentDirectory, AgentIndex, BookId, Clock, Inbox, MarketView, MarketViews, RunStats,
-    ScenarioRes, StepOutcomes,
+    StepOutcomes,
 };
 use crate::agents::informed::{InformedGroup, InformedGroups, TickSize};
 use crate::agents::market_maker::{MakerGroups, maker_group};
@@ -70,17 +70,14 @@ pub fn build_world(scenario: &Scenario) -> World {
             let mut r = rng::stream(seed, Purpose::MarketMaker, gi as u32, u64::from(member));
             let first = secs_to_ns(uniform(&mut r) * g.requote_interval_s);
             mm_agenda.calendar.push(first, (id, e));
-            world.entity_mut(e).insert((
-                MarketMaker::new(
-                    VolEstimator::new(
-                        g.vol_halflife_s,
-                        g.sigma_prior_ticks_per_sqrt_s,
-                        g.vol_sample_interval_s,
-                    ),
-                    secs_to_ns(g.markout_horizon_s),
+            world.entity_mut(e).insert((MarketMaker::new(
+                VolEstimator::new(
+                    g.vol_halflife_s,
+                    g.sigma_prior_ticks_per_sqrt_s,
+                    g.vol_sample_interval_s,
                 ),
-                AgentRng(r),
-            ));
+                secs_to_ns(g.markout_horizon_s),
+            ),));
         }
     }
     let mut max_delay_steps = 0;
@@ -183,6 +180,5 @@ pub fn build_world(scenario: &Scenario) -> World {
     ));
     world.insert_resource(mm_agenda);
     world.insert_resource(inf_agenda);
-    world.insert_resource(ScenarioRes(scenario.clone()));
     world
 }
