@@ -847,6 +847,32 @@ fn self_trade_allow_trades_with_oneself() {
     assert_eq!(book.order(a).unwrap().qty, Qty(2));
 }
 
+#[test]
+fn anonymous_owners_trade_with_themselves_under_every_policy() {
+    for policy in [
+        SelfTradePolicy::CancelResting,
+        SelfTradePolicy::CancelIncoming,
+        SelfTradePolicy::Allow,
+    ] {
+        let mut book = book_with(policy);
+        book.set_anonymous(OwnerId(70)); // beyond the first word of the bitset
+        assert!(book.is_anonymous(OwnerId(70)) && !book.is_anonymous(A));
+        let z = OwnerId(70);
+        let rest = gtc(&mut book, z, Side::Sell, 100, 5).id;
+        let (r, ev) = market(&mut book, z, Side::Buy, 3);
+        assert_eq!(r, report(r.id, 3, 0, 0), "{policy:?}");
+        assert_eq!(fill_summary(&ev), vec![(rest, 100, 3, false)], "{policy:?}");
+        // an identified owner keeps its self-trade prevention
+        let a = gtc(&mut book, A, Side::Buy, 90, 2).id;
+        let (_, ev) = market(&mut book, A, Side::Sell, 1);
+        if policy != SelfTradePolicy::Allow {
+            assert!(fills(&ev).is_empty(), "{policy:?}");
+        } else {
+            assert_eq!(fills(&ev)[0].maker_id, a);
+        }
+    }
+}
+
 // ---- slots and ids ------------------------------------------------------------------------
 
 #[test]

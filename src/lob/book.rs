@@ -54,6 +54,8 @@ pub struct Book {
     /// Resting lots per side, indexed by [`side_ix`].
     pub(crate) side_qty: [u64; 2],
     stp: SelfTradePolicy,
+    /// Bitset of anonymous owners, indexed by owner id (see [`Book::set_anonymous`]).
+    anonymous: Vec<u64>,
 }
 
 #[inline]
@@ -82,7 +84,28 @@ impl Book {
             side_orders: [0, 0],
             side_qty: [0, 0],
             stp: config.self_trade,
+            anonymous: Vec::new(),
         }
+    }
+
+    /// Marks `owner` as anonymous: its orders carry no identity for self-trade prevention, so
+    /// they trade with each other like anybody's, whatever the [`SelfTradePolicy`]. This models
+    /// order flow that has no owner, such as the zero-intelligence traders of Smith, Farmer,
+    /// Gillemot & Krishnamurthy (2003); fills still name the owner.
+    pub fn set_anonymous(&mut self, owner: OwnerId) {
+        let (word, bit) = (owner.0 as usize / 64, owner.0 % 64);
+        if self.anonymous.len() <= word {
+            self.anonymous.resize(word + 1, 0);
+        }
+        self.anonymous[word] |= 1 << bit;
+    }
+
+    /// Whether `owner` was marked with [`Book::set_anonymous`].
+    #[inline]
+    pub fn is_anonymous(&self, owner: OwnerId) -> bool {
+        self.anonymous
+            .get(owner.0 as usize / 64)
+            .is_some_and(|w| w & (1 << (owner.0 % 64)) != 0)
     }
 
     /// The self-trade policy in force.
@@ -344,7 +367,7 @@ impl Book {
                     break;
                 }
                 let maker = *self.slab.get(head);
-                if maker.owner == owner.0 {
+                if maker.owner == owner.0 && !self.is_anonymous(owner) {
                     match self.stp {
                         SelfTradePolicy::Allow => {}
                         SelfTradePolicy::CancelIncoming => return (remaining, true),

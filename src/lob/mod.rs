@@ -14,7 +14,8 @@
 //!   back of the queue).
 //! - **Self-trade.** When an arriving order would trade with a resting order of the same owner,
 //!   the [`SelfTradePolicy`] decides; the default cancels the resting order
-//!   ([`Event::SelfTradeCancel`]) and goes on matching.
+//!   ([`Event::SelfTradeCancel`]) and goes on matching. Owners marked anonymous
+//!   ([`Book::set_anonymous`]) are exempt: their orders trade with each other.
 //! - **Outcomes.** Every request returns a [`Report`] or a [`LobError`] (a rejection leaves the
 //!   book unchanged); fills and self-trade cancels are appended, in order, to a caller-owned
 //!   `Vec<Event>` so the hot path allocates nothing.
