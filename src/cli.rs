@@ -191,5 +191,8 @@ fn output_files(s: &Scenario) -> Vec<&'static str> {
     if s.params.output.l2_levels > 0 {
         f.push("l2.csv");
     }
+    if s.params.output.quotes && !s.params.market_maker.is_empty() {
+        f.push("quotes.csv");
+    }
     f
 }

@@ -38,10 +38,11 @@ fn run_tiny(out: &Path, extra: &[&str]) {
     );
 }
 
-const CSV_FILES: [&str; 5] = [
+const CSV_FILES: [&str; 6] = [
     "book.csv",
     "l2.csv",
     "trades.csv",
+    "quotes.csv",
     "agents.csv",
     "summary.csv",
 ];
@@ -74,7 +75,13 @@ fn run_writes_every_file_with_the_documented_columns() {
     );
     assert_eq!(
         header(&out.join("trades.csv")),
-        "t_s,price,qty_lots,aggressor,buyer_id,buyer_kind,buyer_group,seller_id,seller_kind,seller_group"
+        "t_s,price,qty_lots,aggressor,mid_before,fundamental,buyer_id,buyer_kind,buyer_group,\
+         seller_id,seller_kind,seller_group"
+    );
+    assert_eq!(
+        header(&out.join("quotes.csv")),
+        "t_s,agent_id,group,mid,reservation_price,half_spread_ticks,sigma2_ticks2_per_s,\
+         inventory_lots,target_bid,target_ask,bid_lots,ask_lots,requoted"
     );
     assert_eq!(
         header(&out.join("agents.csv")),

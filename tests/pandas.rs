@@ -13,8 +13,11 @@ expect = {
                  "depth_ask_3t_lots","depth_bid_10t_lots","depth_ask_10t_lots","fundamental",
                  "last_trade","volume_lots","trades"],
     "l2.csv": ["t_s","side","level","price","qty_lots","orders"],
-    "trades.csv": ["t_s","price","qty_lots","aggressor","buyer_id","buyer_kind","buyer_group",
-                   "seller_id","seller_kind","seller_group"],
+    "trades.csv": ["t_s","price","qty_lots","aggressor","mid_before","fundamental","buyer_id",
+                   "buyer_kind","buyer_group","seller_id","seller_kind","seller_group"],
+    "quotes.csv": ["t_s","agent_id","group","mid","reservation_price","half_spread_ticks",
+                   "sigma2_ticks2_per_s","inventory_lots","target_bid","target_ask","bid_lots",
+                   "ask_lots","requoted"],
     "agents.csv": ["t_s","agent_id","kind","group","inventory_lots","cash","pnl","volume_lots",
                    "fills","quoting","markout_per_lot"],
     "summary.csv": ["scenario","seed","duration_s","dt_s","steps","agents","order_instructions",
@@ -24,7 +27,7 @@ expect = {
                     "pnl_market_makers","pnl_informed","pnl_noise","mm_markout_per_lot"],
 }
 text = {"side","aggressor","buyer_kind","buyer_group","seller_kind","seller_group","kind","group",
-        "quoting","scenario"}
+        "quoting","scenario","requoted"}
 for name, cols in expect.items():
     df = pd.read_csv(f"{out}/{name}")
     assert list(df.columns) == cols, (name, list(df.columns))
@@ -36,6 +39,11 @@ book = pd.read_csv(f"{out}/book.csv")
 two = book.dropna(subset=["best_bid", "best_ask"])
 assert len(two) > 0 and (two["best_ask"] > two["best_bid"]).all(), "book crossed in book.csv"
 assert book["t_s"].is_monotonic_increasing
+quotes = pd.read_csv(f"{out}/quotes.csv")
+both = quotes.dropna(subset=["target_bid", "target_ask"])
+assert len(both) > 0 and (both["target_ask"] > both["target_bid"]).all(), "a maker's target crossed"
+trades = pd.read_csv(f"{out}/trades.csv")
+assert trades["mid_before"].notna().mean() > 0.5, "most trades meet a two-sided book"
 print("pandas ok:", ", ".join(f"{n} {len(pd.read_csv(f'{out}/{n}'))} rows" for n in expect))
 "#;
 

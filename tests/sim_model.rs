@@ -97,6 +97,41 @@ fn zi_market_is_identical_at_any_step_length() {
     assert_eq!(tape(1.0), reference);
 }
 
+/// In Smith, Farmer, Gillemot & Krishnamurthy orders have no owners: a group's `count` only
+/// says how its flow is attributed, never what trades. With every policy of self-trade
+/// prevention the tape (time, price, size, aggressor) is the same for 1, 10 and 1000 traders.
+#[test]
+fn zi_trade_tape_does_not_depend_on_the_number_of_traders() {
+    for policy in ["cancel_resting", "cancel_incoming", "allow"] {
+        let tape = |count: u32| {
+            let text = zi_text(0.1, 300.0, "")
+                .replace("count = 50", &format!("count = {count}"))
+                .replace(
+                    "initial_price = 100.0",
+                    &format!("initial_price = 100.0\nself_trade = \"{policy}\""),
+                );
+            let mut sim = Simulation::new(&scenario(&text)).unwrap();
+            let mut trades = Vec::new();
+            for _ in 0..sim.total_steps() {
+                sim.step();
+                let out = sim
+                    .world
+                    .resource::<depthsim::sim::resources::StepOutcomes>();
+                trades.extend(
+                    out.trades
+                        .iter()
+                        .map(|t| (t.t_ns, t.price_ticks, t.qty_lots, t.aggressor)),
+                );
+            }
+            trades
+        };
+        let one = tape(1);
+        assert!(one.len() > 30, "{policy}: a one-trader ZI market trades");
+        assert_eq!(tape(10), one, "{policy}: 10 traders");
+        assert_eq!(tape(1000), one, "{policy}: 1000 traders");
+    }
+}
+
 fn max_abs_inventory_by_kind(text: &str) -> (i64, i64) {
     let mut sim = Simulation::new(&scenario(text)).unwrap();
     let (mut mm, mut inf) = (0i64, 0i64);
@@ -194,7 +229,13 @@ max_position_lots = 15
 fn informed_flow_is_toxic_for_market_makers() {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tiny.toml"))
         .unwrap();
-    let text = text.replace("duration_s = 60.0", "duration_s = 600.0");
+    // a value that moves fast (5 ticks/√s) against informed traders that see it exactly
+    let text = text
+        .replace("duration_s = 60.0", "duration_s = 600.0")
+        .replace(
+            "volatility_per_sqrt_s = 0.0004",
+            "volatility_per_sqrt_s = 0.001",
+        );
     let mut sim = Simulation::new(&scenario(&text)).unwrap();
     for _ in 0..sim.total_steps() {
         sim.step();
@@ -202,4 +243,107 @@ fn informed_flow_is_toxic_for_market_makers() {
     let summary = depthsim::record::summary::summarize(&mut sim.world, &scenario(&text));
     assert!(summary.pnl_informed > 0.0, "{summary:?}");
     assert!(summary.mm_markout_per_lot.unwrap() < 0.0, "{summary:?}");
+}
+
+/// Runs `text` and returns the informed traders' mean |position| over the steps in which the
+/// mid is within `band_ticks` of the value (the mispricing is gone), and their round-trip lots
+/// (lots traded − |final position|).
+fn informed_position_once_priced(text: &str, band_ticks: f64) -> (f64, i64) {
+    let s = scenario(text);
+    let tick = s.params.market.tick_size;
+    let mut sim = Simulation::new(&s).unwrap();
+    let mut q = sim.world.query::<(&Agent, &Account)>();
+    let (mut sum, mut n) = (0i64, 0u64);
+    for _ in 0..sim.total_steps() {
+        sim.step();
+        let value = sim
+            .world
+            .resource::<depthsim::market::fundamental::Fundamental>()
+            .end_value
+            / tick;
+        let Some(mid) = sim.book().mid_ticks() else {
+            continue;
+        };
+        if (value - mid).abs() >= band_ticks {
+            continue;
+        }
+        for (agent, acct) in q.iter(&sim.world) {
+            if agent.kind == AgentKind::Informed {
+                sum += acct.inventory_lots.abs();
+                n += 1;
+            }
+        }
+    }
+    let round_trips = q
+        .iter(&sim.world)
+        .filter(|(a, _)| a.kind == AgentKind::Informed)
+        .map(|(_, acct)| acct.volume_lots as i64 - acct.inventory_lots.abs())
+        .sum();
+    assert!(
+        n > 1000,
+        "the price should often be near the value ({n} samples)"
+    );
+    (sum as f64 / n as f64, round_trips)
+}
+
+/// The target-position rule unwinds. The value jumps now and then and stays put in between;
+/// informed traders push the price to it. Once the mispricing is gone, traders under the
+/// threshold rule still hold what they bought, while traders under the target rule have sold
+/// it back (their target is 0 inside the threshold band).
+#[test]
+fn informed_target_position_rule_unwinds_as_the_price_converges() {
+    let text = |rule: &str| {
+        format!(
+            r#"
+[run]
+seed = 5
+duration_s = 1200.0
+dt_s = 0.05
+[market]
+tick_size = 0.01
+initial_price = 100.0
+[fundamental]
+model = "random_walk"
+volatility_per_sqrt_s = 0.0
+jump_rate_per_s = 0.02
+jump_sd = 0.15
+[[noise]]
+count = 10
+mu_per_s = 1.0
+alpha_per_tick_s = 0.3
+delta_per_s = 0.1
+sigma_lots = 1
+window_ticks = 10
+[[informed]]
+count = 4
+rate_per_s = 2.0
+threshold_ticks = 2.0
+order_lots = 2
+max_position_lots = 40
+{rule}
+"#
+        )
+    };
+    let (held_threshold, rt_threshold) =
+        informed_position_once_priced(&text("rule = \"threshold\""), 2.0);
+    let (held_target, rt_target) = informed_position_once_priced(
+        &text("rule = \"target_position\"\ntarget_lots_per_tick = 2.0"),
+        2.0,
+    );
+    eprintln!(
+        "mean |position| once priced, round-trip lots: threshold {held_threshold:.2} \
+         {rt_threshold}; target {held_target:.2} {rt_target}"
+    );
+    assert!(
+        held_threshold > 5.0,
+        "the threshold rule keeps its positions: {held_threshold}"
+    );
+    assert!(
+        held_target < 0.25 * held_threshold,
+        "the target rule should have unwound: {held_target} vs {held_threshold}"
+    );
+    assert!(
+        rt_target > rt_threshold,
+        "and traded round trips to do so: {rt_target} vs {rt_threshold}"
+    );
 }

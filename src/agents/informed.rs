@@ -3,7 +3,7 @@
 
 use crate::lob::{Price, Qty, TimeInForce};
 use crate::market::fundamental::Fundamental;
-use crate::models::informed::decide;
+use crate::models::informed::{InformedRuleParams, InformedView, decide};
 use crate::rng::{exponential, standard_normal};
 use crate::scenario::{InformedParams, secs_to_ns};
 use crate::sim::components::{Account, Agent, AgentRng, InformedTrader};
@@ -15,10 +15,31 @@ use bevy_ecs::prelude::*;
 pub struct InformedGroup {
     /// The scenario parameters.
     pub params: InformedParams,
+    /// Its decision rule's parameters.
+    pub rule: InformedRuleParams,
     /// Observation delay, whole steps.
     pub delay_steps: usize,
     /// Latency, ns.
     pub latency_ns: u64,
+}
+
+impl InformedGroup {
+    /// The group of a validated `params`; `delay_steps` is its observation delay in steps.
+    pub fn new(params: InformedParams, delay_steps: usize) -> Self {
+        InformedGroup {
+            rule: InformedRuleParams {
+                rule: params.rule,
+                threshold_ticks: params.threshold_ticks,
+                // validation requires it for target_position; the threshold rule ignores it
+                target_lots_per_tick: params.target_lots_per_tick.unwrap_or(1.0),
+                order_lots: params.order_lots,
+                max_position_lots: params.max_position_lots,
+            },
+            delay_steps,
+            latency_ns: secs_to_ns(params.latency_s),
+            params,
+        }
+    }
 }
 
 /// All informed groups, by group index.
@@ -49,14 +70,12 @@ pub fn decide_informed(
         }
         // the position if everything already sent fills (an IOC may fill less)
         let position = account.inventory_lots + state.in_flight_lots(clock.start_ns());
-        if let Some(o) = decide(
+        let seen = InformedView {
             value_ticks,
-            view.ref_ticks,
-            p.threshold_ticks,
-            p.order_lots,
-            position,
-            p.max_position_lots,
-        ) {
+            mid_ticks: view.ref_ticks,
+            position_lots: position,
+        };
+        if let Some(o) = decide(&g.rule, &seen) {
             let arrival_ns = t.saturating_add(g.latency_ns);
             state
                 .in_flight

@@ -4,7 +4,7 @@
 
 use crate::lob::{Price, Qty, Side, TimeInForce};
 use crate::market::exchange::{BookIndex, Exchange};
-use crate::models::quotes::{Level, QuoteInputs, needs_requote, target_ladder_into};
+use crate::models::quotes::{Level, QuoteInputs, QuoteParams, needs_requote, target_ladder_into};
 use crate::scenario::{MarketMakerParams, secs_to_ns};
 use crate::sim::components::{Account, Agent, LiveQuote, MarketMaker};
 use crate::sim::resources::{Action, Agenda, BookId, Clock, Inbox, MarketViews};
@@ -15,6 +15,8 @@ use bevy_ecs::prelude::*;
 pub struct MakerGroup {
     /// The scenario parameters.
     pub params: MarketMakerParams,
+    /// Its quoting model, typed.
+    pub quote: QuoteParams,
     /// Interval between looks, ns.
     pub interval_ns: u64,
     /// Latency, ns.
@@ -25,6 +27,39 @@ pub struct MakerGroup {
 #[derive(Resource, Debug, Default)]
 pub struct MakerGroups(pub Vec<MakerGroup>);
 
+/// What a maker wanted when it replaced quotes: one record per look that requoted a side.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QuoteRecord {
+    /// Time of the look, ns.
+    pub t_ns: u64,
+    /// The maker.
+    pub agent: u32,
+    /// The reference mid it saw, ticks.
+    pub mid_ticks: f64,
+    /// The model's centre (reservation price, or skewed mid), ticks.
+    pub centre_ticks: f64,
+    /// The model's half-spread, ticks.
+    pub half_spread_ticks: f64,
+    /// Its variance estimate, ticks² per second.
+    pub var_per_s: f64,
+    /// Its inventory, lots.
+    pub inventory_lots: i64,
+    /// Target best bid, ticks (`None`: the bid side is not quoted, at its limit).
+    pub bid_ticks: Option<i64>,
+    /// Target best ask, ticks.
+    pub ask_ticks: Option<i64>,
+    /// Lots wanted on the bid side, all levels.
+    pub bid_lots: u64,
+    /// Lots wanted on the ask side, all levels.
+    pub ask_lots: u64,
+    /// Which sides were replaced.
+    pub requoted: [bool; 2],
+}
+
+/// The current step's [`QuoteRecord`]s, for quotes.csv (cleared at each step's quoting).
+#[derive(Resource, Debug, Default)]
+pub struct QuoteLog(pub Vec<QuoteRecord>);
+
 /// Decide phase: market makers due this step requote.
 pub fn quote_market_makers(
     clock: Res<Clock>,
@@ -32,9 +67,11 @@ pub fn quote_market_makers(
     views: Res<MarketViews>,
     mut agenda: ResMut<Agenda<MarketMaker>>,
     mut inbox: ResMut<Inbox>,
+    mut log: ResMut<QuoteLog>,
     mut makers: Query<(&Agent, &Account, &mut MarketMaker)>,
 ) {
     let view = views.0[0];
+    log.0.clear();
     agenda.run_due(clock.end_ns(), |id, entity, t| {
         let (agent, account, mut mm) = makers.get_mut(entity).expect("market maker entity");
         let g = &groups.0[agent.group as usize];
@@ -47,9 +84,13 @@ pub fn quote_market_makers(
             book_ask_ticks: view.best_ask,
         };
         let mut target = std::mem::take(&mut mm.target);
-        target_ladder_into(&g.params, &inputs, &mut target);
-        for (side, levels) in [(Side::Buy, &target.bids), (Side::Sell, &target.asks)] {
-            requote_side(
+        let best = target_ladder_into(&g.quote, &inputs, &mut target);
+        let mut requoted = [false; 2];
+        for (i, (side, levels)) in [(Side::Buy, &target.bids), (Side::Sell, &target.asks)]
+            .into_iter()
+            .enumerate()
+        {
+            requoted[i] = requote_side(
                 &mut mm,
                 side,
                 levels,
@@ -59,13 +100,30 @@ pub fn quote_market_makers(
                 &mut inbox,
             );
         }
+        if requoted[0] || requoted[1] {
+            let lots = |l: &[Level]| l.iter().map(|q| q.qty_lots).sum();
+            log.0.push(QuoteRecord {
+                t_ns: t,
+                agent: id,
+                mid_ticks: inputs.mid_ticks,
+                centre_ticks: best.centre_ticks,
+                half_spread_ticks: best.half_spread_ticks,
+                var_per_s: inputs.var_per_s,
+                inventory_lots: inputs.inventory_lots,
+                bid_ticks: target.bids.first().map(|l| l.price_ticks),
+                ask_ticks: target.asks.first().map(|l| l.price_ticks),
+                bid_lots: lots(&target.bids),
+                ask_lots: lots(&target.asks),
+                requoted,
+            });
+        }
         mm.target = target;
         t.saturating_add(g.interval_ns)
     });
 }
 
-/// Replaces one side's quotes with `target` if [`needs_requote`] says so. A side with an
-/// unacknowledged order is left alone until the exchange has answered.
+/// Replaces one side's quotes with `target` if [`needs_requote`] says so, and says whether it
+/// did. A side with an unacknowledged order is left alone until the exchange has answered.
 fn requote_side(
     mm: &mut MarketMaker,
     side: Side,
@@ -74,10 +132,10 @@ fn requote_side(
     arrival_ns: u64,
     agent: u32,
     inbox: &mut Inbox,
-) {
+) -> bool {
     let mine = || mm.quotes.iter().filter(|q| q.side == side);
     if mine().any(|q| q.id.is_none()) {
-        return;
+        return false;
     }
     let mut current = std::mem::take(&mut mm.scratch);
     current.clear();
@@ -93,7 +151,7 @@ fn requote_side(
     );
     mm.scratch = current;
     if !requote {
-        return;
+        return false;
     }
     for q in mine() {
         let id = q.id.expect("checked above");
@@ -125,6 +183,7 @@ fn requote_side(
         });
     }
     mm.requotes += 1;
+    true
 }
 
 /// Detect phase: scores the fills whose markout horizon has passed against the current
@@ -155,6 +214,7 @@ pub fn score_markouts(
 /// The interval and latency of a group, in ns.
 pub fn maker_group(params: MarketMakerParams) -> MakerGroup {
     MakerGroup {
+        quote: QuoteParams::from_scenario(&params),
         interval_ns: secs_to_ns(params.requote_interval_s).max(1),
         latency_ns: secs_to_ns(params.latency_s),
         params,

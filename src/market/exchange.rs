@@ -207,6 +207,7 @@ impl Exchange {
     ) {
         let owner = OwnerId(r.agent);
         self.events.clear();
+        let mid_x2_before = self.book.mid_x2_ticks();
         let (result, side, lifetime) = match r.action {
             Action::Limit {
                 side,
@@ -258,7 +259,7 @@ impl Exchange {
                 return;
             }
         };
-        self.apply_events(r.arrival_ns, out, stats);
+        self.apply_events(r.arrival_ns, mid_x2_before, out, stats);
         match result {
             Some(Report {
                 id,
@@ -321,7 +322,13 @@ impl Exchange {
             .ok()
     }
 
-    fn apply_events(&mut self, t_ns: u64, out: &mut StepOutcomes, stats: &mut RunStats) {
+    fn apply_events(
+        &mut self,
+        t_ns: u64,
+        mid_x2_before: Option<i64>,
+        out: &mut StepOutcomes,
+        stats: &mut RunStats,
+    ) {
         for ev in &self.events {
             match *ev {
                 Event::Fill(f) => {
@@ -337,6 +344,7 @@ impl Exchange {
                         book: self.id,
                         price_ticks: f.price.0,
                         qty_lots: f.qty.0,
+                        mid_x2_before,
                         aggressor: f.aggressor,
                         maker: f.maker_owner.0,
                         taker: f.taker_owner.0,

@@ -13,9 +13,10 @@ pub fn reservation_price(
     mid - inventory_lots * gamma * var_per_s * tau_s
 }
 
-/// `γσ²τ + (2/γ)·ln(1 + γ/k)`: the total (bid-to-ask) spread.
+/// `γσ²τ + (2/γ)·ln(1 + γ/k)`: the total (bid-to-ask) spread. `ln(1 + x)` is computed as
+/// `log1p`, exact for the tiny γ/k at which `1 + x` would round to 1 (the spread tends to 2/k).
 pub fn total_spread(gamma: f64, var_per_s: f64, tau_s: f64, k: f64) -> f64 {
-    gamma * var_per_s * tau_s + (2.0 / gamma) * libm::log(1.0 + gamma / k)
+    gamma * var_per_s * tau_s + (2.0 / gamma) * libm::log1p(gamma / k)
 }
 
 #[cfg(test)]
@@ -33,5 +34,12 @@ mod tests {
         let expected = 0.8 + 20.0 * libm::log(1.0 + 0.1 / 1.5);
         assert!((s - expected).abs() < 1e-12);
         assert!((s - 2.090_770_2).abs() < 1e-6, "{s}");
+    }
+
+    #[test]
+    fn spread_of_a_nearly_risk_neutral_maker_tends_to_two_over_k() {
+        // γ = 1e-17: 1 + γ/k rounds to 1 in f64, so a plain ln would give a spread of 0
+        let s = total_spread(1e-17, 4.0, 2.0, 1.5);
+        assert!((s - 2.0 / 1.5).abs() < 1e-9, "{s}");
     }
 }

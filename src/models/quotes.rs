@@ -1,7 +1,7 @@
 //! A market maker's target ladder and the decision to replace its quotes.
 
 use super::avellaneda_stoikov::{reservation_price, total_spread};
-use crate::scenario::{MarketMakerParams, QuoteStrategy};
+use crate::scenario::{MarketMakerParams, QuoteRounding, QuoteStrategy};
 
 /// One quote: price in ticks, quantity in lots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,18 +36,109 @@ pub struct QuoteInputs {
     pub book_ask_ticks: Option<i64>,
 }
 
+/// How a maker sets the centre and half-width of its quotes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SpreadModel {
+    /// Avellaneda–Stoikov: reservation price `r = s − q·γ·σ²·τ`, total spread
+    /// `γσ²τ + (2/γ)·ln(1 + γ/k)`, in ticks.
+    AvellanedaStoikov {
+        /// γ, risk aversion per tick.
+        gamma: f64,
+        /// k, fill-intensity decay per tick.
+        k: f64,
+        /// τ, seconds.
+        horizon_s: f64,
+    },
+    /// A set half-spread around the mid, shifted against inventory.
+    Fixed {
+        /// Half-spread, ticks.
+        half_spread_ticks: f64,
+        /// Shift of the centre per lot of inventory, ticks.
+        skew_ticks_per_lot: f64,
+    },
+}
+
+/// A maker group's quoting parameters, typed (built once from validated scenario parameters).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct QuoteParams {
+    /// Centre and half-width.
+    pub spread: SpreadModel,
+    /// Rounding of the best prices to ticks.
+    pub rounding: QuoteRounding,
+    /// Levels per side.
+    pub levels: u32,
+    /// Ticks between levels.
+    pub level_spacing_ticks: u32,
+    /// Lots per level.
+    pub lots_per_level: u64,
+    /// Absolute inventory limit, lots.
+    pub max_position_lots: u64,
+}
+
+impl QuoteParams {
+    /// From a validated `[[market_maker]]` group (validation fills in every key its strategy
+    /// uses, so none is missing here).
+    pub fn from_scenario(p: &MarketMakerParams) -> Self {
+        let need = |v: Option<f64>, key: &str| {
+            v.unwrap_or_else(|| panic!("invariant: validation fills in {key}"))
+        };
+        QuoteParams {
+            spread: match p.strategy {
+                QuoteStrategy::AvellanedaStoikov => SpreadModel::AvellanedaStoikov {
+                    gamma: need(p.gamma, "gamma"),
+                    k: need(p.k, "k"),
+                    horizon_s: need(p.horizon_s, "horizon_s"),
+                },
+                QuoteStrategy::Fixed => SpreadModel::Fixed {
+                    half_spread_ticks: need(p.half_spread_ticks, "half_spread_ticks"),
+                    skew_ticks_per_lot: need(p.skew_ticks_per_lot, "skew_ticks_per_lot"),
+                },
+            },
+            rounding: p.quote_rounding,
+            levels: p.levels,
+            level_spacing_ticks: p.level_spacing_ticks,
+            lots_per_level: p.lots_per_level,
+            max_position_lots: p.max_position_lots,
+        }
+    }
+}
+
+/// What the model wants at the top of the book, before position limits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BestQuotes {
+    /// The centre: the reservation price (Avellaneda–Stoikov) or the skewed mid (fixed), ticks.
+    pub centre_ticks: f64,
+    /// The model's half-spread, ticks.
+    pub half_spread_ticks: f64,
+    /// Best bid after rounding and after keeping clear of the observed ask, ticks.
+    pub bid_ticks: i64,
+    /// Best ask after rounding and after keeping clear of the observed bid, ticks.
+    pub ask_ticks: i64,
+}
+
 /// The best bid and ask the strategy wants, in ticks, before position limits.
-pub fn best_quotes(p: &MarketMakerParams, x: &QuoteInputs) -> (i64, i64) {
+pub fn best_quotes(p: &QuoteParams, x: &QuoteInputs) -> BestQuotes {
     let q = x.inventory_lots as f64;
-    let (centre, half) = match p.strategy {
-        QuoteStrategy::AvellanedaStoikov => (
-            reservation_price(x.mid_ticks, q, p.gamma, x.var_per_s, p.horizon_s),
-            0.5 * total_spread(p.gamma, x.var_per_s, p.horizon_s, p.k),
+    let (centre, half) = match p.spread {
+        SpreadModel::AvellanedaStoikov {
+            gamma,
+            k,
+            horizon_s,
+        } => (
+            reservation_price(x.mid_ticks, q, gamma, x.var_per_s, horizon_s),
+            0.5 * total_spread(gamma, x.var_per_s, horizon_s, k),
         ),
-        QuoteStrategy::Fixed => (x.mid_ticks - q * p.skew_ticks_per_lot, p.half_spread_ticks),
+        SpreadModel::Fixed {
+            half_spread_ticks,
+            skew_ticks_per_lot,
+        } => (x.mid_ticks - q * skew_ticks_per_lot, half_spread_ticks),
     };
-    let mut bid = (centre - half).floor() as i64;
-    let mut ask = (centre + half).ceil() as i64;
+    let (bid_f, ask_f) = match p.rounding {
+        QuoteRounding::Outward => ((centre - half).floor(), (centre + half).ceil()),
+        QuoteRounding::Nearest => ((centre - half).round(), (centre + half).round()),
+    };
+    // `as` saturates: a model far outside the book gives an extreme price the exchange refuses.
+    let (mut bid, mut ask) = (bid_f as i64, ask_f as i64);
     if ask <= bid {
         ask = bid.saturating_add(1);
     }
@@ -58,22 +149,27 @@ pub fn best_quotes(p: &MarketMakerParams, x: &QuoteInputs) -> (i64, i64) {
     if let Some(b) = x.book_bid_ticks {
         ask = ask.max(b.saturating_add(1));
     }
-    (bid, ask)
+    BestQuotes {
+        centre_ticks: centre,
+        half_spread_ticks: half,
+        bid_ticks: bid,
+        ask_ticks: ask,
+    }
 }
 
 /// The full ladder: `levels` levels per side, `level_spacing_ticks` apart, `lots_per_level`
 /// each, cut so that if every bid (ask) filled the inventory would stay within
 /// ±`max_position_lots`. A side with no room is left empty.
-pub fn target_ladder(p: &MarketMakerParams, x: &QuoteInputs) -> Ladder {
+pub fn target_ladder(p: &QuoteParams, x: &QuoteInputs) -> Ladder {
     let mut out = Ladder::default();
     target_ladder_into(p, x, &mut out);
     out
 }
 
 /// [`target_ladder`] into a reused `out` (its vectors are cleared first), allocation-free
-/// once warmed up.
-pub fn target_ladder_into(p: &MarketMakerParams, x: &QuoteInputs, out: &mut Ladder) {
-    let (bid, ask) = best_quotes(p, x);
+/// once warmed up; returns the best quotes it was built from.
+pub fn target_ladder_into(p: &QuoteParams, x: &QuoteInputs, out: &mut Ladder) -> BestQuotes {
+    let best = best_quotes(p, x);
     let max = p.max_position_lots as i64;
     let fill = |levels: &mut Vec<Level>, top: i64, dir: i64, mut room: i64| {
         levels.clear();
@@ -89,8 +185,9 @@ pub fn target_ladder_into(p: &MarketMakerParams, x: &QuoteInputs, out: &mut Ladd
             });
         }
     };
-    fill(&mut out.bids, bid, -1, max - x.inventory_lots);
-    fill(&mut out.asks, ask, 1, max + x.inventory_lots);
+    fill(&mut out.bids, best.bid_ticks, -1, max - x.inventory_lots);
+    fill(&mut out.asks, best.ask_ticks, 1, max + x.inventory_lots);
+    best
 }
 
 /// Whether one side's resting quotes (`current`, any order) should be replaced by `target`
@@ -125,28 +222,30 @@ pub fn needs_requote(
 mod tests {
     use super::*;
 
-    fn params(strategy: QuoteStrategy) -> MarketMakerParams {
-        MarketMakerParams {
-            name: None,
-            count: 1,
-            strategy,
-            requote_interval_s: 0.1,
-            gamma: 0.1,
-            k: 1.5,
-            horizon_s: 2.0,
-            half_spread_ticks: 2.0,
-            skew_ticks_per_lot: 0.5,
+    fn params(strategy: QuoteStrategy) -> QuoteParams {
+        QuoteParams {
+            spread: match strategy {
+                QuoteStrategy::AvellanedaStoikov => SpreadModel::AvellanedaStoikov {
+                    gamma: 0.1,
+                    k: 1.5,
+                    horizon_s: 2.0,
+                },
+                QuoteStrategy::Fixed => SpreadModel::Fixed {
+                    half_spread_ticks: 2.0,
+                    skew_ticks_per_lot: 0.5,
+                },
+            },
+            rounding: QuoteRounding::Outward,
             levels: 3,
             level_spacing_ticks: 2,
             lots_per_level: 4,
             max_position_lots: 10,
-            requote_tolerance_ticks: 1,
-            vol_halflife_s: 30.0,
-            vol_sample_interval_s: 1.0,
-            sigma_prior_ticks_per_sqrt_s: 2.0,
-            markout_horizon_s: 5.0,
-            latency_s: 0.0,
         }
+    }
+
+    fn top(p: &QuoteParams, x: &QuoteInputs) -> (i64, i64) {
+        let b = best_quotes(p, x);
+        (b.bid_ticks, b.ask_ticks)
     }
 
     fn inputs(inv: i64) -> QuoteInputs {
@@ -163,20 +262,59 @@ mod tests {
     fn avellaneda_stoikov_quotes_match_hand_computation() {
         // r = 1000 − 0·… = 1000; spread 2.0908 → bid floor(998.95) = 998, ask ceil(1001.05) = 1002
         let p = params(QuoteStrategy::AvellanedaStoikov);
-        assert_eq!(best_quotes(&p, &inputs(0)), (998, 1002));
+        assert_eq!(top(&p, &inputs(0)), (998, 1002));
         // q = 5: r = 1000 − 5·0.1·4·2 = 996 → 994 / 998
-        assert_eq!(best_quotes(&p, &inputs(5)), (994, 998));
+        assert_eq!(top(&p, &inputs(5)), (994, 998));
     }
 
     #[test]
     fn fixed_strategy_skews_with_inventory_and_never_crosses_the_book() {
         let p = params(QuoteStrategy::Fixed);
-        assert_eq!(best_quotes(&p, &inputs(0)), (998, 1002));
-        assert_eq!(best_quotes(&p, &inputs(-4)), (1000, 1004));
+        assert_eq!(top(&p, &inputs(0)), (998, 1002));
+        assert_eq!(top(&p, &inputs(-4)), (1000, 1004));
         let mut x = inputs(0);
         x.book_ask_ticks = Some(997);
         x.book_bid_ticks = Some(1003);
-        assert_eq!(best_quotes(&p, &x), (996, 1004));
+        assert_eq!(top(&p, &x), (996, 1004));
+    }
+
+    /// Outward rounding widens the Avellaneda–Stoikov spread to whole ticks on both sides;
+    /// nearest rounding keeps the model's spread on average.
+    #[test]
+    fn quote_rounding_outward_or_nearest() {
+        let mut p = params(QuoteStrategy::AvellanedaStoikov);
+        let mut x = inputs(0);
+        x.var_per_s = 0.0; // spread (2/γ)·ln(1 + γ/k) = 1.2908 ticks
+        let b = best_quotes(&p, &x);
+        assert!((b.half_spread_ticks - 0.645_385).abs() < 1e-5, "{b:?}");
+        assert_eq!((b.bid_ticks, b.ask_ticks), (999, 1001));
+        p.rounding = QuoteRounding::Nearest;
+        assert_eq!(top(&p, &x), (999, 1001), "999.35 → 999, 1000.65 → 1001");
+        let (mut outward, mut nearest) = (0.0, 0.0);
+        for i in 0..100 {
+            x.mid_ticks = 1000.0 + f64::from(i) / 100.0;
+            p.rounding = QuoteRounding::Outward;
+            let (b, a) = top(&p, &x);
+            outward += (a - b) as f64 / 100.0;
+            p.rounding = QuoteRounding::Nearest;
+            let (b, a) = top(&p, &x);
+            nearest += (a - b) as f64 / 100.0;
+        }
+        assert!(
+            (outward - 2.29).abs() < 0.02,
+            "outward mean spread {outward}"
+        );
+        assert!(
+            (nearest - 1.29).abs() < 0.02,
+            "nearest mean spread {nearest}"
+        );
+        // a half-spread under half a tick still leaves one tick between bid and ask
+        p.spread = SpreadModel::Fixed {
+            half_spread_ticks: 0.2,
+            skew_ticks_per_lot: 0.0,
+        };
+        x.mid_ticks = 1000.0;
+        assert_eq!(top(&p, &x), (1000, 1001));
     }
 
     #[test]

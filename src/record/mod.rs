@@ -11,6 +11,7 @@ pub use output::{ForeignOutput, OutputDir, check_replaceable};
 pub use scale::PriceScale;
 pub use trades::TradeWriter;
 
+use crate::agents::market_maker::QuoteLog;
 use crate::lob::Side;
 use crate::market::exchange::{BookIndex, Exchange};
 use crate::market::fundamental::Fundamental;
@@ -19,7 +20,7 @@ use crate::sim::components::AgentKind;
 use crate::sim::components::{Account, Agent, MarketMaker};
 use crate::sim::resources::{AgentDirectory, AgentIndex, Clock, StepOutcomes};
 use bevy_ecs::prelude::*;
-use rows::{AgentRow, L2Row, book_header};
+use rows::{AgentRow, L2Row, QuoteRow, book_header};
 use serde::Serialize;
 use std::fs::File;
 use std::io::BufWriter;
@@ -42,6 +43,7 @@ pub struct Recorder {
     trades: Option<TradeWriter<BufWriter<File>>>,
     book: CsvOut,
     l2: Option<CsvOut>,
+    quotes: Option<CsvOut>,
     agents: CsvOut,
     scale: PriceScale,
     bands: Vec<u32>,
@@ -57,6 +59,35 @@ fn open(dir: &OutputDir, name: &str) -> csv::Result<CsvOut> {
     csv::WriterBuilder::new()
         .buffer_capacity(1 << 16)
         .from_path(dir.file(name))
+}
+
+/// quotes.csv with its header written up front (a run may have no requote at all).
+fn open_quotes(dir: &OutputDir) -> csv::Result<CsvOut> {
+    let sample = QuoteRow {
+        t_s: 0.0,
+        agent_id: 0,
+        group: "",
+        mid: 0.0,
+        reservation_price: 0.0,
+        half_spread_ticks: 0.0,
+        sigma2_ticks2_per_s: 0.0,
+        inventory_lots: 0,
+        target_bid: None,
+        target_ask: None,
+        bid_lots: 0,
+        ask_lots: 0,
+        requoted: "",
+    };
+    let mut w = csv::WriterBuilder::new()
+        .buffer_capacity(1 << 16)
+        .has_headers(false)
+        .from_path(dir.file("quotes.csv"))?;
+    w.write_record(
+        trades::header_of(&sample)?
+            .split(|&b| b == b',')
+            .collect::<Vec<_>>(),
+    )?;
+    Ok(w)
 }
 
 impl Recorder {
@@ -81,6 +112,11 @@ impl Recorder {
             book,
             l2: if o.l2_levels > 0 {
                 Some(open(dir, "l2.csv")?)
+            } else {
+                None
+            },
+            quotes: if o.quotes && !scenario.params.market_maker.is_empty() {
+                Some(open_quotes(dir)?)
             } else {
                 None
             },
@@ -132,12 +168,19 @@ impl Recorder {
         if let Some(w) = &mut self.l2 {
             flush(w, "l2.csv")?;
         }
+        if let Some(w) = &mut self.quotes {
+            flush(w, "quotes.csv")?;
+        }
         Ok(())
     }
 }
 
 /// Record phase: every trade of the step to trades.csv.
-pub fn record_trades(out: Res<StepOutcomes>, mut rec: ResMut<Recorder>) {
+pub fn record_trades(
+    out: Res<StepOutcomes>,
+    fundamental: Res<Fundamental>,
+    mut rec: ResMut<Recorder>,
+) {
     let rec = &mut *rec;
     let Some(w) = rec.trades.as_mut() else {
         return;
@@ -146,11 +189,46 @@ pub fn record_trades(out: Res<StepOutcomes>, mut rec: ResMut<Recorder>) {
         return;
     }
     for t in &out.trades {
-        if let Err(e) = w.write(t, rec.scale) {
+        if let Err(e) = w.write(t, rec.scale, fundamental.value) {
             rec.error = Some(format!("writing trades.csv: {e}"));
             return;
         }
     }
+}
+
+/// Record phase: the makers' requotes of the step to quotes.csv.
+pub fn record_quotes(log: Res<QuoteLog>, dir: Res<AgentDirectory>, mut rec: ResMut<Recorder>) {
+    let rec = &mut *rec;
+    let Some(w) = rec.quotes.as_mut() else {
+        return;
+    };
+    if rec.error.is_some() {
+        return;
+    }
+    let s = rec.scale;
+    let mut r = Ok(());
+    for q in &log.0 {
+        r = r.and(w.serialize(QuoteRow {
+            t_s: q.t_ns as f64 / 1e9,
+            agent_id: q.agent,
+            group: &dir.0[q.agent as usize].1,
+            mid: s.price(q.mid_ticks),
+            reservation_price: s.price_unrounded(q.centre_ticks),
+            half_spread_ticks: q.half_spread_ticks,
+            sigma2_ticks2_per_s: q.var_per_s,
+            inventory_lots: q.inventory_lots,
+            target_bid: q.bid_ticks.map(|p| s.price(p as f64)),
+            target_ask: q.ask_ticks.map(|p| s.price(p as f64)),
+            bid_lots: q.bid_lots,
+            ask_lots: q.ask_lots,
+            requoted: match q.requoted {
+                [true, true] => "both",
+                [true, false] => "bid",
+                _ => "ask",
+            },
+        }));
+    }
+    rec.note("quotes.csv", r);
 }
 
 /// Record phase: book.csv and l2.csv every `sample_interval_s`, agents.csv every
@@ -243,7 +321,7 @@ pub fn record_samples(
                     quoting: mm.map_or("", |m| m.quoting_state()),
                     markout_per_lot: mm
                         .filter(|m| m.markout_lots > 0)
-                        .map(|m| s.money(m.markout_tick_lots / m.markout_lots as f64)),
+                        .map(|m| s.money_unrounded(m.markout_tick_lots / m.markout_lots as f64)),
                 }),
             );
         }

@@ -15,6 +15,12 @@ pub struct TradeRow<'a> {
     pub qty_lots: u64,
     /// The side that took liquidity: "buy" or "sell".
     pub aggressor: &'static str,
+    /// Mid of the book just before the aggressive order arrived, currency (empty when a side
+    /// was empty): `(price - mid) * sign` is the trade's half effective spread.
+    pub mid_before: Option<f64>,
+    /// The fundamental value in the step of the trade (its value at the step's start, what
+    /// informed traders observed), currency.
+    pub fundamental: f64,
     /// Buyer's agent id.
     pub buyer_id: u32,
     /// Buyer's kind: "noise", "informed" or "market_maker".
@@ -27,6 +33,39 @@ pub struct TradeRow<'a> {
     pub seller_kind: &'static str,
     /// Seller's group name.
     pub seller_group: &'a str,
+}
+
+/// A row of quotes.csv: what a market maker wanted when it replaced quotes (one row per look
+/// at which it replaced at least one side).
+#[derive(Debug, Serialize)]
+pub struct QuoteRow<'a> {
+    /// Time of the look, seconds from the open.
+    pub t_s: f64,
+    /// The maker's agent id.
+    pub agent_id: u32,
+    /// Its group name.
+    pub group: &'a str,
+    /// The reference mid it saw (end of the previous step), currency.
+    pub mid: f64,
+    /// The model's centre: the Avellaneda–Stoikov reservation price, or the mid shifted by the
+    /// fixed strategy's inventory skew, currency.
+    pub reservation_price: f64,
+    /// The model's half-spread before rounding, ticks.
+    pub half_spread_ticks: f64,
+    /// The maker's variance estimate σ² used by the model, ticks² per second.
+    pub sigma2_ticks2_per_s: f64,
+    /// Its inventory when it looked, lots.
+    pub inventory_lots: i64,
+    /// Target best bid after rounding, currency (empty: no bid, inventory at its limit).
+    pub target_bid: Option<f64>,
+    /// Target best ask after rounding, currency (empty: no ask).
+    pub target_ask: Option<f64>,
+    /// Lots wanted on the bid side, all levels together.
+    pub bid_lots: u64,
+    /// Lots wanted on the ask side, all levels together.
+    pub ask_lots: u64,
+    /// Which sides were replaced: "bid", "ask" or "both".
+    pub requoted: &'static str,
 }
 
 /// A row of agents.csv: one agent at one sampling time.

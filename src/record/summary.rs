@@ -71,7 +71,7 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         pnl_market_makers: scale.money(pnl_mm),
         pnl_informed: scale.money(pnl_inf),
         pnl_noise: scale.money(pnl_noise),
-        mm_markout_per_lot: (mk_lots > 0).then(|| scale.money(mk_sum / mk_lots as f64)),
+        mm_markout_per_lot: (mk_lots > 0).then(|| scale.money_unrounded(mk_sum / mk_lots as f64)),
     }
 }
 

@@ -20,7 +20,7 @@ pub struct TradeWriter<W: Write> {
 }
 
 /// The header line of a CSV file of `T` rows, as `csv` writes it (without the newline).
-fn header_of<T: serde::Serialize>(sample: &T) -> io::Result<Vec<u8>> {
+pub(crate) fn header_of<T: serde::Serialize>(sample: &T) -> io::Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.serialize(sample).map_err(io::Error::other)?;
     let bytes = w
@@ -41,6 +41,8 @@ impl<W: Write> TradeWriter<W> {
             price: 0.0,
             qty_lots: 0,
             aggressor: "buy",
+            mid_before: None,
+            fundamental: 0.0,
             buyer_id: 0,
             buyer_kind: "",
             buyer_group: "",
@@ -70,9 +72,9 @@ impl<W: Write> TradeWriter<W> {
         })
     }
 
-    /// Appends one trade.
+    /// Appends one trade; `fundamental` is the value in the trade's step, currency.
     #[inline]
-    pub fn write(&mut self, t: &TradeEvent, scale: PriceScale) -> io::Result<()> {
+    pub fn write(&mut self, t: &TradeEvent, scale: PriceScale, fundamental: f64) -> io::Result<()> {
         let (buyer, seller) = match t.aggressor {
             Side::Buy => (t.taker, t.maker),
             Side::Sell => (t.maker, t.taker),
@@ -88,6 +90,12 @@ impl<W: Write> TradeWriter<W> {
         l.extend_from_slice(i.format(t.qty_lots).as_bytes());
         l.push(b',');
         l.extend_from_slice(t.aggressor.as_str().as_bytes());
+        l.push(b',');
+        if let Some(m) = t.mid_x2_before {
+            l.extend_from_slice(f.format(scale.price(m as f64 / 2.0)).as_bytes());
+        }
+        l.push(b',');
+        l.extend_from_slice(f.format(fundamental).as_bytes());
         l.push(b',');
         l.extend_from_slice(&self.labels[buyer as usize]);
         l.push(b',');
@@ -127,6 +135,8 @@ mod tests {
                 book: BookId(0),
                 price_ticks: below(&mut rng, 2_000_000) as i64 - 1000,
                 qty_lots: 1 + below(&mut rng, 1000),
+                mid_x2_before: (below(&mut rng, 4) > 0)
+                    .then(|| below(&mut rng, 4_000_000) as i64 - 2000),
                 aggressor: if uniform(&mut rng) < 0.5 {
                     Side::Buy
                 } else {
@@ -137,7 +147,8 @@ mod tests {
                 maker_order: OrderId(7),
                 maker_done: false,
             };
-            fast.write(&t, scale).unwrap();
+            let fundamental = uniform(&mut rng) * 1e4 - 10.0;
+            fast.write(&t, scale, fundamental).unwrap();
             let (b, s) = match t.aggressor {
                 Side::Buy => (t.taker, t.maker),
                 Side::Sell => (t.maker, t.taker),
@@ -148,6 +159,8 @@ mod tests {
                     price: scale.price(t.price_ticks as f64),
                     qty_lots: t.qty_lots,
                     aggressor: t.aggressor.as_str(),
+                    mid_before: t.mid_x2_before.map(|m| scale.price(m as f64 / 2.0)),
+                    fundamental,
                     buyer_id: b,
                     buyer_kind: agents[b as usize].0.as_str(),
                     buyer_group: &agents[b as usize].1,

@@ -117,8 +117,15 @@ fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
         .find(|l| l.starts_with('['))
         .unwrap_or("");
     let key = line.split_once('=').map(|(k, _)| k.trim());
-    // A missing key is reported at the start of its table: the line itself says nothing.
-    if line.is_empty() || msg.starts_with("missing field") {
+    // A missing key is reported at its table's header (a missing section at an empty span at
+    // the top): name the table, with its index in an array.
+    if msg.starts_with("missing field") {
+        return match table_at(text, start).filter(|_| !span.is_empty()) {
+            Some(table) => format!("{table}: {msg}"),
+            None => msg,
+        };
+    }
+    if line.is_empty() {
         return msg;
     }
     match (line.starts_with('['), key) {
@@ -128,6 +135,40 @@ fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
         (false, Some(k)) => format!("line {line_no}, key `{k}`: {msg}"),
         _ => format!("line {line_no} (`{line}`): {msg}"),
     }
+}
+
+/// The table (`run`, `noise[1]`, `noise[0].stand_back`) whose header is on the line holding
+/// byte `at`, or is the last header before it; `None` at the top level.
+fn table_at(text: &str, at: usize) -> Option<String> {
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let headers: Vec<(&str, bool)> = text[..line_end]
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with('['))
+        .map(|l| {
+            let l = l.split('#').next().unwrap_or(l).trim();
+            let array = l.starts_with("[[");
+            (l.trim_matches(|c| c == '[' || c == ']').trim(), array)
+        })
+        .collect();
+    let &(name, array) = headers.last()?;
+    let index_of = |array_name: &str| {
+        headers
+            .iter()
+            .filter(|&&(n, a)| a && n == array_name)
+            .count()
+            .saturating_sub(1)
+    };
+    if array {
+        return Some(format!("{name}[{}]", index_of(name)));
+    }
+    // a sub-table of the latest element of an array of tables, e.g. [noise.stand_back]
+    if let Some((parent, child)) = name.split_once('.')
+        && headers.iter().any(|&(n, a)| a && n == parent)
+    {
+        return Some(format!("{parent}[{}].{child}", index_of(parent)));
+    }
+    Some(name.to_string())
 }
 
 /// Seconds (f64, ≥ 0) to whole nanoseconds, rounded to nearest (saturating; NaN gives 0).

@@ -134,6 +134,20 @@ pub struct StandBackParams {
     pub extra_offset_ticks: u32,
 }
 
+/// How an informed trader turns the gap between value and mid into orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum InformedRule {
+    /// Buy `order_lots` whenever value − mid exceeds the threshold (sell when below), and hold
+    /// the position: it only grows toward the limit while the gap lasts.
+    #[default]
+    Threshold,
+    /// Trade toward a target position that grows with the gap beyond the threshold
+    /// (`target_lots_per_tick` per tick), clipped at the limit: the trader unwinds as the
+    /// price converges to the value.
+    TargetPosition,
+}
+
 /// `[[informed]]`: traders who observe the fundamental and trade toward it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -145,10 +159,18 @@ pub struct InformedParams {
     pub count: u32,
     /// Each trader looks at the market at Poisson times with this rate per second (> 0).
     pub rate_per_s: f64,
+    /// "threshold" (default) or "target_position"; see [`InformedRule`].
+    #[serde(default)]
+    pub rule: InformedRule,
     /// Trades only when |observed value − mid| exceeds this many ticks (≥ 0).
     pub threshold_ticks: f64,
-    /// Lots per order (≥ 1). Orders are immediate-or-cancel limits at the observed value ∓
-    /// threshold, so an informed trader never pays more than its edge.
+    /// target_position only: lots of target position per tick of gap beyond the threshold
+    /// (> 0). Required with that rule, refused with the other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_lots_per_tick: Option<f64>,
+    /// Lots per order at most (≥ 1). Orders are immediate-or-cancel limits: at the observed
+    /// value ∓ threshold (threshold), or at the price where the target equals the position the
+    /// order leaves (target_position), so an informed trader never pays more than its rule allows.
     pub order_lots: u64,
     /// Absolute position limit, lots (≥ order_lots).
     pub max_position_lots: u64,
@@ -175,6 +197,17 @@ pub enum QuoteStrategy {
     Fixed,
 }
 
+/// How a model's real-valued quote prices are rounded to ticks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum QuoteRounding {
+    /// Bid down, ask up: never narrower than the model.
+    #[default]
+    Outward,
+    /// Each to its nearest tick (halves away from zero).
+    Nearest,
+}
+
 /// `[[market_maker]]`: a group of market makers quoting a ladder.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -188,21 +221,28 @@ pub struct MarketMakerParams {
     pub strategy: QuoteStrategy,
     /// Seconds between looks at the market (> 0); the first look is staggered within one interval.
     pub requote_interval_s: f64,
-    /// γ, risk aversion per tick (> 0; avellaneda_stoikov).
-    #[serde(default = "default_gamma")]
-    pub gamma: f64,
-    /// k, decay of fill intensity with distance, per tick (> 0; avellaneda_stoikov).
-    #[serde(default = "default_k")]
-    pub k: f64,
-    /// τ, the horizon in the formulas, seconds (> 0; avellaneda_stoikov).
-    #[serde(default = "default_horizon")]
-    pub horizon_s: f64,
-    /// Half-spread of the best quotes, ticks (> 0; fixed).
-    #[serde(default = "default_half_spread")]
-    pub half_spread_ticks: f64,
-    /// Reservation-price shift per lot of inventory, ticks (≥ 0; fixed).
+    /// γ, risk aversion per tick (> 0). avellaneda_stoikov only; default 0.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gamma: Option<f64>,
+    /// k, decay of fill intensity with distance, per tick (> 0). avellaneda_stoikov only;
+    /// default 1.5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k: Option<f64>,
+    /// τ, the horizon in the formulas, seconds (> 0). avellaneda_stoikov only; default 60.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon_s: Option<f64>,
+    /// Half-spread of the best quotes, ticks (> 0). fixed only; default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub half_spread_ticks: Option<f64>,
+    /// Reservation-price shift per lot of inventory, ticks (≥ 0). fixed only; default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skew_ticks_per_lot: Option<f64>,
+    /// How the model's best bid and ask (real numbers of ticks) become prices: "outward"
+    /// (default: bid rounded down, ask up, so the quoted spread is never narrower than the
+    /// model's) or "nearest" (each to the nearest tick; the quoted spread is the model's on
+    /// average). Either way the ask is at least one tick above the bid.
     #[serde(default)]
-    pub skew_ticks_per_lot: f64,
+    pub quote_rounding: QuoteRounding,
     /// Price levels quoted per side (≥ 1).
     pub levels: u32,
     /// Ticks between consecutive levels (≥ 1).
@@ -213,7 +253,10 @@ pub struct MarketMakerParams {
     /// Absolute inventory limit, lots (≥ 1): a side whose fills could breach it is not quoted.
     pub max_position_lots: u64,
     /// Quotes are replaced only when the target best price moved more than this many ticks
-    /// (≥ 0), or when the ladder lost quantity.
+    /// (≥ 0), or when the ladder lost quantity. With the default 1, the live best quote may sit
+    /// one tick from the target for as long as the target moves by no more than a tick: in a
+    /// calm market that is a large share of the time (quotes.csv shows the targets). 0 tracks
+    /// the target exactly, at the cost of a cancel and a new order per move.
     #[serde(default = "one_u32")]
     pub requote_tolerance_ticks: u32,
     /// Half-life of the maker's own realised-volatility estimate, seconds (> 0).
@@ -253,6 +296,9 @@ pub struct OutputParams {
     /// Write trades.csv (every trade). Default true.
     #[serde(default = "yes")]
     pub trades: bool,
+    /// Write quotes.csv (a row per market-maker requote: what it wanted). Default true.
+    #[serde(default = "yes")]
+    pub quotes: bool,
 }
 
 impl Default for OutputParams {
@@ -263,6 +309,7 @@ impl Default for OutputParams {
             depth_bands_ticks: default_bands(),
             l2_levels: default_l2(),
             trades: true,
+            quotes: true,
         }
     }
 }
@@ -307,18 +354,6 @@ fn default_vol_halflife() -> f64 {
     10.0
 }
 fn default_vol_sample() -> f64 {
-    1.0
-}
-fn default_gamma() -> f64 {
-    0.1
-}
-fn default_k() -> f64 {
-    1.5
-}
-fn default_horizon() -> f64 {
-    60.0
-}
-fn default_half_spread() -> f64 {
     1.0
 }
 fn default_mm_vol_halflife() -> f64 {

@@ -1,6 +1,9 @@
 //! Range and consistency checks: [`ScenarioFile`] → [`Scenario`].
 
-use super::{QuoteStrategy, Scenario, ScenarioError, ScenarioFile, secs_to_ns};
+use super::{
+    FundamentalModel, InformedRule, MarketMakerParams, MarketParams, QuoteStrategy, Scenario,
+    ScenarioError, ScenarioFile, secs_to_ns,
+};
 use std::path::Path;
 
 /// Collects the first violation, naming the key.
@@ -15,6 +18,16 @@ impl Checker<'_> {
             key: key.to_string(),
             message,
         }
+    }
+
+    /// A key that does not apply to the chosen `what` (e.g. the rule or the strategy).
+    fn not_applicable(&self, key: &str, what: &str, chosen: &str) -> ScenarioError {
+        self.fail(
+            key,
+            format!(
+                "does not apply with {what} = \"{chosen}\"; remove it or choose another {what}"
+            ),
+        )
     }
 
     /// A finite number > 0.
@@ -91,6 +104,15 @@ impl Checker<'_> {
     }
 }
 
+/// Avellaneda–Stoikov γ when the file gives none, per tick.
+const DEFAULT_GAMMA: f64 = 0.1;
+/// Avellaneda–Stoikov k when the file gives none, per tick.
+const DEFAULT_K: f64 = 1.5;
+/// Avellaneda–Stoikov τ when the file gives none, seconds.
+const DEFAULT_HORIZON_S: f64 = 60.0;
+/// Fixed strategy's half-spread when the file gives none, ticks.
+const DEFAULT_HALF_SPREAD_TICKS: f64 = 1.0;
+
 /// Largest order size, position limit or quote size, lots: keeps every sum of quantities far
 /// from overflow.
 const MAX_LOTS: u64 = 1_000_000_000;
@@ -110,8 +132,136 @@ const MAX_DURATION_S: f64 = 1e9;
 
 /// Largest number of steps a run may have (about 10¹⁰): keeps step arithmetic far from overflow.
 const MAX_STEPS: u64 = 10_000_000_000;
+/// Largest number of units per lot.
+const MAX_LOT_SIZE: u64 = 1_000_000_000;
+/// Widest range of the fundamental over a run, as a factor of its start, that a GBM may reach
+/// on a 4-standard-deviation path.
+const MAX_GBM_RANGE_FACTOR: f64 = 1000.0;
+
 /// Largest number of agents in one scenario.
 const MAX_AGENTS: u64 = 1_000_000;
+
+/// The fundamental must stay meaningful over the run: a 4-standard-deviation path (diffusion
+/// and jumps together) may not take a random walk below zero, nor move a GBM by more than a
+/// factor [`MAX_GBM_RANGE_FACTOR`] (beyond which it heads to 0 or to prices the book cannot hold).
+fn check_fundamental_range(c: &Checker, f: &ScenarioFile) -> Result<(), ScenarioError> {
+    let fu = &f.fundamental;
+    let t = f.run.duration_s;
+    let jumps = fu.jump_rate_per_s * t;
+    let diffusion_var = fu.volatility_per_sqrt_s * fu.volatility_per_sqrt_s * t;
+    let jump_var = jumps * (fu.jump_sd * fu.jump_sd + fu.jump_mean * fu.jump_mean);
+    let reach = (fu.jump_mean * jumps).abs() + 4.0 * (diffusion_var + jump_var).sqrt();
+    let key = if diffusion_var >= jump_var {
+        "fundamental.volatility_per_sqrt_s"
+    } else {
+        "fundamental.jump_sd"
+    };
+    match fu.model {
+        FundamentalModel::RandomWalk if reach >= f.market.initial_price => Err(c.fail(
+            key,
+            format!(
+                "is too large for run.duration_s = {t}: a 4-standard-deviation path of the \
+                 random walk (with its jumps) moves {reach:.4} in currency, more than the \
+                 opening price {}: the value would go below zero. Lower it, shorten the run, \
+                 or use model = \"gbm\"",
+                f.market.initial_price
+            ),
+        )),
+        FundamentalModel::Gbm if reach > libm::log(MAX_GBM_RANGE_FACTOR) => Err(c.fail(
+            key,
+            format!(
+                "is too large for run.duration_s = {t}: a 4-standard-deviation path of the \
+                 GBM (with its jumps) moves the value by a factor e^{reach:.2} = {:.3e}; at \
+                 most {MAX_GBM_RANGE_FACTOR} is allowed (the value would head to 0 or beyond \
+                 what the book can price). Lower it or shorten the run",
+                libm::exp(reach)
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A maker whose quotes at the start (zero inventory, prior volatility) would have a bid below
+/// one tick, or a spread wider than half the book's span, could never quote: refused.
+fn check_maker_can_quote(
+    c: &Checker,
+    i: usize,
+    g: &MarketMakerParams,
+    m: &MarketParams,
+) -> Result<(), ScenarioError> {
+    let var = g.sigma_prior_ticks_per_sqrt_s * g.sigma_prior_ticks_per_sqrt_s;
+    let (half, key, what) = match g.strategy {
+        QuoteStrategy::AvellanedaStoikov => {
+            let (gamma, k, tau) = (
+                g.gamma.unwrap_or(DEFAULT_GAMMA),
+                g.k.unwrap_or(DEFAULT_K),
+                g.horizon_s.unwrap_or(DEFAULT_HORIZON_S),
+            );
+            let risk = gamma * var * tau;
+            let intensity = 2.0 / gamma * libm::log1p(gamma / k);
+            let key = if risk >= intensity { "gamma" } else { "k" };
+            (
+                0.5 * (risk + intensity),
+                key,
+                format!(
+                    "γσ²τ + (2/γ)·ln(1 + γ/k) = {risk:.4} + {intensity:.4} ticks \
+                     (gamma, k, horizon_s and sigma_prior_ticks_per_sqrt_s together)"
+                ),
+            )
+        }
+        QuoteStrategy::Fixed => {
+            let h = g.half_spread_ticks.unwrap_or(DEFAULT_HALF_SPREAD_TICKS);
+            (h, "half_spread_ticks", format!("2 × {h} ticks"))
+        }
+    };
+    let price_ticks = m.initial_price / m.tick_size;
+    let room = (price_ticks - 1.0).min(m.max_span_ticks as f64 / 4.0);
+    if half.is_finite() && half < room {
+        return Ok(());
+    }
+    Err(c.fail(
+        &format!("market_maker[{i}].{key}"),
+        format!(
+            "gives a quoted spread of {what} at the start; its half must be below {room:.0} \
+             ticks (the opening price is {price_ticks:.0} ticks, the book spans at most {} \
+             ticks), or the maker could never quote",
+            m.max_span_ticks
+        ),
+    ))
+}
+
+/// Longest `run.name`, bytes: the hidden partial folder adds about 40 bytes to it, and most
+/// file systems allow 255 in a name.
+const MAX_NAME_BYTES: usize = 200;
+
+/// `run.name` (or the file stem) becomes a folder name: it must be one, on every platform.
+fn check_name(c: &Checker, name: &str) -> Result<(), ScenarioError> {
+    let bad = |why: &str| {
+        Err(c.fail(
+            "run.name",
+            format!("must be a plain folder name ({why}), got {name:?}"),
+        ))
+    };
+    if name.is_empty() || name == "." || name == ".." {
+        return bad("not empty, `.` or `..`");
+    }
+    if name.len() > MAX_NAME_BYTES {
+        return bad(&format!(
+            "at most {MAX_NAME_BYTES} bytes, this has {}",
+            name.len()
+        ));
+    }
+    if name.contains(['/', '\\']) {
+        return bad("no path separator");
+    }
+    if name.chars().any(char::is_control) {
+        return bad("no NUL, newline or other control character");
+    }
+    if name.starts_with('.') {
+        return bad("not starting with `.`: hidden names are kept for partial outputs");
+    }
+    Ok(())
+}
 
 pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, ScenarioError> {
     let c = Checker { path };
@@ -144,7 +294,16 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
 
     let m = &f.market;
     c.positive("market.tick_size", m.tick_size)?;
-    c.at_least_one("market.lot_size", m.lot_size)?;
+    if !(1..=MAX_LOT_SIZE).contains(&m.lot_size) {
+        return Err(c.fail(
+            "market.lot_size",
+            format!(
+                "must be between 1 and {MAX_LOT_SIZE} units per lot, got {} \
+                 (cash and PnL are tick·lots × lot_size)",
+                m.lot_size
+            ),
+        ));
+    }
     c.positive("market.initial_price", m.initial_price)?;
     c.positive("market.vol_halflife_s", m.vol_halflife_s)?;
     c.positive("market.vol_sample_interval_s", m.vol_sample_interval_s)?;
@@ -176,6 +335,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
     c.rate("fundamental.jump_rate_per_s", fu.jump_rate_per_s)?;
     c.finite("fundamental.jump_mean", fu.jump_mean)?;
     c.non_negative("fundamental.jump_sd", fu.jump_sd)?;
+    check_fundamental_range(&c, &f)?;
 
     let mut agents = 0u64;
     for (i, g) in f.noise.iter_mut().enumerate() {
@@ -241,6 +401,24 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         c.positive(&k("rate_per_s"), g.rate_per_s)?;
         c.rate(&k("rate_per_s"), g.rate_per_s)?;
         c.non_negative(&k("threshold_ticks"), g.threshold_ticks)?;
+        match (g.rule, g.target_lots_per_tick) {
+            (InformedRule::TargetPosition, Some(v)) => {
+                c.positive(&k("target_lots_per_tick"), v)?;
+                c.finite(&k("target_lots_per_tick"), v)?;
+            }
+            (InformedRule::TargetPosition, None) => {
+                return Err(c.fail(
+                    &k("target_lots_per_tick"),
+                    "is required with rule = \"target_position\" (lots of target position \
+                     per tick of gap beyond the threshold, > 0)"
+                        .into(),
+                ));
+            }
+            (InformedRule::Threshold, Some(_)) => {
+                return Err(c.not_applicable(&k("target_lots_per_tick"), "rule", "threshold"));
+            }
+            (InformedRule::Threshold, None) => {}
+        }
         c.lots(&k("order_lots"), g.order_lots)?;
         c.lots(&k("max_position_lots"), g.max_position_lots)?;
         if g.max_position_lots < g.order_lots {
@@ -283,13 +461,35 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         )?;
         match g.strategy {
             QuoteStrategy::AvellanedaStoikov => {
-                c.positive(&k("gamma"), g.gamma)?;
-                c.positive(&k("k"), g.k)?;
-                c.positive(&k("horizon_s"), g.horizon_s)?;
+                for (key, v) in [
+                    ("half_spread_ticks", g.half_spread_ticks),
+                    ("skew_ticks_per_lot", g.skew_ticks_per_lot),
+                ] {
+                    if v.is_some() {
+                        return Err(c.not_applicable(&k(key), "strategy", "avellaneda_stoikov"));
+                    }
+                }
+                c.positive(&k("gamma"), *g.gamma.get_or_insert(DEFAULT_GAMMA))?;
+                c.positive(&k("k"), *g.k.get_or_insert(DEFAULT_K))?;
+                c.positive(
+                    &k("horizon_s"),
+                    *g.horizon_s.get_or_insert(DEFAULT_HORIZON_S),
+                )?;
             }
             QuoteStrategy::Fixed => {
-                c.positive(&k("half_spread_ticks"), g.half_spread_ticks)?;
-                c.non_negative(&k("skew_ticks_per_lot"), g.skew_ticks_per_lot)?;
+                for (key, v) in [("gamma", g.gamma), ("k", g.k), ("horizon_s", g.horizon_s)] {
+                    if v.is_some() {
+                        return Err(c.not_applicable(&k(key), "strategy", "fixed"));
+                    }
+                }
+                c.positive(
+                    &k("half_spread_ticks"),
+                    *g.half_spread_ticks.get_or_insert(DEFAULT_HALF_SPREAD_TICKS),
+                )?;
+                c.non_negative(
+                    &k("skew_ticks_per_lot"),
+                    *g.skew_ticks_per_lot.get_or_insert(0.0),
+                )?;
             }
         }
         if !(1..=MAX_LEVELS).contains(&g.levels) {
@@ -322,6 +522,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
             f.run.duration_s,
         )?;
         c.seconds(&k("latency_s"), g.latency_s, 0.0, f.run.duration_s)?;
+        check_maker_can_quote(&c, i, g, &f.market)?;
         g.name.get_or_insert_with(|| format!("mm{i}"));
         agents += u64::from(g.count);
     }
@@ -347,11 +548,14 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
     if let Some(&b) = o
         .depth_bands_ticks
         .iter()
-        .find(|&&b| b as usize > MAX_SPAN_TICKS)
+        .find(|&&b| b == 0 || b as usize > MAX_SPAN_TICKS)
     {
         return Err(c.fail(
             "output.depth_bands_ticks",
-            format!("bands must be at most {MAX_SPAN_TICKS} ticks, got {b}"),
+            format!(
+                "bands must be between 1 and {MAX_SPAN_TICKS} ticks, got {b} \
+                 (a band of 0 ticks around the mid never holds an order)"
+            ),
         ));
     }
     let mut bands = o.depth_bands_ticks.clone();
@@ -375,12 +579,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
             |s| s.to_string_lossy().into_owned(),
         )
     });
-    if name.is_empty() || name.contains(['/', '\\']) || name == "." || name == ".." {
-        return Err(c.fail(
-            "run.name",
-            format!("must be a plain folder name, got {name:?}"),
-        ));
-    }
+    check_name(&c, &name)?;
     f.run.name = Some(name.clone());
     Ok(Scenario {
         name,

@@ -150,6 +150,8 @@ pub struct TradeEvent {
     pub price_ticks: i64,
     /// Lots.
     pub qty_lots: u64,
+    /// Twice the mid, ticks, just before the aggressive order arrived (`None`: a side was empty).
+    pub mid_x2_before: Option<i64>,
     /// The taker's side.
     pub aggressor: Side,
     /// Resting side's agent.

@@ -9,7 +9,7 @@ use crate::market::fundamental::advance_fundamental;
 use crate::market::metrics::accumulate_stats;
 use crate::market::observe::publish_views;
 use crate::market::settle::settle_trades;
-use crate::record::{record_samples, record_trades};
+use crate::record::{record_quotes, record_samples, record_trades};
 use crate::sim::resources::begin_step;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{
@@ -78,7 +78,7 @@ pub fn build(world: &mut World) -> Result<Schedule, ScheduleBuildError> {
             .in_set(Phase::Detect),
     );
     s.add_systems(
-        (record_trades, record_samples)
+        (record_trades, record_quotes, record_samples)
             .chain()
             .run_if(has_recorder)
             .in_set(Phase::Record),

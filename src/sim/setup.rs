@@ -8,9 +8,9 @@ use super::resources::{
     StepOutcomes,
 };
 use crate::agents::informed::{InformedGroup, InformedGroups, TickSize};
-use crate::agents::market_maker::{MakerGroups, maker_group};
+use crate::agents::market_maker::{MakerGroups, QuoteLog, maker_group};
 use crate::agents::noise::{NoiseGroup, NoiseGroups};
-use crate::lob::{BookConfig, SelfTradePolicy};
+use crate::lob::{BookConfig, OwnerId, SelfTradePolicy};
 use crate::market::exchange::{BookIndex, Exchange, RiskGate};
 use crate::market::fundamental::Fundamental;
 use crate::market::metrics::StatsBand;
@@ -86,11 +86,7 @@ pub fn build_world(scenario: &Scenario) -> World {
         let name = g.name.clone().unwrap_or_default();
         let delay_steps = (g.observation_delay_s / scenario.dt_s()).round() as usize;
         max_delay_steps = max_delay_steps.max(delay_steps);
-        informed_groups.push(InformedGroup {
-            params: g.clone(),
-            delay_steps,
-            latency_ns: secs_to_ns(g.latency_s),
-        });
+        informed_groups.push(InformedGroup::new(g.clone(), delay_steps));
         for member in 0..g.count {
             let (id, e) = spawn(
                 &mut world,
@@ -109,12 +105,14 @@ pub fn build_world(scenario: &Scenario) -> World {
         }
     }
     let mut noise_groups = Vec::new();
+    let mut anonymous = Vec::new();
     for (gi, g) in p.noise.iter().enumerate() {
         let name = g.name.clone().unwrap_or_default();
         let mut first_agent = None;
         for _ in 0..g.count {
             let (id, e) = spawn(&mut world, AgentKind::Noise, gi, &name, None);
             first_agent.get_or_insert(id);
+            anonymous.push(id);
             world.entity_mut(e).insert(NoiseTrader);
         }
         let r = rng::stream(seed, Purpose::Noise, gi as u32, 0);
@@ -135,18 +133,18 @@ pub fn build_world(scenario: &Scenario) -> World {
             SelfTradeParam::Allow => SelfTradePolicy::Allow,
         },
     };
-    let book = world
-        .spawn((
-            BookId(0),
-            Exchange::new(
-                BookId(0),
-                config,
-                opening_ticks,
-                RiskGate::new(limits),
-                dt_ns,
-            ),
-        ))
-        .id();
+    let mut exchange = Exchange::new(
+        BookId(0),
+        config,
+        opening_ticks,
+        RiskGate::new(limits),
+        dt_ns,
+    );
+    // Zero-intelligence orders have no owner in the model: no self-trade prevention for them.
+    for id in anonymous {
+        exchange.book.set_anonymous(OwnerId(id));
+    }
+    let book = world.spawn((BookId(0), exchange)).id();
 
     world.insert_resource(Clock {
         step: 0,
@@ -178,6 +176,7 @@ pub fn build_world(scenario: &Scenario) -> World {
     world.insert_resource(MakerGroups(
         p.market_maker.iter().cloned().map(maker_group).collect(),
     ));
+    world.insert_resource(QuoteLog::default());
     world.insert_resource(mm_agenda);
     world.insert_resource(inf_agenda);
     world

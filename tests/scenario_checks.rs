@@ -1,0 +1,187 @@
+//! Scenario checks that name the key: every refusal says which key, what is allowed, and never
+//! panics. (The corpus of broken files run through the binary is in tests/cli.rs and
+//! tests/robustness.rs; these go through the library.)
+
+use depthsim::scenario::{Overrides, Scenario, ScenarioError};
+use std::path::Path;
+
+fn tiny() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tiny.toml")).unwrap()
+}
+
+fn load(text: &str) -> Result<Scenario, ScenarioError> {
+    Scenario::from_toml(text, Path::new("x.toml"), &Overrides::default())
+}
+
+/// Loads `text`, expects a refusal whose message contains every one of `needles`.
+fn refused(text: &str, needles: &[&str]) {
+    let e = load(text).expect_err("should be refused").to_string();
+    assert!(e.starts_with("x.toml: "), "names the file: {e}");
+    for n in needles {
+        assert!(e.contains(n), "expected {n:?} in: {e}");
+    }
+}
+
+fn with_name(name: &str) -> String {
+    tiny().replace("[run]\n", &format!("[run]\nname = {name}\n"))
+}
+
+#[test]
+fn run_name_must_be_a_plain_folder_name() {
+    let long = format!("\"{}\"", "x".repeat(201));
+    for bad in [
+        long.as_str(),
+        r#""a/b""#,
+        r#""a\\b""#,
+        r#""nul\u0000here""#,
+        r#""two\nlines""#,
+        r#""..""#,
+        r#""""#,
+        r#"".hidden""#,
+    ] {
+        refused(&with_name(bad), &["`run.name`", "plain folder name"]);
+    }
+    assert_eq!(load(&with_name("\"a b-c_é\"")).unwrap().name, "a b-c_é");
+}
+
+#[test]
+fn a_missing_key_in_an_array_table_names_the_group() {
+    let text = tiny().replace("mu_per_s = 1.0 ", "").replace(
+        "[[informed]]",
+        "[[noise]]\ncount = 1\nalpha_per_tick_s = 0.1\ndelta_per_s = 0.1\nsigma_lots = 1\n\
+         window_ticks = 5\n\n[[informed]]",
+    );
+    // noise[0] lacks mu_per_s
+    refused(&text, &["noise[0]", "mu_per_s"]);
+    let text = tiny().replace(
+        "[[informed]]",
+        "[[noise]]\ncount = 1\nalpha_per_tick_s = 0.1\ndelta_per_s = 0.1\nsigma_lots = 1\n\
+         window_ticks = 5\n\n[[informed]]",
+    );
+    refused(&text, &["noise[1]", "missing", "mu_per_s"]);
+    refused(
+        &tiny().replace("levels = 2 ", ""),
+        &["market_maker[0]", "levels"],
+    );
+    // a missing section is not blamed on the table before it
+    let text = tiny();
+    let cut = text.find("[fundamental]").unwrap();
+    let end = text.find("[[noise]]").unwrap();
+    let no_comments: String = format!("{}{}", &text[..cut], &text[end..])
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let e = load(&no_comments).unwrap_err().to_string();
+    assert_eq!(e, "x.toml: missing field `fundamental`");
+}
+
+#[test]
+fn keys_of_another_strategy_are_refused_naming_key_and_strategy() {
+    let fixed = tiny()
+        .replace("strategy = \"avellaneda_stoikov\"", "strategy = \"fixed\"")
+        .replace("horizon_s = 10.0 ", "")
+        .replace("k = 1.5 ", "");
+    refused(&fixed, &["market_maker[0].gamma", "strategy = \"fixed\""]);
+    let as_with_half = tiny().replace("levels = 2 ", "half_spread_ticks = 2.0\nlevels = 2 ");
+    refused(
+        &as_with_half,
+        &[
+            "market_maker[0].half_spread_ticks",
+            "strategy = \"avellaneda_stoikov\"",
+        ],
+    );
+    let threshold_with_target =
+        tiny().replace("rule = \"target_position\"", "rule = \"threshold\"");
+    refused(
+        &threshold_with_target,
+        &["informed[0].target_lots_per_tick", "rule = \"threshold\""],
+    );
+    let target_without = tiny().replace("target_lots_per_tick = 2.0 ", "");
+    refused(
+        &target_without,
+        &["informed[0].target_lots_per_tick", "required"],
+    );
+}
+
+/// The resolved scenario (validate's output, the manifest) lists only the keys that apply, with
+/// their defaults filled in.
+#[test]
+fn resolved_scenario_lists_only_the_keys_that_apply() {
+    let s = load(&tiny()).unwrap();
+    let text = toml::to_string(&s.params).unwrap();
+    assert!(text.contains("gamma = 0.01"), "{text}");
+    assert!(!text.contains("half_spread_ticks"), "{text}");
+    assert!(!text.contains("skew_ticks_per_lot"), "{text}");
+    let fixed = tiny()
+        .replace("strategy = \"avellaneda_stoikov\"", "strategy = \"fixed\"")
+        .replace("gamma = 0.01 ", "")
+        .replace("horizon_s = 10.0 ", "")
+        .replace("k = 1.5 ", "");
+    let text = toml::to_string(&load(&fixed).unwrap().params).unwrap();
+    assert!(text.contains("half_spread_ticks = 1.0"), "{text}");
+    assert!(text.contains("skew_ticks_per_lot = 0.0"), "{text}");
+    assert!(
+        !text.contains("gamma") && !text.contains("\nhorizon_s"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_fundamental_that_would_reach_zero_or_infinity_is_refused() {
+    // GBM: 0.5/√s over 60 s is σ√T ≈ 3.9, a factor e^15 on a 4-sd path
+    refused(
+        &tiny().replace(
+            "volatility_per_sqrt_s = 0.0004",
+            "volatility_per_sqrt_s = 0.5",
+        ),
+        &["fundamental.volatility_per_sqrt_s", "factor", "1000"],
+    );
+    // random walk: 4 × 2 × √60 ≈ 62 > 50 in currency
+    refused(
+        &tiny()
+            .replace("model = \"gbm\"", "model = \"random_walk\"")
+            .replace(
+                "volatility_per_sqrt_s = 0.0004",
+                "volatility_per_sqrt_s = 2.0",
+            ),
+        &["fundamental.volatility_per_sqrt_s", "below zero"],
+    );
+    // jumps count too, and are named when they dominate
+    refused(
+        &tiny().replace(
+            "volatility_per_sqrt_s = 0.0004",
+            "volatility_per_sqrt_s = 0.0004\njump_rate_per_s = 1.0\njump_sd = 0.5",
+        ),
+        &["fundamental.jump_sd"],
+    );
+}
+
+#[test]
+fn makers_that_could_never_quote_are_refused() {
+    // γσ²τ = 1e4 · 1 · 10: the half-spread dwarfs the 5000-tick price
+    refused(
+        &tiny().replace("gamma = 0.01 ", "gamma = 10000.0 "),
+        &["market_maker[0].gamma", "could never quote"],
+    );
+    refused(
+        &tiny().replace("horizon_s = 10.0 ", "horizon_s = 1e9 "),
+        &["market_maker[0].gamma", "horizon_s", "could never quote"],
+    );
+    refused(
+        &tiny().replace("k = 1.5 ", "k = 1e-30 "),
+        &["market_maker[0].k", "could never quote"],
+    );
+}
+
+#[test]
+fn degenerate_output_and_market_values_are_refused() {
+    refused(
+        &tiny().replace("depth_bands_ticks = [3, 10]", "depth_bands_ticks = [0, 10]"),
+        &["output.depth_bands_ticks", "between 1"],
+    );
+    refused(
+        &tiny().replace("lot_size = 1 ", "lot_size = 10000000000 "),
+        &["market.lot_size", "units per lot"],
+    );
+}
