@@ -5,6 +5,7 @@ use depthsim::lob::{Price, Side};
 use depthsim::scenario::{Overrides, Scenario};
 use depthsim::sim::Simulation;
 use depthsim::sim::components::{Account, Agent, AgentId, AgentKind};
+use depthsim::sim::resources::{StepOutcomes, TradeEvent};
 use std::path::Path;
 
 fn scenario(text: &str) -> Scenario {
@@ -70,25 +71,26 @@ fn zi_book_far_from_the_mid_holds_alpha_over_delta() {
     );
 }
 
+/// Runs `text` to the end and returns `row(trade)` for every trade, in order.
+fn trade_tape<T>(text: &str, row: impl Fn(&TradeEvent) -> T) -> Vec<T> {
+    let mut sim = Simulation::new(&scenario(text)).unwrap();
+    let mut trades = Vec::new();
+    for _ in 0..sim.total_steps() {
+        sim.step();
+        trades.extend(sim.world.resource::<StepOutcomes>().trades.iter().map(&row));
+    }
+    trades
+}
+
 /// The zero-intelligence flow is exact in continuous time: orders arrive at their own times,
 /// prices are set on arrival and lifetimes are enforced by the exchange, so the step length
 /// changes nothing at all — the trade tapes are identical.
 #[test]
 fn zi_market_is_identical_at_any_step_length() {
     let tape = |dt: f64| {
-        let mut sim = Simulation::new(&scenario(&zi_text(dt, 300.0, ""))).unwrap();
-        let mut trades = Vec::new();
-        for _ in 0..sim.total_steps() {
-            sim.step();
-            let out = sim
-                .world
-                .resource::<depthsim::sim::resources::StepOutcomes>();
-            trades.extend(
-                out.trades
-                    .iter()
-                    .map(|t| (t.t_ns, t.price_ticks, t.qty_lots, t.maker, t.taker)),
-            );
-        }
+        let trades = trade_tape(&zi_text(dt, 300.0, ""), |t| {
+            (t.t_ns, t.price_ticks, t.qty_lots, t.maker, t.taker)
+        });
         assert!(trades.len() > 30, "the market trades");
         trades
     };
@@ -110,20 +112,7 @@ fn zi_trade_tape_does_not_depend_on_the_number_of_traders() {
                     "initial_price = 100.0",
                     &format!("initial_price = 100.0\nself_trade = \"{policy}\""),
                 );
-            let mut sim = Simulation::new(&scenario(&text)).unwrap();
-            let mut trades = Vec::new();
-            for _ in 0..sim.total_steps() {
-                sim.step();
-                let out = sim
-                    .world
-                    .resource::<depthsim::sim::resources::StepOutcomes>();
-                trades.extend(
-                    out.trades
-                        .iter()
-                        .map(|t| (t.t_ns, t.price_ticks, t.qty_lots, t.aggressor)),
-                );
-            }
-            trades
+            trade_tape(&text, |t| (t.t_ns, t.price_ticks, t.qty_lots, t.aggressor))
         };
         let one = tape(1);
         assert!(one.len() > 30, "{policy}: a one-trader ZI market trades");

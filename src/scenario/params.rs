@@ -239,8 +239,8 @@ pub struct MarketMakerParams {
     pub skew_ticks_per_lot: Option<f64>,
     /// How the model's best bid and ask (real numbers of ticks) become prices: "outward"
     /// (default: bid rounded down, ask up, so the quoted spread is never narrower than the
-    /// model's) or "nearest" (each to the nearest tick; the quoted spread is the model's on
-    /// average). Either way the ask is at least one tick above the bid.
+    /// model's, about one tick wider on average) or "nearest" (each to the nearest tick:
+    /// closer to the model's spread). Either way the ask is at least one tick above the bid.
     #[serde(default)]
     pub quote_rounding: QuoteRounding,
     /// Price levels quoted per side (≥ 1).
