@@ -1,123 +1,29 @@
-//! Range and consistency checks: [`ScenarioFile`] → [`Scenario`].
+//! Range and consistency checks: [`ScenarioFile`] → [`Scenario`]. One key at a time here;
+//! [`sanity`] checks keys together.
 
-use super::{
-    FundamentalModel, InformedRule, MarketMakerParams, MarketParams, QuoteStrategy, Scenario,
-    ScenarioError, ScenarioFile, secs_to_ns,
-};
+use super::{InformedRule, QuoteStrategy, Scenario, ScenarioError, ScenarioFile, secs_to_ns};
 use std::path::Path;
 
-/// Collects the first violation, naming the key.
-struct Checker<'a> {
-    path: &'a Path,
-}
+mod checker;
+mod sanity;
 
-impl Checker<'_> {
-    fn fail(&self, key: &str, message: String) -> ScenarioError {
-        ScenarioError::Invalid {
-            path: self.path.to_path_buf(),
-            key: key.to_string(),
-            message,
-        }
-    }
-
-    /// A key that does not apply to the chosen `what` (e.g. the rule or the strategy).
-    fn not_applicable(&self, key: &str, what: &str, chosen: &str) -> ScenarioError {
-        self.fail(
-            key,
-            format!(
-                "does not apply with {what} = \"{chosen}\"; remove it or choose another {what}"
-            ),
-        )
-    }
-
-    /// A finite number > 0.
-    fn positive(&self, key: &str, v: f64) -> Result<(), ScenarioError> {
-        if v.is_finite() && v > 0.0 {
-            Ok(())
-        } else {
-            Err(self.fail(key, format!("must be a number > 0, got {v}")))
-        }
-    }
-
-    /// A finite number ≥ 0.
-    fn non_negative(&self, key: &str, v: f64) -> Result<(), ScenarioError> {
-        if v.is_finite() && v >= 0.0 {
-            Ok(())
-        } else {
-            Err(self.fail(key, format!("must be a number ≥ 0, got {v}")))
-        }
-    }
-
-    /// A finite number.
-    fn finite(&self, key: &str, v: f64) -> Result<(), ScenarioError> {
-        if v.is_finite() {
-            Ok(())
-        } else {
-            Err(self.fail(key, format!("must be a finite number, got {v}")))
-        }
-    }
-
-    /// An integer ≥ 1.
-    fn at_least_one(&self, key: &str, v: u64) -> Result<(), ScenarioError> {
-        if v >= 1 {
-            Ok(())
-        } else {
-            Err(self.fail(key, "must be at least 1, got 0".to_string()))
-        }
-    }
-
-    /// A quantity in lots, 1 ..= MAX_LOTS.
-    fn lots(&self, key: &str, v: u64) -> Result<(), ScenarioError> {
-        if (1..=MAX_LOTS).contains(&v) {
-            Ok(())
-        } else {
-            Err(self.fail(
-                key,
-                format!("must be between 1 and {MAX_LOTS} lots, got {v}"),
-            ))
-        }
-    }
-
-    /// A rate per second, 0 ..= MAX_RATE_PER_S.
-    fn rate(&self, key: &str, v: f64) -> Result<(), ScenarioError> {
-        self.non_negative(key, v)?;
-        if v <= MAX_RATE_PER_S {
-            Ok(())
-        } else {
-            Err(self.fail(
-                key,
-                format!("must be at most {MAX_RATE_PER_S} per second, got {v}"),
-            ))
-        }
-    }
-
-    /// A duration in seconds between `min` and `max`.
-    fn seconds(&self, key: &str, v: f64, min: f64, max: f64) -> Result<(), ScenarioError> {
-        if v.is_finite() && v >= min && v <= max {
-            Ok(())
-        } else {
-            Err(self.fail(
-                key,
-                format!("must be between {min} and {max} seconds, got {v}"),
-            ))
-        }
-    }
-}
+use checker::Checker;
+use sanity::{check_fundamental_range, check_maker_can_quote, check_name};
 
 /// Avellaneda–Stoikov γ when the file gives none, per tick.
-const DEFAULT_GAMMA: f64 = 0.1;
+pub(super) const DEFAULT_GAMMA: f64 = 0.1;
 /// Avellaneda–Stoikov k when the file gives none, per tick.
-const DEFAULT_K: f64 = 1.5;
+pub(super) const DEFAULT_K: f64 = 1.5;
 /// Avellaneda–Stoikov τ when the file gives none, seconds.
-const DEFAULT_HORIZON_S: f64 = 60.0;
+pub(super) const DEFAULT_HORIZON_S: f64 = 60.0;
 /// Fixed strategy's half-spread when the file gives none, ticks.
-const DEFAULT_HALF_SPREAD_TICKS: f64 = 1.0;
+pub(super) const DEFAULT_HALF_SPREAD_TICKS: f64 = 1.0;
 
 /// Largest order size, position limit or quote size, lots: keeps every sum of quantities far
 /// from overflow.
-const MAX_LOTS: u64 = 1_000_000_000;
+pub(super) const MAX_LOTS: u64 = 1_000_000_000;
 /// Largest event rate of one group or agent, per second.
-const MAX_RATE_PER_S: f64 = 1e6;
+pub(super) const MAX_RATE_PER_S: f64 = 1e6;
 /// Shortest interval between an agent's looks, seconds.
 const MIN_INTERVAL_S: f64 = 1e-6;
 /// Most price levels a maker may quote per side.
@@ -134,134 +40,9 @@ const MAX_DURATION_S: f64 = 1e9;
 const MAX_STEPS: u64 = 10_000_000_000;
 /// Largest number of units per lot.
 const MAX_LOT_SIZE: u64 = 1_000_000_000;
-/// Widest range of the fundamental over a run, as a factor of its start, that a GBM may reach
-/// on a 4-standard-deviation path.
-const MAX_GBM_RANGE_FACTOR: f64 = 1000.0;
 
 /// Largest number of agents in one scenario.
 const MAX_AGENTS: u64 = 1_000_000;
-
-/// The fundamental must stay meaningful over the run: a 4-standard-deviation path (diffusion
-/// and jumps together) may not take a random walk below zero, nor move a GBM by more than a
-/// factor [`MAX_GBM_RANGE_FACTOR`] (beyond which it heads to 0 or to prices the book cannot hold).
-fn check_fundamental_range(c: &Checker, f: &ScenarioFile) -> Result<(), ScenarioError> {
-    let fu = &f.fundamental;
-    let t = f.run.duration_s;
-    let jumps = fu.jump_rate_per_s * t;
-    let diffusion_var = fu.volatility_per_sqrt_s * fu.volatility_per_sqrt_s * t;
-    let jump_var = jumps * (fu.jump_sd * fu.jump_sd + fu.jump_mean * fu.jump_mean);
-    let reach = (fu.jump_mean * jumps).abs() + 4.0 * (diffusion_var + jump_var).sqrt();
-    let key = if diffusion_var >= jump_var {
-        "fundamental.volatility_per_sqrt_s"
-    } else {
-        "fundamental.jump_sd"
-    };
-    match fu.model {
-        FundamentalModel::RandomWalk if reach >= f.market.initial_price => Err(c.fail(
-            key,
-            format!(
-                "is too large for run.duration_s = {t}: a 4-standard-deviation path of the \
-                 random walk (with its jumps) moves {reach:.4} in currency, more than the \
-                 opening price {}: the value would go below zero. Lower it, shorten the run, \
-                 or use model = \"gbm\"",
-                f.market.initial_price
-            ),
-        )),
-        FundamentalModel::Gbm if reach > libm::log(MAX_GBM_RANGE_FACTOR) => Err(c.fail(
-            key,
-            format!(
-                "is too large for run.duration_s = {t}: a 4-standard-deviation path of the \
-                 GBM (with its jumps) moves the value by a factor e^{reach:.2} = {:.3e}; at \
-                 most {MAX_GBM_RANGE_FACTOR} is allowed (the value would head to 0 or beyond \
-                 what the book can price). Lower it or shorten the run",
-                libm::exp(reach)
-            ),
-        )),
-        _ => Ok(()),
-    }
-}
-
-/// A maker whose quotes at the start (zero inventory, prior volatility) would have a bid below
-/// one tick, or a spread wider than half the book's span, could never quote: refused.
-fn check_maker_can_quote(
-    c: &Checker,
-    i: usize,
-    g: &MarketMakerParams,
-    m: &MarketParams,
-) -> Result<(), ScenarioError> {
-    let var = g.sigma_prior_ticks_per_sqrt_s * g.sigma_prior_ticks_per_sqrt_s;
-    let (half, key, what) = match g.strategy {
-        QuoteStrategy::AvellanedaStoikov => {
-            let (gamma, k, tau) = (
-                g.gamma.unwrap_or(DEFAULT_GAMMA),
-                g.k.unwrap_or(DEFAULT_K),
-                g.horizon_s.unwrap_or(DEFAULT_HORIZON_S),
-            );
-            let risk = gamma * var * tau;
-            let intensity = 2.0 / gamma * libm::log1p(gamma / k);
-            let key = if risk >= intensity { "gamma" } else { "k" };
-            (
-                0.5 * (risk + intensity),
-                key,
-                format!(
-                    "γσ²τ + (2/γ)·ln(1 + γ/k) = {risk:.4} + {intensity:.4} ticks \
-                     (gamma, k, horizon_s and sigma_prior_ticks_per_sqrt_s together)"
-                ),
-            )
-        }
-        QuoteStrategy::Fixed => {
-            let h = g.half_spread_ticks.unwrap_or(DEFAULT_HALF_SPREAD_TICKS);
-            (h, "half_spread_ticks", format!("2 × {h} ticks"))
-        }
-    };
-    let price_ticks = m.initial_price / m.tick_size;
-    let room = (price_ticks - 1.0).min(m.max_span_ticks as f64 / 4.0);
-    if half.is_finite() && half < room {
-        return Ok(());
-    }
-    Err(c.fail(
-        &format!("market_maker[{i}].{key}"),
-        format!(
-            "gives a quoted spread of {what} at the start; its half must be below {room:.0} \
-             ticks (the opening price is {price_ticks:.0} ticks, the book spans at most {} \
-             ticks), or the maker could never quote",
-            m.max_span_ticks
-        ),
-    ))
-}
-
-/// Longest `run.name`, bytes: the hidden partial folder adds about 40 bytes to it, and most
-/// file systems allow 255 in a name.
-const MAX_NAME_BYTES: usize = 200;
-
-/// `run.name` (or the file stem) becomes a folder name: it must be one, on every platform.
-fn check_name(c: &Checker, name: &str) -> Result<(), ScenarioError> {
-    let bad = |why: &str| {
-        Err(c.fail(
-            "run.name",
-            format!("must be a plain folder name ({why}), got {name:?}"),
-        ))
-    };
-    if name.is_empty() || name == "." || name == ".." {
-        return bad("not empty, `.` or `..`");
-    }
-    if name.len() > MAX_NAME_BYTES {
-        return bad(&format!(
-            "at most {MAX_NAME_BYTES} bytes, this has {}",
-            name.len()
-        ));
-    }
-    if name.contains(['/', '\\']) {
-        return bad("no path separator");
-    }
-    if name.chars().any(char::is_control) {
-        return bad("no NUL, newline or other control character");
-    }
-    if name.starts_with('.') {
-        return bad("not starting with `.`: hidden names are kept for partial outputs");
-    }
-    Ok(())
-}
 
 pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, ScenarioError> {
     let c = Checker { path };
