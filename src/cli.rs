@@ -31,7 +31,8 @@ pub enum Command {
     ///
     /// Files go to output/<scenario name>/seed-<seed>/ (or --out): book.csv, l2.csv,
     /// trades.csv, agents.csv, summary.csv and manifest.json. They are written under a
-    /// temporary name and moved into place only when the run completes.
+    /// temporary name and moved into place only when the run completes. An earlier result
+    /// there is replaced; anything else is refused (see --out).
     #[command(
         after_help = "Examples:\n  depthsim run scenarios/baseline.toml\n  depthsim run scenarios/baseline.toml --seed 7 --out /tmp/b7"
     )]
@@ -41,8 +42,13 @@ pub enum Command {
         /// Use this seed instead of the file's run.seed.
         #[arg(long)]
         seed: Option<u64>,
-        /// Write the files into this folder (replacing it) instead of output/<name>/seed-<seed>.
-        #[arg(long)]
+        /// Write the files into this folder instead of output/<name>/seed-<seed>.
+        ///
+        /// An earlier depthsim result there is replaced: a folder whose manifest.json is
+        /// depthsim's, holding only the files it lists (and the report's plots/, index.html,
+        /// realism.html). Anything else (a folder of yours, a file, a link) is never touched:
+        /// the run refuses with exit code 2.
+        #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Print nothing but errors.
         #[arg(long, short)]
@@ -114,14 +120,8 @@ pub fn execute(cli: Cli) -> Result<()> {
             let final_path =
                 out.unwrap_or_else(|| default_output_path(Path::new("output"), &scenario));
             // Refuse early (exit 2) to replace anything but an earlier depthsim result.
-            check_replaceable(&final_path).map_err(|e| {
-                match e.get_ref().and_then(|i| i.downcast_ref::<ForeignOutput>()) {
-                    Some(f) => anyhow::Error::new(ForeignOutput(f.0.clone())),
-                    None => {
-                        anyhow::Error::new(e).context(format!("checking {}", final_path.display()))
-                    }
-                }
-            })?;
+            check_replaceable(&final_path)
+                .map_err(|e| foreign_or(e, || format!("checking {}", final_path.display())))?;
             let dir = OutputDir::create(&final_path).with_context(|| {
                 format!("creating the output folder for {}", final_path.display())
             })?;
@@ -164,9 +164,11 @@ pub fn execute(cli: Cli) -> Result<()> {
                 wall_time_s,
             };
             write_manifest(&dir, &manifest).context("writing manifest.json")?;
-            let path = dir
-                .commit()
-                .with_context(|| format!("moving the results into {}", final_path.display()))?;
+            let path = dir.commit().map_err(|e| {
+                foreign_or(e, || {
+                    format!("moving the results into {}", final_path.display())
+                })
+            })?;
             if !quiet {
                 eprintln!(
                     "{}: {} order instructions, {} trades in {:.2} s ({:.1} M instructions/s) → {}",
@@ -180,6 +182,15 @@ pub fn execute(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// A [`ForeignOutput`] inside `e` as the error itself (main maps it to exit code 2), or `e`
+/// with `context`.
+fn foreign_or(e: std::io::Error, context: impl FnOnce() -> String) -> anyhow::Error {
+    match e.get_ref().and_then(|i| i.downcast_ref::<ForeignOutput>()) {
+        Some(f) => anyhow::Error::new(f.clone()),
+        None => anyhow::Error::new(e).context(context()),
     }
 }
 

@@ -381,7 +381,109 @@ fn readme_documents_every_output_column() {
     }
 }
 
-/// `--out` replaces an earlier result, but never a folder or file that is not one.
+/// Every file and folder under `dir`, with file contents: to show that nothing changed.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Option<Vec<u8>>> {
+    let mut all = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let rel = p.strip_prefix(dir).unwrap().to_path_buf();
+            if fs::symlink_metadata(&p).unwrap().is_dir() {
+                all.insert(rel, None);
+                todo.push(p);
+            } else {
+                all.insert(rel, Some(fs::read(&p).unwrap()));
+            }
+        }
+    }
+    all
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut n: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    n.sort();
+    n
+}
+
+/// The report in the issue: a folder of the user's that happens to hold a manifest.json was
+/// taken for an earlier result and replaced, deleting `precious/src`.
+#[test]
+fn out_never_deletes_a_folder_whose_manifest_is_not_depthsims() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("scenarios")).unwrap();
+    fs::copy(
+        repo("scenarios/tiny.toml"),
+        tmp.path().join("scenarios/tiny.toml"),
+    )
+    .unwrap();
+    let precious = tmp.path().join("precious");
+    fs::create_dir_all(precious.join("src")).unwrap();
+    fs::write(precious.join("src/main.js"), "console.log(1)\n").unwrap();
+    fs::write(
+        precious.join("manifest.json"),
+        "{\"name\":\"my-web-app\"}\n",
+    )
+    .unwrap();
+    let before = snapshot(tmp.path());
+    let o = bin()
+        .current_dir(tmp.path())
+        .args(["run", "scenarios/tiny.toml", "--out", "precious"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr
+            .contains("precious: refusing to replace it: manifest.json is not a depthsim manifest"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("another --out"), "{stderr}");
+    assert!(precious.join("src").is_dir());
+    assert_eq!(
+        fs::read_to_string(precious.join("manifest.json")).unwrap(),
+        "{\"name\":\"my-web-app\"}\n"
+    );
+    assert_eq!(
+        snapshot(tmp.path()),
+        before,
+        "nothing was changed or left behind"
+    );
+}
+
+/// A real result with a file of the user's added is no longer only depthsim's: refused, and
+/// left as it was.
+#[test]
+fn out_refuses_an_earlier_result_holding_a_file_depthsim_did_not_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("result");
+    run_tiny(&out, &[]);
+    fs::write(out.join("notes.txt"), "my analysis").unwrap();
+    let before = snapshot(tmp.path());
+    let tiny = repo("scenarios/tiny.toml");
+    let o = run(&[
+        "run",
+        tiny.to_str().unwrap(),
+        "-q",
+        "--seed",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("holds notes.txt which depthsim did not write"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(tmp.path()), before);
+}
+
+/// `--out` replaces an earlier result (with what `report` adds to it), but never a folder or
+/// file that is not one.
 #[test]
 fn out_never_replaces_what_is_not_an_earlier_result() {
     let tmp = tempfile::tempdir().unwrap();
@@ -389,7 +491,10 @@ fn out_never_replaces_what_is_not_an_earlier_result() {
     fs::create_dir_all(mine.join("sub")).unwrap();
     fs::write(mine.join("notes.txt"), "precious").unwrap();
     let tiny = repo("scenarios/tiny.toml");
-    for target in [mine.clone(), mine.join("notes.txt")] {
+    for (target, why) in [
+        (mine.clone(), "holds no manifest.json"),
+        (mine.join("notes.txt"), "it is a file, not a folder"),
+    ] {
         let o = run(&[
             "run",
             tiny.to_str().unwrap(),
@@ -397,27 +502,49 @@ fn out_never_replaces_what_is_not_an_earlier_result() {
             "--out",
             target.to_str().unwrap(),
         ]);
-        assert_eq!(
-            o.status.code(),
-            Some(2),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        assert!(String::from_utf8_lossy(&o.stderr).contains("not a depthsim output folder"));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(why), "{stderr}");
     }
     assert_eq!(
         fs::read_to_string(mine.join("notes.txt")).unwrap(),
         "precious"
     );
     assert!(mine.join("sub").is_dir());
-    // an earlier result is replaced
+    // an earlier result is replaced, with what the report command adds to it
     let out = tmp.path().join("result");
     run_tiny(&out, &[]);
+    fs::create_dir(out.join("plots")).unwrap();
+    fs::write(out.join("plots/depth.svg"), "<svg/>").unwrap();
+    fs::write(out.join("index.html"), "<html/>").unwrap();
     run_tiny(&out, &["--seed", "5"]);
     assert_eq!(manifest_without_wall_time(&out)["seed"], 5);
+    assert!(!out.join("plots").exists() && !out.join("index.html").exists());
     assert_eq!(
-        fs::read_dir(tmp.path()).unwrap().count(),
-        2,
+        names(tmp.path()),
+        ["research", "result"],
         "nothing else is left behind"
     );
+    // a symbolic link is not replaced, even one to an earlier result
+    #[cfg(unix)]
+    {
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&out, &link).unwrap();
+        let o = run(&[
+            "run",
+            tiny.to_str().unwrap(),
+            "-q",
+            "--out",
+            link.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("it is a symbolic link"), "{stderr}");
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
 }

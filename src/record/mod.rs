@@ -7,7 +7,7 @@ mod scale;
 pub mod summary;
 mod trades;
 
-pub use output::{ForeignOutput, OutputDir, check_replaceable};
+pub use output::{ForeignOutput, OutputDir, REPORT_OUTPUTS, check_replaceable};
 pub use scale::PriceScale;
 pub use trades::TradeWriter;
 

@@ -3,13 +3,30 @@
 //!
 //! Each run writes into its own `<parent>/.<name>.partial-<pid>-<n>` folder, so two runs aimed
 //! at the same place never write into each other's files; the last to finish wins, whole.
-//! Replacing an earlier result moves the old folder aside first and deletes it only once the
-//! new one is in place.
+//! Replacing an earlier result moves the old folder aside (to the partial folder's name plus
+//! `.replaced`) first and deletes it only once the new one is in place.
+//!
+//! What may be replaced is narrow: a folder whose `manifest.json` is a depthsim manifest and
+//! which holds nothing but the files that manifest lists and the [`REPORT_OUTPUTS`]. Anything
+//! else at the target (a folder of the user's, a file, a symbolic link) is refused with
+//! [`ForeignOutput`], both before the run ([`check_replaceable`]) and again at commit time, on
+//! the folder just moved aside.
 
+use serde::Deserialize;
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// What depthsim's `report` command writes into a result folder, beside the files a run
+/// lists in its manifest. A result folder holding these is still a result that a new run may
+/// replace. A name ending in `/` is a folder, which may hold only plain files; any other name
+/// is a plain file.
+pub const REPORT_OUTPUTS: &[&str] = &["plots/", "index.html", "realism.html"];
+
+/// Largest manifest.json read when deciding whether a folder is a result: far above any real
+/// one (they are a few kilobytes), small enough that a stray huge file is not read whole.
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 
 /// Distinguishes the output folders of one process.
 static NEXT_DIR: AtomicU64 = AtomicU64::new(0);
@@ -19,7 +36,15 @@ static NEXT_DIR: AtomicU64 = AtomicU64::new(0);
 pub struct OutputDir {
     final_path: PathBuf,
     temp_path: PathBuf,
-    committed: bool,
+    /// Committed or discarded: Drop leaves the temporary folder alone.
+    done: bool,
+}
+
+/// The folder that holds `path` ("." for a bare name).
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 impl OutputDir {
@@ -32,10 +57,7 @@ impl OutputDir {
                 "output path has no folder name",
             )
         })?;
-        let parent = final_path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let parent = parent_of(final_path);
         fs::create_dir_all(parent)?;
         let temp_path = parent.join(format!(
             ".{}.partial-{}-{}",
@@ -51,7 +73,7 @@ impl OutputDir {
         Ok(OutputDir {
             final_path: final_path.to_path_buf(),
             temp_path,
-            committed: false,
+            done: false,
         })
     }
 
@@ -70,14 +92,20 @@ impl OutputDir {
         &self.temp_path
     }
 
+    /// Deletes the temporary folder and everything in it, saying whether that worked (Drop
+    /// does the same silently).
+    pub fn discard(mut self) -> io::Result<()> {
+        self.done = true;
+        fs::remove_dir_all(&self.temp_path)
+    }
+
     /// Moves the finished folder into place. An earlier result there is moved aside first and
-    /// deleted only after the new folder is in place, so a failure never loses both. When
-    /// another run commits to the same place at the same moment, the move is retried: the
-    /// last run to commit wins, whole.
+    /// deleted only after the new folder is in place, so a failure never loses both; whatever
+    /// was moved aside is checked again ([`check_replaceable`]) and put back untouched if it is
+    /// not an earlier result. When another run commits to the same place at the same moment,
+    /// the move is retried: the last run to commit wins, whole.
     pub fn commit(mut self) -> io::Result<PathBuf> {
-        let mut aside = self.temp_path.clone().into_os_string();
-        aside.push(".replaced");
-        let aside = PathBuf::from(aside);
+        let aside = aside_path(&self.temp_path);
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -87,22 +115,32 @@ impl OutputDir {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => false,
                 Err(e) => return Err(e),
             };
-            if had_old && check_replaceable_at(&aside, &self.final_path).is_err() {
-                let _ = fs::rename(&aside, &self.final_path);
-                return Err(io::Error::other(ForeignOutput(self.final_path.clone())));
+            if had_old {
+                let refusal = match refusal(&aside) {
+                    Ok(None) => None,
+                    Ok(Some(reason)) => Some(io::Error::other(ForeignOutput {
+                        path: self.final_path.clone(),
+                        reason,
+                    })),
+                    Err(e) => Some(e),
+                };
+                if let Some(e) = refusal {
+                    let _ = fs::rename(&aside, &self.final_path);
+                    return Err(e);
+                }
             }
             match fs::rename(&self.temp_path, &self.final_path) {
                 Ok(()) => {
-                    self.committed = true;
+                    self.done = true;
                     if had_old {
-                        fs::remove_dir_all(&aside)?;
+                        remove_result(&aside)?;
                     }
                     return Ok(self.final_path.clone());
                 }
                 // another run put its folder there in between: move that one aside too
                 Err(_) if attempts < 10 && self.final_path.exists() => {
                     if had_old {
-                        fs::remove_dir_all(&aside)?;
+                        remove_result(&aside)?;
                     }
                 }
                 Err(e) => {
@@ -116,46 +154,207 @@ impl OutputDir {
     }
 }
 
-/// The run would replace something that is not a depthsim result.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "{}: refusing to replace it: it exists and is not a depthsim output folder (no manifest.json); \
-     choose another --out or remove it yourself",
-    .0.display()
-)]
-pub struct ForeignOutput(pub PathBuf);
-
-/// Checks that `path` is free, or holds an earlier depthsim result (a folder with a
-/// manifest.json) that a new run may replace. A run never deletes anything else.
-pub fn check_replaceable(path: &Path) -> io::Result<()> {
-    match fs::symlink_metadata(path) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e),
-        Ok(_) => check_replaceable_at(path, path),
-    }
-}
-
-/// Whether the existing `path` (known to the user as `shown`) is an earlier result.
-fn check_replaceable_at(path: &Path, shown: &Path) -> io::Result<()> {
-    let m = fs::symlink_metadata(path)?;
-    if m.is_dir() && path.join("manifest.json").is_file() {
-        Ok(())
-    } else {
-        Err(io::Error::other(ForeignOutput(shown.to_path_buf())))
-    }
-}
-
 impl Drop for OutputDir {
     fn drop(&mut self) {
-        if !self.committed {
+        if !self.done {
             let _ = fs::remove_dir_all(&self.temp_path);
         }
     }
 }
 
+/// Where [`OutputDir::commit`] moves an earlier result while it puts the new one in place.
+fn aside_path(temp_path: &Path) -> PathBuf {
+    let mut aside = temp_path.as_os_str().to_owned();
+    aside.push(".replaced");
+    PathBuf::from(aside)
+}
+
+/// The run would replace something that is not an earlier depthsim result.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "{}: refusing to replace it: {reason}. depthsim replaces only an earlier result of its own; \
+     choose another --out, or move it away yourself",
+    path.display()
+)]
+pub struct ForeignOutput {
+    /// The path as the user gave it.
+    pub path: PathBuf,
+    /// Why it is not an earlier result, e.g. "holds src/ which depthsim did not write".
+    pub reason: String,
+}
+
+/// Checks that `path` is free, or holds an earlier depthsim result that a new run may
+/// replace: a folder (not a symbolic link) whose manifest.json says `"program": "depthsim"`
+/// and lists its `files`, holding nothing but those plain files and the [`REPORT_OUTPUTS`].
+/// Anything else gives an error wrapping [`ForeignOutput`], which says why. A run never
+/// deletes anything else.
+pub fn check_replaceable(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+        Ok(_) => match refusal(path)? {
+            None => Ok(()),
+            Some(reason) => Err(io::Error::other(ForeignOutput {
+                path: path.to_path_buf(),
+                reason,
+            })),
+        },
+    }
+}
+
+/// The part of manifest.json that says a folder is a depthsim result.
+#[derive(Deserialize)]
+struct ManifestHead {
+    program: String,
+    files: Vec<String>,
+}
+
+/// Why the existing `path` is not an earlier result, or `None` if it is one.
+fn refusal(path: &Path) -> io::Result<Option<String>> {
+    let m = fs::symlink_metadata(path)?;
+    if m.file_type().is_symlink() {
+        return Ok(Some("it is a symbolic link".into()));
+    }
+    if !m.is_dir() {
+        return Ok(Some("it is a file, not a folder".into()));
+    }
+    let manifest = path.join("manifest.json");
+    let listed = match fs::symlink_metadata(&manifest) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Ok(Some(
+                "it holds no manifest.json, so it is not a depthsim result".into(),
+            ));
+        }
+        Err(e) => return Err(e),
+        Ok(m) if !m.is_file() => {
+            return Ok(Some("its manifest.json is not a plain file".into()));
+        }
+        Ok(_) => {
+            let mut text = Vec::new();
+            fs::File::open(&manifest)?
+                .take(MAX_MANIFEST_BYTES)
+                .read_to_end(&mut text)?;
+            match serde_json::from_slice::<ManifestHead>(&text) {
+                Ok(head) if head.program == "depthsim" => head.files,
+                _ => return Ok(Some("manifest.json is not a depthsim manifest".into())),
+            }
+        }
+    };
+    let report_files: Vec<&str> = REPORT_OUTPUTS
+        .iter()
+        .filter(|n| !n.ends_with('/'))
+        .copied()
+        .collect();
+    let report_folders: Vec<&str> = REPORT_OUTPUTS
+        .iter()
+        .filter_map(|n| n.strip_suffix('/'))
+        .collect();
+    let mut entries = fs::read_dir(path)?.collect::<io::Result<Vec<_>>>()?;
+    entries.sort_by_key(fs::DirEntry::file_name);
+    for entry in entries {
+        let kind = entry.file_type()?;
+        let name = entry.file_name();
+        let shown = name.to_string_lossy();
+        let Some(name) = name.to_str() else {
+            return Ok(Some(format!("holds {shown} which depthsim did not write")));
+        };
+        if kind.is_file()
+            && (name == "manifest.json"
+                || listed.iter().any(|f| f == name)
+                || report_files.contains(&name))
+        {
+            continue;
+        }
+        if kind.is_dir() && report_folders.contains(&name) {
+            if let Some(inner) = first_non_file(&entry.path())? {
+                return Ok(Some(format!(
+                    "holds {name}/{inner} which depthsim did not write"
+                )));
+            }
+            continue;
+        }
+        return Ok(Some(if kind.is_symlink() {
+            format!("holds {name}, a symbolic link, which depthsim did not write")
+        } else if kind.is_dir() {
+            format!("holds {name}/ which depthsim did not write")
+        } else {
+            format!("holds {name} which depthsim did not write")
+        }));
+    }
+    Ok(None)
+}
+
+/// The first entry of `dir` (by name) that is not a plain file, shown as in a message.
+fn first_non_file(dir: &Path) -> io::Result<Option<String>> {
+    let mut entries = fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
+    entries.sort_by_key(fs::DirEntry::file_name);
+    for entry in entries {
+        let kind = entry.file_type()?;
+        if !kind.is_file() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            return Ok(Some(if kind.is_dir() {
+                format!("{name}/")
+            } else {
+                name
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Deletes a result folder (checked by [`refusal`]) with its manifest.json last, so that a
+/// deletion cut short still leaves a folder recognisable as a result (or an empty one).
+fn remove_result(path: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(path)? {
+        let entry = entry?;
+        if entry.file_name() == "manifest.json" {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    match fs::remove_file(path.join("manifest.json")) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    fs::remove_dir(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A folder that looks like a finished run's result.
+    fn fake_result(dir: &Path) {
+        fs::create_dir_all(dir).unwrap();
+        fs::write(
+            dir.join("manifest.json"),
+            r#"{"program": "depthsim", "files": ["book.csv", "manifest.json"]}"#,
+        )
+        .unwrap();
+        fs::write(dir.join("book.csv"), "t_s\n").unwrap();
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    }
+
+    fn reason(path: &Path) -> String {
+        let e = check_replaceable(path).expect_err("must be refused");
+        e.get_ref()
+            .and_then(|i| i.downcast_ref::<ForeignOutput>())
+            .unwrap_or_else(|| panic!("not a ForeignOutput: {e}"))
+            .reason
+            .clone()
+    }
 
     #[test]
     fn two_runs_to_one_place_never_mix_and_the_last_commit_wins_whole() {
@@ -168,7 +367,11 @@ mod tests {
         fs::write(b.file("x.csv"), "b").unwrap();
         fs::write(b.file("y.csv"), "b").unwrap();
         for d in [&a, &b] {
-            fs::write(d.file("manifest.json"), "{}").unwrap();
+            fs::write(
+                d.file("manifest.json"),
+                r#"{"program": "depthsim", "files": ["x.csv", "y.csv", "manifest.json"]}"#,
+            )
+            .unwrap();
         }
         b.commit().unwrap();
         assert_eq!(fs::read_to_string(target.join("x.csv")).unwrap(), "b");
@@ -178,13 +381,9 @@ mod tests {
             !target.join("y.csv").exists(),
             "nothing of the replaced run survives"
         );
-        let names: Vec<_> = fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
         assert_eq!(
-            names,
-            vec![std::ffi::OsString::from("seed-1")],
+            names(tmp.path()),
+            ["seed-1"],
             "no partial or old folder is left"
         );
     }
@@ -198,26 +397,115 @@ mod tests {
         let a = OutputDir::create(&mine).unwrap();
         fs::write(a.file("manifest.json"), "{}").unwrap();
         let err = a.commit().unwrap_err();
-        assert!(
-            err.to_string().contains("not a depthsim output folder"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("holds no manifest.json"), "{err}");
         assert_eq!(
             fs::read_to_string(mine.join("notes.txt")).unwrap(),
             "precious"
         );
         let file = tmp.path().join("file.txt");
         fs::write(&file, "x").unwrap();
-        assert!(check_replaceable(&file).is_err());
+        assert_eq!(reason(&file), "it is a file, not a folder");
         assert!(check_replaceable(&tmp.path().join("free")).is_ok());
-        let names: Vec<_> = fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
         assert_eq!(
-            names.len(),
-            2,
-            "no partial folder is left behind: {names:?}"
+            names(tmp.path()),
+            ["file.txt", "research"],
+            "no partial folder is left behind"
+        );
+    }
+
+    /// The check at commit time sees what appeared after the check before the run.
+    #[test]
+    fn commit_refuses_a_result_that_gained_a_foreign_file_and_puts_it_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("seed-1");
+        fake_result(&target);
+        check_replaceable(&target).unwrap();
+        let a = OutputDir::create(&target).unwrap();
+        fs::write(a.file("book.csv"), "new").unwrap();
+        fs::write(target.join("notes.txt"), "mine").unwrap();
+        let err = a.commit().unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("holds notes.txt which depthsim did not write"),
+            "{err}"
+        );
+        assert_eq!(names(&target), ["book.csv", "manifest.json", "notes.txt"]);
+        assert_eq!(
+            fs::read_to_string(target.join("book.csv")).unwrap(),
+            "t_s\n"
+        );
+        assert_eq!(names(tmp.path()), ["seed-1"]);
+    }
+
+    #[test]
+    fn only_a_depthsim_manifest_with_nothing_but_its_files_is_a_result() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("r");
+        fake_result(&dir);
+        check_replaceable(&dir).unwrap();
+        // what the report command writes is part of a result
+        fs::create_dir(dir.join("plots")).unwrap();
+        fs::write(dir.join("plots/depth.png"), "png").unwrap();
+        fs::write(dir.join("index.html"), "<html>").unwrap();
+        fs::write(dir.join("realism.html"), "<html>").unwrap();
+        check_replaceable(&dir).unwrap();
+        // a listed file that is missing is fine (the user may have deleted it)
+        fs::remove_file(dir.join("book.csv")).unwrap();
+        check_replaceable(&dir).unwrap();
+
+        fs::create_dir(dir.join("plots/raw")).unwrap();
+        assert_eq!(
+            reason(&dir),
+            "holds plots/raw/ which depthsim did not write"
+        );
+        fs::remove_dir(dir.join("plots/raw")).unwrap();
+        fs::write(dir.join("trades.csv"), "unlisted").unwrap();
+        assert_eq!(
+            reason(&dir),
+            "holds trades.csv which depthsim did not write"
+        );
+        fs::remove_file(dir.join("trades.csv")).unwrap();
+        fs::create_dir(dir.join("src")).unwrap();
+        assert_eq!(reason(&dir), "holds src/ which depthsim did not write");
+        fs::remove_dir(dir.join("src")).unwrap();
+        // a listed name that is a folder is not one of the run's files
+        fs::create_dir(dir.join("book.csv")).unwrap();
+        assert_eq!(reason(&dir), "holds book.csv/ which depthsim did not write");
+        fs::remove_dir(dir.join("book.csv")).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(tmp.path(), dir.join("book.csv")).unwrap();
+            assert_eq!(
+                reason(&dir),
+                "holds book.csv, a symbolic link, which depthsim did not write"
+            );
+            fs::remove_file(dir.join("book.csv")).unwrap();
+            let link = tmp.path().join("link");
+            std::os::unix::fs::symlink(&dir, &link).unwrap();
+            assert_eq!(reason(&link), "it is a symbolic link");
+        }
+        check_replaceable(&dir).unwrap();
+
+        let not_ours = "manifest.json is not a depthsim manifest";
+        for text in [
+            r#"{"name": "my-web-app"}"#,
+            r#"{"program": "other", "files": ["book.csv"]}"#,
+            r#"{"program": "depthsim"}"#,
+            r#"{"program": "depthsim", "files": "book.csv"}"#,
+            "not json",
+            "",
+        ] {
+            fs::write(dir.join("manifest.json"), text).unwrap();
+            assert_eq!(reason(&dir), not_ours, "{text}");
+        }
+        fs::remove_file(dir.join("manifest.json")).unwrap();
+        fs::create_dir(dir.join("manifest.json")).unwrap();
+        assert_eq!(reason(&dir), "its manifest.json is not a plain file");
+        let empty = tmp.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        assert_eq!(
+            reason(&empty),
+            "it holds no manifest.json, so it is not a depthsim result"
         );
     }
 
@@ -228,6 +516,10 @@ mod tests {
         let a = OutputDir::create(&target).unwrap();
         fs::write(a.file("x.csv"), "a").unwrap();
         drop(a);
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+        let b = OutputDir::create(&target).unwrap();
+        fs::write(b.file("x.csv"), "b").unwrap();
+        b.discard().unwrap();
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
     }
 }
