@@ -11,6 +11,15 @@
 //! else at the target (a folder of the user's, a file, a symbolic link) is refused with
 //! [`ForeignOutput`], both before the run ([`check_replaceable`]) and again at commit time, on
 //! the folder just moved aside.
+//!
+//! Names of the form `.<name>.partial-<pid>-<n>[.replaced]` are reserved for these folders. A
+//! process killed outright (SIGKILL, a power cut) cannot clean up after itself, so
+//! [`recover_abandoned`] (called by [`OutputDir::create`]) removes the partial folders of
+//! processes that are gone, and puts back an earlier result that such a process had moved
+//! aside. Whether a process is gone is known only where `/proc` lists processes (Linux);
+//! elsewhere abandoned folders are left alone. Processes are looked up in this machine's (and
+//! this pid namespace's) `/proc`, so a parent folder shared with other machines or containers
+//! should not be written by runs there and here at once.
 
 use serde::Deserialize;
 use std::fs;
@@ -49,7 +58,8 @@ fn parent_of(path: &Path) -> &Path {
 
 impl OutputDir {
     /// Creates a fresh hidden partial folder beside `final_path`, where the run's results
-    /// will belong.
+    /// will belong. Abandoned partial folders there are cleaned up first
+    /// ([`recover_abandoned`]).
     pub fn create(final_path: &Path) -> io::Result<OutputDir> {
         let name = final_path.file_name().ok_or_else(|| {
             io::Error::new(
@@ -59,6 +69,7 @@ impl OutputDir {
         })?;
         let parent = parent_of(final_path);
         fs::create_dir_all(parent)?;
+        recover_abandoned(final_path);
         let temp_path = parent.join(format!(
             ".{}.partial-{}-{}",
             name.to_string_lossy(),
@@ -323,6 +334,99 @@ fn remove_result(path: &Path) -> io::Result<()> {
     fs::remove_dir(path)
 }
 
+/// What [`recover_abandoned`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recovered {
+    /// Deleted the partial folder of a run that is gone.
+    RemovedPartial(PathBuf),
+    /// Put an earlier result, moved aside by a run that died before finishing its commit,
+    /// back under its own name.
+    Restored(PathBuf),
+    /// Deleted an earlier result moved aside by a run that died after putting its own in place.
+    RemovedReplaced(PathBuf),
+}
+
+/// A name of the form `.<target>.partial-<pid>-<n>` or the same plus `.replaced`: the
+/// target's name, the pid, and whether it is an aside folder.
+fn parse_partial_name(name: &str) -> Option<(&str, u32, bool)> {
+    let rest = name.strip_prefix('.')?;
+    let (rest, replaced) = match rest.strip_suffix(".replaced") {
+        Some(r) => (r, true),
+        None => (rest, false),
+    };
+    let (target, ids) = rest.rsplit_once(".partial-")?;
+    let (pid, n) = ids.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if target.is_empty() || !digits(pid) || !digits(n) {
+        return None;
+    }
+    Some((target, pid.parse().ok()?, replaced))
+}
+
+/// Whether process `pid` exists, where that can be known: on Linux with `/proc` mounted.
+fn pid_alive(pid: u32) -> Option<bool> {
+    let proc = Path::new("/proc");
+    if cfg!(target_os = "linux") && proc.join("self").exists() {
+        Some(proc.join(pid.to_string()).exists())
+    } else {
+        None
+    }
+}
+
+/// Cleans up after runs that were killed outright, in the folder that holds `final_path`
+/// (every target there, not only this one). For each partial folder whose process is known to
+/// be gone ([module docs](self)): a `.partial-` folder is deleted; a `.replaced` folder (the
+/// only copy of an earlier result, if the run died mid-commit) is renamed back to its
+/// target's name if that name is free, deleted if the name is taken and it is a depthsim
+/// result (or empty), and left alone otherwise. Folders of this process and of live processes
+/// are never touched, nor is anything not named like a partial folder. Best effort: what
+/// cannot be cleaned is left as it is, silently.
+pub fn recover_abandoned(final_path: &Path) -> Vec<Recovered> {
+    let parent = parent_of(final_path);
+    let mut done = Vec::new();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return done;
+    };
+    let me = std::process::id();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some((target, pid, replaced)) = name.to_str().and_then(parse_partial_name) else {
+            continue;
+        };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !is_dir || pid == me || pid_alive(pid) != Some(false) {
+            continue;
+        }
+        let path = entry.path();
+        if !replaced {
+            if fs::remove_dir_all(&path).is_ok() {
+                done.push(Recovered::RemovedPartial(path));
+            }
+            continue;
+        }
+        let target_path = parent.join(target);
+        match fs::symlink_metadata(&target_path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if fs::rename(&path, &target_path).is_ok() {
+                    done.push(Recovered::Restored(target_path));
+                }
+            }
+            Ok(_) => {
+                let removed = match refusal(&path) {
+                    Ok(None) => remove_result(&path).is_ok(),
+                    // cut short after deleting the manifest: nothing is left in it
+                    _ => fs::remove_dir(&path).is_ok(),
+                };
+                if removed {
+                    done.push(Recovered::RemovedReplaced(path));
+                }
+            }
+            Err(_) => {}
+        }
+    }
+    done
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -521,5 +625,101 @@ mod tests {
         fs::write(b.file("x.csv"), "b").unwrap();
         b.discard().unwrap();
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn partial_folder_names_are_recognised_exactly() {
+        assert_eq!(
+            parse_partial_name(".seed-1.partial-42-0"),
+            Some(("seed-1", 42, false))
+        );
+        assert_eq!(
+            parse_partial_name(".a.partial-1-2.partial-42-7.replaced"),
+            Some(("a.partial-1-2", 42, true))
+        );
+        for name in [
+            "seed-1",
+            "seed-1.partial-42-0",
+            "..partial-42-0",
+            ".seed-1.partial-42",
+            ".seed-1.partial--0",
+            ".seed-1.partial-4x-0",
+            ".seed-1.partial-42-0.old",
+            ".seed-1.partial-42-0-1",
+        ] {
+            assert_eq!(parse_partial_name(name), None, "{name}");
+        }
+    }
+
+    /// The pid of a process that has exited.
+    #[cfg(target_os = "linux")]
+    fn dead_pid() -> u32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert_eq!(pid_alive(pid), Some(false));
+        pid
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn folders_of_killed_runs_are_cleaned_and_nothing_else_is_touched() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path();
+        let dead = dead_pid();
+        let live = std::os::unix::process::parent_id();
+        let me = std::process::id();
+        // a finished result, and partial folders of a dead, a live and this process
+        fake_result(&p.join("done"));
+        for pid in [dead, live, me] {
+            let d = p.join(format!(".x.partial-{pid}-3"));
+            fs::create_dir(&d).unwrap();
+            fs::write(d.join("book.csv"), "partial").unwrap();
+        }
+        // died after moving an earlier result aside, before putting its own in place
+        fake_result(&p.join(format!(".free.partial-{dead}-0.replaced")));
+        // died after putting its own in place, before deleting the earlier one
+        fake_result(&p.join("taken"));
+        fs::write(p.join("taken/book.csv"), "new").unwrap();
+        fake_result(&p.join(format!(".taken.partial-{dead}-1.replaced")));
+        // a folder of the user's that a dying run had moved aside, its name now taken
+        let foreign = p.join(format!(".mine.partial-{dead}-2.replaced"));
+        fs::create_dir(&foreign).unwrap();
+        fs::write(foreign.join("notes.txt"), "precious").unwrap();
+        fs::create_dir(p.join("mine")).unwrap();
+        // a live process's aside folder whose name is free: it is mid-commit
+        fake_result(&p.join(format!(".busy.partial-{live}-0.replaced")));
+
+        let mut got = recover_abandoned(&p.join("anything"));
+        got.sort_by_key(|r| format!("{r:?}"));
+        let mut want = vec![
+            Recovered::RemovedPartial(p.join(format!(".x.partial-{dead}-3"))),
+            Recovered::Restored(p.join("free")),
+            Recovered::RemovedReplaced(p.join(format!(".taken.partial-{dead}-1.replaced"))),
+        ];
+        want.sort_by_key(|r| format!("{r:?}"));
+        assert_eq!(got, want);
+        let mut expected = vec![
+            format!(".busy.partial-{live}-0.replaced"),
+            format!(".mine.partial-{dead}-2.replaced"),
+            format!(".x.partial-{live}-3"),
+            format!(".x.partial-{me}-3"),
+            "done".into(),
+            "free".into(),
+            "mine".into(),
+            "taken".into(),
+        ];
+        expected.sort();
+        assert_eq!(names(p), expected);
+        assert_eq!(fs::read_to_string(p.join("taken/book.csv")).unwrap(), "new");
+        assert_eq!(
+            fs::read_to_string(p.join("free/book.csv")).unwrap(),
+            "t_s\n"
+        );
+        assert_eq!(
+            fs::read_to_string(foreign.join("notes.txt")).unwrap(),
+            "precious"
+        );
+        check_replaceable(&p.join("done")).unwrap();
     }
 }
