@@ -8,7 +8,7 @@ use depthsim::run::{RunError, default_output_path, run_into};
 use depthsim::scenario::{Overrides, Scenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -49,16 +49,19 @@ pub enum Command {
         ///
         /// An earlier depthsim result there is replaced: a folder whose manifest.json is
         /// depthsim's, holding only the files it lists (and the report's plots/, index.html,
-        /// realism.html). Anything else (a folder of yours, a file, a link) is never touched:
-        /// the run refuses with exit code 2.
+        /// realism.html). Anything else (a folder of yours, a file, a symbolic link) is never
+        /// touched: the run refuses with exit code 2 and says why.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
     },
-    /// Check a scenario file without running it; prints the resolved scenario (every default
-    /// filled in, intervals rounded to whole steps) on success.
+    /// Check a scenario file without running it.
+    ///
+    /// On success it prints to stdout the scenario as it will run, every default filled in,
+    /// as a complete scenario file: `depthsim validate FILE > resolved.toml` runs exactly like
+    /// FILE. A summary line (steps, agents, sampling in whole steps) goes to stderr.
     Validate {
         /// The scenario file (TOML).
         file: PathBuf,
@@ -91,9 +94,9 @@ pub fn execute(cli: Cli) -> Result<()> {
                     .iter()
                     .map(|g| u64::from(g.count))
                     .sum::<u64>();
-            println!(
+            print_stderr(&format!(
                 "{}: ok — scenario {:?}, seed {}, {} steps of {} s ({} s), {} agents; \
-                 book.csv every {} steps, agents.csv every {} steps",
+                 book.csv every {} steps, agents.csv every {} steps\n",
                 file.display(),
                 s.name,
                 s.seed,
@@ -103,9 +106,20 @@ pub fn execute(cli: Cli) -> Result<()> {
                 agents,
                 s.sample_every_steps,
                 s.agents_every_steps,
-            );
-            println!("\n# resolved parameters\n{}", toml::to_string(&s.params)?);
-            Ok(())
+            ));
+            // A comment may hold no control characters (a newline would end it).
+            let shown: String = file
+                .display()
+                .to_string()
+                .chars()
+                .map(|c| if c.is_control() { '?' } else { c })
+                .collect();
+            print_stdout(&format!(
+                "# {shown} as depthsim {} runs it, every default filled in (depthsim validate)\n{}",
+                env!("CARGO_PKG_VERSION"),
+                toml::to_string(&s.params)?
+            ))
+            .context("writing the resolved scenario")
         }
         Command::Run {
             file,
@@ -126,11 +140,11 @@ pub fn execute(cli: Cli) -> Result<()> {
             // Tidy up after runs killed outright, which may put back an earlier result.
             for r in recover_abandoned(&final_path) {
                 if let (Recovered::Restored(p), false) = (&r, quiet) {
-                    eprintln!(
+                    print_stderr(&format!(
                         "note: put back {}: an earlier result that an interrupted run had \
-                         moved aside",
+                         moved aside\n",
                         p.display()
-                    );
+                    ));
                 }
             }
             // Refuse early (exit 2) to replace anything but an earlier depthsim result.
@@ -202,19 +216,37 @@ pub fn execute(cli: Cli) -> Result<()> {
                 }));
             }
             if !quiet {
-                eprintln!(
-                    "{}: {} order instructions, {} trades in {:.2} s ({:.1} M instructions/s) → {}",
+                print_stderr(&format!(
+                    "{}: {} order instructions, {} trades in {:.2} s ({:.1} M instructions/s) → {}\n",
                     scenario.name,
                     summary.order_instructions,
                     summary.trades,
                     wall_time_s,
                     summary.order_instructions as f64 / wall_time_s / 1e6,
                     path.display()
-                );
+                ));
             }
             Ok(())
         }
     }
+}
+
+/// Writes `text` to stdout. A closed pipe (`depthsim validate FILE | head -1`) is no error:
+/// the reader wants no more, so the rest is dropped and the command still succeeds. Any other
+/// failure (a full disk behind `> file`, say) is an error.
+pub fn print_stdout(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}
+
+/// Writes `text` to stderr, ignoring failure (a closed pipe, say): there is nowhere left to
+/// report it, and what the command did is unchanged by it.
+pub fn print_stderr(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
 }
 
 /// The signal (SIGINT or SIGTERM) that asked the run to stop; 0 while none has.

@@ -2,6 +2,13 @@
 //! that is not an earlier result), 130 or 143 a run stopped by SIGINT (Ctrl-C) or SIGTERM
 //! (128 plus the signal, as a shell reports a process it killed; the partial output is
 //! removed), 1 any other failure. Errors go to stderr with their chain of causes.
+//!
+//! Output goes through `cli::print_stdout` and `cli::print_stderr`, never `println!` (which
+//! panics when the reader is gone). A closed pipe is no error, for every command:
+//! `depthsim validate FILE | head -1`, `depthsim --help | head -1` and
+//! `depthsim run FILE 2>&1 | true` stop writing and exit 0 (or with the code of the failure
+//! being reported, when it is the error message that cannot be written).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
 
@@ -24,10 +31,10 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             if let Some(i) = e.downcast_ref::<cli::Interrupted>() {
-                eprintln!("{i}");
+                cli::print_stderr(&format!("{i}\n"));
                 return ExitCode::from(i.exit_code());
             }
-            eprintln!("error: {e:#}");
+            cli::print_stderr(&format!("error: {e:#}\n"));
             let bad_input = e.chain().any(|c| {
                 c.downcast_ref::<depthsim::scenario::ScenarioError>()
                     .is_some()

@@ -6,7 +6,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_depthsim"))
@@ -323,15 +323,12 @@ fn shipped_scenarios_validate() {
             "{name}: {}",
             String::from_utf8_lossy(&o.stderr)
         );
-        let stdout = String::from_utf8_lossy(&o.stdout);
-        assert!(stdout.contains("ok"));
-        // the resolved parameters printed are themselves a scenario, equal to the original
-        let resolved = stdout
-            .split("# resolved parameters")
-            .nth(1)
-            .expect("resolved parameters");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(": ok — scenario"));
+        // stdout is the resolved scenario alone, equal to the original
+        let resolved = String::from_utf8(o.stdout).unwrap();
+        assert!(resolved.starts_with("# "), "{resolved}");
         let overrides = depthsim::scenario::Overrides::default();
-        let again = depthsim::scenario::Scenario::from_toml(resolved, &p, &overrides).unwrap();
+        let again = depthsim::scenario::Scenario::from_toml(&resolved, &p, &overrides).unwrap();
         let original = depthsim::scenario::Scenario::load(&p, &overrides).unwrap();
         assert_eq!(again.params, original.params, "{name}");
     }
@@ -547,4 +544,164 @@ fn out_never_replaces_what_is_not_an_earlier_result() {
                 .is_symlink()
         );
     }
+}
+
+/// The manifest without what names the scenario file or the moment: what two runs of the same
+/// scenario from different files share.
+fn manifest_of_the_run(dir: &Path) -> serde_json::Value {
+    let mut m = manifest_without_wall_time(dir);
+    for key in ["scenario_file", "scenario_sha256"] {
+        m.as_object_mut().unwrap().remove(key);
+    }
+    m
+}
+
+/// `validate FILE > resolved.toml` gives a scenario that validates and runs exactly like
+/// FILE: the same output folder and byte-identical CSV files.
+#[test]
+fn validate_output_is_a_scenario_that_reproduces_the_run() {
+    for name in ["tiny", "baseline"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        fs::create_dir_all(&a).unwrap();
+        fs::create_dir_all(&b).unwrap();
+        let original = repo(&format!("scenarios/{name}.toml"));
+        let o = run(&["validate", original.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let resolved = b.join("resolved.toml");
+        fs::write(&resolved, &o.stdout).unwrap();
+        let v = run(&["validate", resolved.to_str().unwrap()]);
+        assert!(
+            v.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&v.stderr)
+        );
+        assert_eq!(
+            v.stdout[v.stdout.iter().position(|&c| c == b'\n').unwrap()..],
+            o.stdout[o.stdout.iter().position(|&c| c == b'\n').unwrap()..],
+            "{name}: resolving again changes nothing but the header"
+        );
+        for (cwd, file) in [(&a, &original), (&b, &resolved)] {
+            let o = bin()
+                .current_dir(cwd)
+                .args(["run", "-q"])
+                .arg(file)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        }
+        let seed = depthsim::scenario::Scenario::load(&original, &Default::default())
+            .unwrap()
+            .seed;
+        let rel = format!("output/{name}/seed-{seed}");
+        let (ra, rb) = (a.join(&rel), b.join(&rel));
+        assert!(rb.is_dir(), "{name}: the resolved file writes to {rel} too");
+        let csvs: Vec<_> = names(&ra)
+            .into_iter()
+            .filter(|n| n.ends_with(".csv"))
+            .collect();
+        assert_eq!(
+            csvs,
+            names(&rb)
+                .into_iter()
+                .filter(|n| n.ends_with(".csv"))
+                .collect::<Vec<_>>()
+        );
+        assert!(csvs.len() >= 4, "{csvs:?}");
+        for f in &csvs {
+            assert!(
+                fs::read(ra.join(f)).unwrap() == fs::read(rb.join(f)).unwrap(),
+                "{name}: {f} differs"
+            );
+        }
+        assert_eq!(manifest_of_the_run(&ra), manifest_of_the_run(&rb), "{name}");
+    }
+}
+
+/// Starts depthsim with stdout and stderr as given, the others null.
+fn spawn(args: &[&str], stdout: Stdio, stderr: Stdio) -> std::process::Child {
+    bin()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
+/// A reader that goes away (`| head -1`, `| true`) is no error for any command: exit 0, no
+/// panic. A failure whose message cannot be written keeps its own exit code.
+#[test]
+fn closed_pipe_is_a_quiet_success_for_every_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let baseline = repo("scenarios/baseline.toml");
+    let tiny = repo("scenarios/tiny.toml");
+    let out = tmp.path().join("r");
+    let validate = ["validate", baseline.to_str().unwrap()];
+    let run_tiny = [
+        "run",
+        tiny.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let help = ["--help"];
+    let run_help = ["run", "--help"];
+    let version = ["--version"];
+
+    // stdout closed at once: the reader left before anything was written
+    for args in [&validate[..], &help, &run_help, &version, &run_tiny] {
+        let mut child = spawn(args, Stdio::piped(), Stdio::piped());
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    // `| head -1`: one line read, then the reader leaves
+    let mut child = spawn(&validate, Stdio::piped(), Stdio::piped());
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert!(first.starts_with('#'), "{first}");
+    let o = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    // stderr closed: the run still completes, validate still prints the scenario
+    for args in [&validate[..], &run_tiny] {
+        let mut child = spawn(args, Stdio::piped(), Stdio::piped());
+        drop(child.stderr.take());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+    }
+    assert!(out.join("manifest.json").is_file());
+    let o = {
+        let mut child = spawn(&validate, Stdio::piped(), Stdio::piped());
+        drop(child.stderr.take());
+        child.wait_with_output().unwrap()
+    };
+    assert!(String::from_utf8_lossy(&o.stdout).contains("[run]"));
+
+    // `2>&1 | true`: both on one pipe whose reader is gone
+    for args in [&validate[..], &help, &run_tiny] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        let child = spawn(args, writer.try_clone().unwrap().into(), writer.into());
+        drop(reader);
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+    }
+    // a failure keeps its exit code when its message cannot be written (a panic gives 101)
+    let missing = tmp.path().join("missing.toml");
+    let (reader, writer) = std::io::pipe().unwrap();
+    let child = spawn(
+        &["run", missing.to_str().unwrap()],
+        writer.try_clone().unwrap().into(),
+        writer.into(),
+    );
+    drop(reader);
+    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(2));
 }
