@@ -3,13 +3,14 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use depthsim::record::summary::{Manifest, write_manifest};
-use depthsim::record::{ForeignOutput, OutputDir, check_replaceable};
-use depthsim::run::{default_output_path, run_into};
+use depthsim::record::{ForeignOutput, OutputDir, Recovered, check_replaceable, recover_abandoned};
+use depthsim::run::{RunError, default_output_path, run_into};
 use depthsim::scenario::{Overrides, Scenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sha2::{Digest, Sha256};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// depthsim: an agent-based market simulator for studying systemic depth collapse.
@@ -31,7 +32,10 @@ pub enum Command {
     ///
     /// Files go to output/<scenario name>/seed-<seed>/ (or --out): book.csv, l2.csv,
     /// trades.csv, agents.csv, summary.csv and manifest.json. They are written under a
-    /// temporary name and moved into place only when the run completes.
+    /// temporary name and moved into place only when the run completes. An earlier result
+    /// there is replaced; anything else is refused (see --out). Ctrl-C (SIGINT) or SIGTERM
+    /// stops the run, removes the temporary folder and exits with 130 or 143; a second one
+    /// ends the process at once, and the next run into the same folder tidies up after it.
     #[command(
         after_help = "Examples:\n  depthsim run scenarios/baseline.toml\n  depthsim run scenarios/baseline.toml --seed 7 --out /tmp/b7"
     )]
@@ -41,15 +45,23 @@ pub enum Command {
         /// Use this seed instead of the file's run.seed.
         #[arg(long)]
         seed: Option<u64>,
-        /// Write the files into this folder (replacing it) instead of output/<name>/seed-<seed>.
-        #[arg(long)]
+        /// Write the files into this folder instead of output/<name>/seed-<seed>.
+        ///
+        /// An earlier depthsim result there is replaced: a folder whose manifest.json is
+        /// depthsim's, holding only the files it lists (and the report's plots/, index.html,
+        /// realism.html). Anything else (a folder of yours, a file, a symbolic link) is never
+        /// touched: the run refuses with exit code 2 and says why.
+        #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
     },
-    /// Check a scenario file without running it; prints the resolved scenario (every default
-    /// filled in, intervals rounded to whole steps) on success.
+    /// Check a scenario file without running it.
+    ///
+    /// On success it prints to stdout the scenario as it will run, every default filled in,
+    /// as a complete scenario file: `depthsim validate FILE > resolved.toml` runs exactly like
+    /// FILE. A summary line (steps, agents, sampling in whole steps) goes to stderr.
     Validate {
         /// The scenario file (TOML).
         file: PathBuf,
@@ -82,9 +94,9 @@ pub fn execute(cli: Cli) -> Result<()> {
                     .iter()
                     .map(|g| u64::from(g.count))
                     .sum::<u64>();
-            println!(
+            print_stderr(&format!(
                 "{}: ok — scenario {:?}, seed {}, {} steps of {} s ({} s), {} agents; \
-                 book.csv every {} steps, agents.csv every {} steps",
+                 book.csv every {} steps, agents.csv every {} steps\n",
                 file.display(),
                 s.name,
                 s.seed,
@@ -94,9 +106,20 @@ pub fn execute(cli: Cli) -> Result<()> {
                 agents,
                 s.sample_every_steps,
                 s.agents_every_steps,
-            );
-            println!("\n# resolved parameters\n{}", toml::to_string(&s.params)?);
-            Ok(())
+            ));
+            // A comment may hold no control characters (a newline would end it).
+            let shown: String = file
+                .display()
+                .to_string()
+                .chars()
+                .map(|c| if c.is_control() { '?' } else { c })
+                .collect();
+            print_stdout(&format!(
+                "# {shown} as depthsim {} runs it, every default filled in (depthsim validate)\n{}",
+                env!("CARGO_PKG_VERSION"),
+                toml::to_string(&s.params)?
+            ))
+            .context("writing the resolved scenario")
         }
         Command::Run {
             file,
@@ -104,6 +127,7 @@ pub fn execute(cli: Cli) -> Result<()> {
             out,
             quiet,
         } => {
+            catch_stop_signals().context("installing the handlers for Ctrl-C and SIGTERM")?;
             let scenario = load(&file, seed)?;
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
@@ -113,15 +137,19 @@ pub fn execute(cli: Cli) -> Result<()> {
                 .collect::<String>();
             let final_path =
                 out.unwrap_or_else(|| default_output_path(Path::new("output"), &scenario));
-            // Refuse early (exit 2) to replace anything but an earlier depthsim result.
-            check_replaceable(&final_path).map_err(|e| {
-                match e.get_ref().and_then(|i| i.downcast_ref::<ForeignOutput>()) {
-                    Some(f) => anyhow::Error::new(ForeignOutput(f.0.clone())),
-                    None => {
-                        anyhow::Error::new(e).context(format!("checking {}", final_path.display()))
-                    }
+            // Tidy up after runs killed outright, which may put back an earlier result.
+            for r in recover_abandoned(&final_path) {
+                if let (Recovered::Restored(p), false) = (&r, quiet) {
+                    print_stderr(&format!(
+                        "note: put back {}: an earlier result that an interrupted run had \
+                         moved aside\n",
+                        p.display()
+                    ));
                 }
-            })?;
+            }
+            // Refuse early (exit 2) to replace anything but an earlier depthsim result.
+            check_replaceable(&final_path)
+                .map_err(|e| foreign_or(e, || format!("checking {}", final_path.display())))?;
             let dir = OutputDir::create(&final_path).with_context(|| {
                 format!("creating the output folder for {}", final_path.display())
             })?;
@@ -148,9 +176,13 @@ pub fn execute(cli: Cli) -> Result<()> {
                 }
                 bar.set_position(done);
             };
-            let summary = run_into(&scenario, &dir, &mut progress)
-                .with_context(|| format!("running {}", file.display()))?;
+            let should_stop = || stop_signal().is_some();
+            let result = run_into(&scenario, &dir, &mut progress, &should_stop);
             bar.finish_and_clear();
+            let summary = match result {
+                Err(RunError::Interrupted) => return Err(interrupted(dir)),
+                r => r.with_context(|| format!("running {}", file.display()))?,
+            };
             let wall_time_s = started.elapsed().as_secs_f64();
             let manifest = Manifest {
                 program: "depthsim",
@@ -164,22 +196,142 @@ pub fn execute(cli: Cli) -> Result<()> {
                 wall_time_s,
             };
             write_manifest(&dir, &manifest).context("writing manifest.json")?;
-            let path = dir
-                .commit()
-                .with_context(|| format!("moving the results into {}", final_path.display()))?;
+            // A signal during the last writes still cancels the run...
+            if stop_signal().is_some() {
+                return Err(interrupted(dir));
+            }
+            let path = dir.commit().map_err(|e| {
+                foreign_or(e, || {
+                    format!("moving the results into {}", final_path.display())
+                })
+            })?;
+            // ...but once committed the result is complete, and stays.
+            if let Some(signal) = stop_signal() {
+                return Err(anyhow::Error::new(Interrupted {
+                    signal,
+                    what: format!(
+                        "the run had already finished: the results in {} are complete",
+                        path.display()
+                    ),
+                }));
+            }
             if !quiet {
-                eprintln!(
-                    "{}: {} order instructions, {} trades in {:.2} s ({:.1} M instructions/s) → {}",
+                print_stderr(&format!(
+                    "{}: {} order instructions, {} trades in {:.2} s ({:.1} M instructions/s) → {}\n",
                     scenario.name,
                     summary.order_instructions,
                     summary.trades,
                     wall_time_s,
                     summary.order_instructions as f64 / wall_time_s / 1e6,
                     path.display()
-                );
+                ));
             }
             Ok(())
         }
+    }
+}
+
+/// Writes `text` to stdout. A closed pipe (`depthsim validate FILE | head -1`) is no error:
+/// the reader wants no more, so the rest is dropped and the command still succeeds. Any other
+/// failure (a full disk behind `> file`, say) is an error.
+pub fn print_stdout(text: &str) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}
+
+/// Writes `text` to stderr, ignoring failure (a closed pipe, say): there is nowhere left to
+/// report it, and what the command did is unchanged by it.
+pub fn print_stderr(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+}
+
+/// The signal (SIGINT or SIGTERM) that asked the run to stop; 0 while none has.
+static STOP_SIGNAL: AtomicUsize = AtomicUsize::new(0);
+/// Set by the first stop signal; a second one then ends the process at once.
+static STOP_ASKED: AtomicBool = AtomicBool::new(false);
+
+/// Makes SIGINT (Ctrl-C) and SIGTERM ask the run to stop, which it does within a step,
+/// instead of killing the process. This replaces the default action, and an ignored SIGINT
+/// too (a background job of a non-interactive shell), so a run can always be stopped cleanly.
+/// A second signal gets the default action: the process ends at once, leaving its partial
+/// folder to the next run's clean-up. Only `run` installs this; `validate` keeps the defaults.
+#[cfg(unix)]
+fn catch_stop_signals() -> std::io::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    use signal_hook::flag;
+    for signal in [SIGINT, SIGTERM] {
+        // In this order: the first action sees STOP_ASKED as it was before this signal.
+        flag::register_conditional_default(signal, &STOP_ASKED)?;
+        flag::register_usize(signal, &STOP_SIGNAL, signal as usize)?;
+        flag::register(signal, &STOP_ASKED)?;
+    }
+    Ok(())
+}
+
+/// Elsewhere the default actions stay.
+#[cfg(not(unix))]
+fn catch_stop_signals() -> std::io::Result<()> {
+    Ok(())
+}
+
+/// The signal that asked the run to stop, if one has.
+fn stop_signal() -> Option<i32> {
+    match STOP_SIGNAL.load(Ordering::Relaxed) {
+        0 => None,
+        s => i32::try_from(s).ok(),
+    }
+}
+
+/// A run stopped by a signal. main prints it alone, on one line, and exits with 128 plus the
+/// signal's number (130 for SIGINT, 143 for SIGTERM).
+#[derive(Debug, thiserror::Error)]
+#[error("interrupted ({}): {what}", signal_name(*.signal))]
+pub struct Interrupted {
+    /// The signal's number.
+    pub signal: i32,
+    /// What became of the output.
+    what: String,
+}
+
+impl Interrupted {
+    /// The exit code: 128 plus the signal's number, as a shell reports a process it killed.
+    pub fn exit_code(&self) -> u8 {
+        u8::try_from(128 + self.signal).unwrap_or(1)
+    }
+}
+
+fn signal_name(signal: i32) -> String {
+    match signal {
+        2 => "SIGINT".into(),
+        15 => "SIGTERM".into(),
+        n => format!("signal {n}"),
+    }
+}
+
+/// Deletes the unfinished output of a run stopped by a signal, and says so.
+fn interrupted(dir: OutputDir) -> anyhow::Error {
+    let signal = stop_signal().unwrap_or(0);
+    let target = dir.final_path().display().to_string();
+    let temp = dir.temp_path().display().to_string();
+    let what = match dir.discard() {
+        Ok(()) => format!("removed the partial output; nothing was written to {target}"),
+        Err(e) => format!(
+            "could not remove the partial output {temp} ({e}); nothing was written to {target}"
+        ),
+    };
+    anyhow::Error::new(Interrupted { signal, what })
+}
+
+/// A [`ForeignOutput`] inside `e` as the error itself (main maps it to exit code 2), or `e`
+/// with `context`.
+fn foreign_or(e: std::io::Error, context: impl FnOnce() -> String) -> anyhow::Error {
+    match e.get_ref().and_then(|i| i.downcast_ref::<ForeignOutput>()) {
+        Some(f) => anyhow::Error::new(f.clone()),
+        None => anyhow::Error::new(e).context(context()),
     }
 }
 

@@ -1,6 +1,14 @@
 //! The `depthsim` command. Exit codes: 0 success, 2 bad input (scenario, flags, or an --out
-//! that is not an earlier result), 1 any
-//! other failure. Errors go to stderr with their chain of causes.
+//! that is not an earlier result), 130 or 143 a run stopped by SIGINT (Ctrl-C) or SIGTERM
+//! (128 plus the signal, as a shell reports a process it killed; the partial output is
+//! removed), 1 any other failure. Errors go to stderr with their chain of causes.
+//!
+//! Output goes through `cli::print_stdout` and `cli::print_stderr`, never `println!` (which
+//! panics when the reader is gone). A closed pipe is no error, for every command:
+//! `depthsim validate FILE | head -1`, `depthsim --help | head -1` and
+//! `depthsim run FILE 2>&1 | true` stop writing and exit 0 (or with the code of the failure
+//! being reported, when it is the error message that cannot be written).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
 
@@ -22,7 +30,11 @@ fn main() -> ExitCode {
     match cli::execute(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            if let Some(i) = e.downcast_ref::<cli::Interrupted>() {
+                cli::print_stderr(&format!("{i}\n"));
+                return ExitCode::from(i.exit_code());
+            }
+            cli::print_stderr(&format!("error: {e:#}\n"));
             let bad_input = e.chain().any(|c| {
                 c.downcast_ref::<depthsim::scenario::ScenarioError>()
                     .is_some()

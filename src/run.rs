@@ -17,6 +17,9 @@ pub enum RunError {
     /// An output file could not be written.
     #[error("{0}")]
     Output(String),
+    /// `should_stop` asked the run to stop before it finished.
+    #[error("interrupted before the run finished")]
+    Interrupted,
 }
 
 /// Where a run's files go by default: `<root>/<scenario name>/seed-<seed>`.
@@ -30,12 +33,19 @@ pub const PROGRESS_EVERY_STEPS: u64 = 4096;
 
 /// Runs `scenario` to the end, streaming book.csv, l2.csv, trades.csv and agents.csv into
 /// `dir` and writing summary.csv. `progress(done, total)` is called every
-/// [`PROGRESS_EVERY_STEPS`] steps and at the end. The caller adds the manifest and commits.
+/// [`PROGRESS_EVERY_STEPS`] steps and at the end. `should_stop()` is asked before the run,
+/// after every step and before the last writes (so keep it cheap, e.g. an atomic load); once
+/// it says true the run ends with [`RunError::Interrupted`], and the caller discards `dir`.
+/// The caller adds the manifest and commits.
 pub fn run_into(
     scenario: &Scenario,
     dir: &OutputDir,
     progress: &mut dyn FnMut(u64, u64),
+    should_stop: &dyn Fn() -> bool,
 ) -> Result<SummaryRow, RunError> {
+    if should_stop() {
+        return Err(RunError::Interrupted);
+    }
     let mut sim = Simulation::new(scenario)?;
     let agents = &sim
         .world
@@ -51,6 +61,9 @@ pub fn run_into(
     let total = sim.total_steps();
     for step in 0..total {
         sim.step();
+        if should_stop() {
+            return Err(RunError::Interrupted);
+        }
         if (step + 1) % PROGRESS_EVERY_STEPS == 0 {
             progress(step + 1, total);
             if let Some(e) = sim.world.resource::<Recorder>().error() {
@@ -59,6 +72,9 @@ pub fn run_into(
         }
     }
     progress(total, total);
+    if should_stop() {
+        return Err(RunError::Interrupted);
+    }
     sim.world
         .resource_mut::<Recorder>()
         .finish(dir.final_path())

@@ -6,7 +6,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_depthsim"))
@@ -330,15 +330,12 @@ fn shipped_scenarios_validate() {
             "{name}: {}",
             String::from_utf8_lossy(&o.stderr)
         );
-        let stdout = String::from_utf8_lossy(&o.stdout);
-        assert!(stdout.contains("ok"));
-        // the resolved parameters printed are themselves a scenario, equal to the original
-        let resolved = stdout
-            .split("# resolved parameters")
-            .nth(1)
-            .expect("resolved parameters");
+        assert!(String::from_utf8_lossy(&o.stderr).contains(": ok — scenario"));
+        // stdout is the resolved scenario alone, equal to the original
+        let resolved = String::from_utf8(o.stdout).unwrap();
+        assert!(resolved.starts_with("# "), "{resolved}");
         let overrides = depthsim::scenario::Overrides::default();
-        let again = depthsim::scenario::Scenario::from_toml(resolved, &p, &overrides).unwrap();
+        let again = depthsim::scenario::Scenario::from_toml(&resolved, &p, &overrides).unwrap();
         let original = depthsim::scenario::Scenario::load(&p, &overrides).unwrap();
         assert_eq!(again.params, original.params, "{name}");
     }
@@ -388,7 +385,109 @@ fn readme_documents_every_output_column() {
     }
 }
 
-/// `--out` replaces an earlier result, but never a folder or file that is not one.
+/// Every file and folder under `dir`, with file contents: to show that nothing changed.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Option<Vec<u8>>> {
+    let mut all = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let rel = p.strip_prefix(dir).unwrap().to_path_buf();
+            if fs::symlink_metadata(&p).unwrap().is_dir() {
+                all.insert(rel, None);
+                todo.push(p);
+            } else {
+                all.insert(rel, Some(fs::read(&p).unwrap()));
+            }
+        }
+    }
+    all
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut n: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    n.sort();
+    n
+}
+
+/// The report in the issue: a folder of the user's that happens to hold a manifest.json was
+/// taken for an earlier result and replaced, deleting `precious/src`.
+#[test]
+fn out_never_deletes_a_folder_whose_manifest_is_not_depthsims() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("scenarios")).unwrap();
+    fs::copy(
+        repo("scenarios/tiny.toml"),
+        tmp.path().join("scenarios/tiny.toml"),
+    )
+    .unwrap();
+    let precious = tmp.path().join("precious");
+    fs::create_dir_all(precious.join("src")).unwrap();
+    fs::write(precious.join("src/main.js"), "console.log(1)\n").unwrap();
+    fs::write(
+        precious.join("manifest.json"),
+        "{\"name\":\"my-web-app\"}\n",
+    )
+    .unwrap();
+    let before = snapshot(tmp.path());
+    let o = bin()
+        .current_dir(tmp.path())
+        .args(["run", "scenarios/tiny.toml", "--out", "precious"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr
+            .contains("precious: refusing to replace it: manifest.json is not a depthsim manifest"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("another --out"), "{stderr}");
+    assert!(precious.join("src").is_dir());
+    assert_eq!(
+        fs::read_to_string(precious.join("manifest.json")).unwrap(),
+        "{\"name\":\"my-web-app\"}\n"
+    );
+    assert_eq!(
+        snapshot(tmp.path()),
+        before,
+        "nothing was changed or left behind"
+    );
+}
+
+/// A real result with a file of the user's added is no longer only depthsim's: refused, and
+/// left as it was.
+#[test]
+fn out_refuses_an_earlier_result_holding_a_file_depthsim_did_not_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("result");
+    run_tiny(&out, &[]);
+    fs::write(out.join("notes.txt"), "my analysis").unwrap();
+    let before = snapshot(tmp.path());
+    let tiny = repo("scenarios/tiny.toml");
+    let o = run(&[
+        "run",
+        tiny.to_str().unwrap(),
+        "-q",
+        "--seed",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("holds notes.txt which depthsim did not write"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(tmp.path()), before);
+}
+
+/// `--out` replaces an earlier result (with what `report` adds to it), but never a folder or
+/// file that is not one.
 #[test]
 fn out_never_replaces_what_is_not_an_earlier_result() {
     let tmp = tempfile::tempdir().unwrap();
@@ -396,7 +495,10 @@ fn out_never_replaces_what_is_not_an_earlier_result() {
     fs::create_dir_all(mine.join("sub")).unwrap();
     fs::write(mine.join("notes.txt"), "precious").unwrap();
     let tiny = repo("scenarios/tiny.toml");
-    for target in [mine.clone(), mine.join("notes.txt")] {
+    for (target, why) in [
+        (mine.clone(), "holds no manifest.json"),
+        (mine.join("notes.txt"), "it is a file, not a folder"),
+    ] {
         let o = run(&[
             "run",
             tiny.to_str().unwrap(),
@@ -404,27 +506,209 @@ fn out_never_replaces_what_is_not_an_earlier_result() {
             "--out",
             target.to_str().unwrap(),
         ]);
-        assert_eq!(
-            o.status.code(),
-            Some(2),
-            "{}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        assert!(String::from_utf8_lossy(&o.stderr).contains("not a depthsim output folder"));
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(why), "{stderr}");
     }
     assert_eq!(
         fs::read_to_string(mine.join("notes.txt")).unwrap(),
         "precious"
     );
     assert!(mine.join("sub").is_dir());
-    // an earlier result is replaced
+    // an earlier result is replaced, with what the report command adds to it
     let out = tmp.path().join("result");
     run_tiny(&out, &[]);
+    fs::create_dir(out.join("plots")).unwrap();
+    fs::write(out.join("plots/depth.svg"), "<svg/>").unwrap();
+    fs::write(out.join("index.html"), "<html/>").unwrap();
     run_tiny(&out, &["--seed", "5"]);
     assert_eq!(manifest_without_wall_time(&out)["seed"], 5);
+    assert!(!out.join("plots").exists() && !out.join("index.html").exists());
     assert_eq!(
-        fs::read_dir(tmp.path()).unwrap().count(),
-        2,
+        names(tmp.path()),
+        ["research", "result"],
         "nothing else is left behind"
     );
+    // a symbolic link is not replaced, even one to an earlier result
+    #[cfg(unix)]
+    {
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&out, &link).unwrap();
+        let o = run(&[
+            "run",
+            tiny.to_str().unwrap(),
+            "-q",
+            "--out",
+            link.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("it is a symbolic link"), "{stderr}");
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+}
+
+/// The manifest without what names the scenario file or the moment: what two runs of the same
+/// scenario from different files share.
+fn manifest_of_the_run(dir: &Path) -> serde_json::Value {
+    let mut m = manifest_without_wall_time(dir);
+    for key in ["scenario_file", "scenario_sha256"] {
+        m.as_object_mut().unwrap().remove(key);
+    }
+    m
+}
+
+/// `validate FILE > resolved.toml` gives a scenario that validates and runs exactly like
+/// FILE: the same output folder and byte-identical CSV files.
+#[test]
+fn validate_output_is_a_scenario_that_reproduces_the_run() {
+    for name in ["tiny", "baseline"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        fs::create_dir_all(&a).unwrap();
+        fs::create_dir_all(&b).unwrap();
+        let original = repo(&format!("scenarios/{name}.toml"));
+        let o = run(&["validate", original.to_str().unwrap()]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let resolved = b.join("resolved.toml");
+        fs::write(&resolved, &o.stdout).unwrap();
+        let v = run(&["validate", resolved.to_str().unwrap()]);
+        assert!(
+            v.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&v.stderr)
+        );
+        assert_eq!(
+            v.stdout[v.stdout.iter().position(|&c| c == b'\n').unwrap()..],
+            o.stdout[o.stdout.iter().position(|&c| c == b'\n').unwrap()..],
+            "{name}: resolving again changes nothing but the header"
+        );
+        for (cwd, file) in [(&a, &original), (&b, &resolved)] {
+            let o = bin()
+                .current_dir(cwd)
+                .args(["run", "-q"])
+                .arg(file)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        }
+        let seed = depthsim::scenario::Scenario::load(&original, &Default::default())
+            .unwrap()
+            .seed;
+        let rel = format!("output/{name}/seed-{seed}");
+        let (ra, rb) = (a.join(&rel), b.join(&rel));
+        assert!(rb.is_dir(), "{name}: the resolved file writes to {rel} too");
+        let csvs: Vec<_> = names(&ra)
+            .into_iter()
+            .filter(|n| n.ends_with(".csv"))
+            .collect();
+        assert_eq!(
+            csvs,
+            names(&rb)
+                .into_iter()
+                .filter(|n| n.ends_with(".csv"))
+                .collect::<Vec<_>>()
+        );
+        assert!(csvs.len() >= 4, "{csvs:?}");
+        for f in &csvs {
+            assert!(
+                fs::read(ra.join(f)).unwrap() == fs::read(rb.join(f)).unwrap(),
+                "{name}: {f} differs"
+            );
+        }
+        assert_eq!(manifest_of_the_run(&ra), manifest_of_the_run(&rb), "{name}");
+    }
+}
+
+/// Starts depthsim with stdout and stderr as given, the others null.
+fn spawn(args: &[&str], stdout: Stdio, stderr: Stdio) -> std::process::Child {
+    bin()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
+/// A reader that goes away (`| head -1`, `| true`) is no error for any command: exit 0, no
+/// panic. A failure whose message cannot be written keeps its own exit code.
+#[test]
+fn closed_pipe_is_a_quiet_success_for_every_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let baseline = repo("scenarios/baseline.toml");
+    let tiny = repo("scenarios/tiny.toml");
+    let out = tmp.path().join("r");
+    let validate = ["validate", baseline.to_str().unwrap()];
+    let run_tiny = [
+        "run",
+        tiny.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let help = ["--help"];
+    let run_help = ["run", "--help"];
+    let version = ["--version"];
+
+    // stdout closed at once: the reader left before anything was written
+    for args in [&validate[..], &help, &run_help, &version, &run_tiny] {
+        let mut child = spawn(args, Stdio::piped(), Stdio::piped());
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+    // `| head -1`: one line read, then the reader leaves
+    let mut child = spawn(&validate, Stdio::piped(), Stdio::piped());
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    assert!(first.starts_with('#'), "{first}");
+    let o = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    // stderr closed: the run still completes, validate still prints the scenario
+    for args in [&validate[..], &run_tiny] {
+        let mut child = spawn(args, Stdio::piped(), Stdio::piped());
+        drop(child.stderr.take());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+    }
+    assert!(out.join("manifest.json").is_file());
+    let o = {
+        let mut child = spawn(&validate, Stdio::piped(), Stdio::piped());
+        drop(child.stderr.take());
+        child.wait_with_output().unwrap()
+    };
+    assert!(String::from_utf8_lossy(&o.stdout).contains("[run]"));
+
+    // `2>&1 | true`: both on one pipe whose reader is gone
+    for args in [&validate[..], &help, &run_tiny] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        let child = spawn(args, writer.try_clone().unwrap().into(), writer.into());
+        drop(reader);
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+    }
+    // a failure keeps its exit code when its message cannot be written (a panic gives 101)
+    let missing = tmp.path().join("missing.toml");
+    let (reader, writer) = std::io::pipe().unwrap();
+    let child = spawn(
+        &["run", missing.to_str().unwrap()],
+        writer.try_clone().unwrap().into(),
+        writer.into(),
+    );
+    drop(reader);
+    assert_eq!(child.wait_with_output().unwrap().status.code(), Some(2));
 }

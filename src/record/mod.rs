@@ -7,7 +7,9 @@ mod scale;
 pub mod summary;
 mod trades;
 
-pub use output::{ForeignOutput, OutputDir, check_replaceable};
+pub use output::{
+    ForeignOutput, OutputDir, REPORT_OUTPUTS, Recovered, check_replaceable, recover_abandoned,
+};
 pub use scale::PriceScale;
 pub use trades::TradeWriter;
 

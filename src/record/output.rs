@@ -3,13 +3,39 @@
 //!
 //! Each run writes into its own `<parent>/.<name>.partial-<pid>-<n>` folder, so two runs aimed
 //! at the same place never write into each other's files; the last to finish wins, whole.
-//! Replacing an earlier result moves the old folder aside first and deletes it only once the
-//! new one is in place.
+//! Replacing an earlier result moves the old folder aside (to the partial folder's name plus
+//! `.replaced`) first and deletes it only once the new one is in place.
+//!
+//! What may be replaced is narrow: a folder whose `manifest.json` is a depthsim manifest and
+//! which holds nothing but the files that manifest lists and the [`REPORT_OUTPUTS`]. Anything
+//! else at the target (a folder of the user's, a file, a symbolic link) is refused with
+//! [`ForeignOutput`], both before the run ([`check_replaceable`]) and again at commit time, on
+//! the folder just moved aside.
+//!
+//! Names of the form `.<name>.partial-<pid>-<n>[.replaced]` are reserved for these folders. A
+//! process killed outright (SIGKILL, a power cut) cannot clean up after itself, so
+//! [`recover_abandoned`] (called by [`OutputDir::create`]) removes the partial folders of
+//! processes that are gone, and puts back an earlier result that such a process had moved
+//! aside. Whether a process is gone is known only where `/proc` lists processes (Linux);
+//! elsewhere abandoned folders are left alone. Processes are looked up in this machine's (and
+//! this pid namespace's) `/proc`, so a parent folder shared with other machines or containers
+//! should not be written by runs there and here at once.
 
+use serde::Deserialize;
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+
+/// What depthsim's `report` command writes into a result folder, beside the files a run
+/// lists in its manifest. A result folder holding these is still a result that a new run may
+/// replace. A name ending in `/` is a folder, which may hold only plain files; any other name
+/// is a plain file.
+pub const REPORT_OUTPUTS: &[&str] = &["plots/", "index.html", "realism.html"];
+
+/// Largest manifest.json read when deciding whether a folder is a result: far above any real
+/// one (they are a few kilobytes), small enough that a stray huge file is not read whole.
+const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 
 /// Distinguishes the output folders of one process.
 static NEXT_DIR: AtomicU64 = AtomicU64::new(0);
@@ -19,12 +45,21 @@ static NEXT_DIR: AtomicU64 = AtomicU64::new(0);
 pub struct OutputDir {
     final_path: PathBuf,
     temp_path: PathBuf,
-    committed: bool,
+    /// Committed or discarded: Drop leaves the temporary folder alone.
+    done: bool,
+}
+
+/// The folder that holds `path` ("." for a bare name).
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
 }
 
 impl OutputDir {
     /// Creates a fresh hidden partial folder beside `final_path`, where the run's results
-    /// will belong.
+    /// will belong. Abandoned partial folders there are cleaned up first
+    /// ([`recover_abandoned`]).
     pub fn create(final_path: &Path) -> io::Result<OutputDir> {
         let name = final_path.file_name().ok_or_else(|| {
             io::Error::new(
@@ -32,11 +67,9 @@ impl OutputDir {
                 "output path has no folder name",
             )
         })?;
-        let parent = final_path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let parent = parent_of(final_path);
         fs::create_dir_all(parent)?;
+        recover_abandoned(final_path);
         let temp_path = parent.join(format!(
             ".{}.partial-{}-{}",
             name.to_string_lossy(),
@@ -51,7 +84,7 @@ impl OutputDir {
         Ok(OutputDir {
             final_path: final_path.to_path_buf(),
             temp_path,
-            committed: false,
+            done: false,
         })
     }
 
@@ -70,14 +103,20 @@ impl OutputDir {
         &self.temp_path
     }
 
+    /// Deletes the temporary folder and everything in it, saying whether that worked (Drop
+    /// does the same silently).
+    pub fn discard(mut self) -> io::Result<()> {
+        self.done = true;
+        fs::remove_dir_all(&self.temp_path)
+    }
+
     /// Moves the finished folder into place. An earlier result there is moved aside first and
-    /// deleted only after the new folder is in place, so a failure never loses both. When
-    /// another run commits to the same place at the same moment, the move is retried: the
-    /// last run to commit wins, whole.
+    /// deleted only after the new folder is in place, so a failure never loses both; whatever
+    /// was moved aside is checked again ([`check_replaceable`]) and put back untouched if it is
+    /// not an earlier result. When another run commits to the same place at the same moment,
+    /// the move is retried: the last run to commit wins, whole.
     pub fn commit(mut self) -> io::Result<PathBuf> {
-        let mut aside = self.temp_path.clone().into_os_string();
-        aside.push(".replaced");
-        let aside = PathBuf::from(aside);
+        let aside = aside_path(&self.temp_path);
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -87,22 +126,32 @@ impl OutputDir {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => false,
                 Err(e) => return Err(e),
             };
-            if had_old && check_replaceable_at(&aside, &self.final_path).is_err() {
-                let _ = fs::rename(&aside, &self.final_path);
-                return Err(io::Error::other(ForeignOutput(self.final_path.clone())));
+            if had_old {
+                let refusal = match refusal(&aside) {
+                    Ok(None) => None,
+                    Ok(Some(reason)) => Some(io::Error::other(ForeignOutput {
+                        path: self.final_path.clone(),
+                        reason,
+                    })),
+                    Err(e) => Some(e),
+                };
+                if let Some(e) = refusal {
+                    let _ = fs::rename(&aside, &self.final_path);
+                    return Err(e);
+                }
             }
             match fs::rename(&self.temp_path, &self.final_path) {
                 Ok(()) => {
-                    self.committed = true;
+                    self.done = true;
                     if had_old {
-                        fs::remove_dir_all(&aside)?;
+                        remove_result(&aside)?;
                     }
                     return Ok(self.final_path.clone());
                 }
                 // another run put its folder there in between: move that one aside too
                 Err(_) if attempts < 10 && self.final_path.exists() => {
                     if had_old {
-                        fs::remove_dir_all(&aside)?;
+                        remove_result(&aside)?;
                     }
                 }
                 Err(e) => {
@@ -116,46 +165,300 @@ impl OutputDir {
     }
 }
 
-/// The run would replace something that is not a depthsim result.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "{}: refusing to replace it: it exists and is not a depthsim output folder (no manifest.json); \
-     choose another --out or remove it yourself",
-    .0.display()
-)]
-pub struct ForeignOutput(pub PathBuf);
-
-/// Checks that `path` is free, or holds an earlier depthsim result (a folder with a
-/// manifest.json) that a new run may replace. A run never deletes anything else.
-pub fn check_replaceable(path: &Path) -> io::Result<()> {
-    match fs::symlink_metadata(path) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e),
-        Ok(_) => check_replaceable_at(path, path),
-    }
-}
-
-/// Whether the existing `path` (known to the user as `shown`) is an earlier result.
-fn check_replaceable_at(path: &Path, shown: &Path) -> io::Result<()> {
-    let m = fs::symlink_metadata(path)?;
-    if m.is_dir() && path.join("manifest.json").is_file() {
-        Ok(())
-    } else {
-        Err(io::Error::other(ForeignOutput(shown.to_path_buf())))
-    }
-}
-
 impl Drop for OutputDir {
     fn drop(&mut self) {
-        if !self.committed {
+        if !self.done {
             let _ = fs::remove_dir_all(&self.temp_path);
         }
     }
 }
 
+/// Where [`OutputDir::commit`] moves an earlier result while it puts the new one in place.
+fn aside_path(temp_path: &Path) -> PathBuf {
+    let mut aside = temp_path.as_os_str().to_owned();
+    aside.push(".replaced");
+    PathBuf::from(aside)
+}
+
+/// The run would replace something that is not an earlier depthsim result.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "{}: refusing to replace it: {reason}. depthsim replaces only an earlier result of its own; \
+     choose another --out, or move it away yourself",
+    path.display()
+)]
+pub struct ForeignOutput {
+    /// The path as the user gave it.
+    pub path: PathBuf,
+    /// Why it is not an earlier result, e.g. "holds src/ which depthsim did not write".
+    pub reason: String,
+}
+
+/// Checks that `path` is free, or holds an earlier depthsim result that a new run may
+/// replace: a folder (not a symbolic link) whose manifest.json says `"program": "depthsim"`
+/// and lists its `files`, holding nothing but those plain files and the [`REPORT_OUTPUTS`].
+/// Anything else gives an error wrapping [`ForeignOutput`], which says why. A run never
+/// deletes anything else.
+pub fn check_replaceable(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+        Ok(_) => match refusal(path)? {
+            None => Ok(()),
+            Some(reason) => Err(io::Error::other(ForeignOutput {
+                path: path.to_path_buf(),
+                reason,
+            })),
+        },
+    }
+}
+
+/// The part of manifest.json that says a folder is a depthsim result.
+#[derive(Deserialize)]
+struct ManifestHead {
+    program: String,
+    files: Vec<String>,
+}
+
+/// Why the existing `path` is not an earlier result, or `None` if it is one.
+fn refusal(path: &Path) -> io::Result<Option<String>> {
+    let m = fs::symlink_metadata(path)?;
+    if m.file_type().is_symlink() {
+        return Ok(Some("it is a symbolic link".into()));
+    }
+    if !m.is_dir() {
+        return Ok(Some("it is a file, not a folder".into()));
+    }
+    let manifest = path.join("manifest.json");
+    let listed = match fs::symlink_metadata(&manifest) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Ok(Some(
+                "it holds no manifest.json, so it is not a depthsim result".into(),
+            ));
+        }
+        Err(e) => return Err(e),
+        Ok(m) if !m.is_file() => {
+            return Ok(Some("its manifest.json is not a plain file".into()));
+        }
+        Ok(_) => {
+            let mut text = Vec::new();
+            fs::File::open(&manifest)?
+                .take(MAX_MANIFEST_BYTES)
+                .read_to_end(&mut text)?;
+            match serde_json::from_slice::<ManifestHead>(&text) {
+                Ok(head) if head.program == "depthsim" => head.files,
+                _ => return Ok(Some("manifest.json is not a depthsim manifest".into())),
+            }
+        }
+    };
+    let report_files: Vec<&str> = REPORT_OUTPUTS
+        .iter()
+        .filter(|n| !n.ends_with('/'))
+        .copied()
+        .collect();
+    let report_folders: Vec<&str> = REPORT_OUTPUTS
+        .iter()
+        .filter_map(|n| n.strip_suffix('/'))
+        .collect();
+    let mut entries = fs::read_dir(path)?.collect::<io::Result<Vec<_>>>()?;
+    entries.sort_by_key(fs::DirEntry::file_name);
+    for entry in entries {
+        let kind = entry.file_type()?;
+        let name = entry.file_name();
+        let shown = name.to_string_lossy();
+        let Some(name) = name.to_str() else {
+            return Ok(Some(format!("holds {shown} which depthsim did not write")));
+        };
+        if kind.is_file()
+            && (name == "manifest.json"
+                || listed.iter().any(|f| f == name)
+                || report_files.contains(&name))
+        {
+            continue;
+        }
+        if kind.is_dir() && report_folders.contains(&name) {
+            if let Some(inner) = first_non_file(&entry.path())? {
+                return Ok(Some(format!(
+                    "holds {name}/{inner} which depthsim did not write"
+                )));
+            }
+            continue;
+        }
+        return Ok(Some(if kind.is_symlink() {
+            format!("holds {name}, a symbolic link, which depthsim did not write")
+        } else if kind.is_dir() {
+            format!("holds {name}/ which depthsim did not write")
+        } else {
+            format!("holds {name} which depthsim did not write")
+        }));
+    }
+    Ok(None)
+}
+
+/// The first entry of `dir` (by name) that is not a plain file, shown as in a message.
+fn first_non_file(dir: &Path) -> io::Result<Option<String>> {
+    let mut entries = fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
+    entries.sort_by_key(fs::DirEntry::file_name);
+    for entry in entries {
+        let kind = entry.file_type()?;
+        if !kind.is_file() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            return Ok(Some(if kind.is_dir() {
+                format!("{name}/")
+            } else {
+                name
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Deletes a result folder (checked by [`refusal`]) with its manifest.json last, so that a
+/// deletion cut short still leaves a folder recognisable as a result (or an empty one).
+fn remove_result(path: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(path)? {
+        let entry = entry?;
+        if entry.file_name() == "manifest.json" {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    match fs::remove_file(path.join("manifest.json")) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    fs::remove_dir(path)
+}
+
+/// What [`recover_abandoned`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recovered {
+    /// Deleted the partial folder of a run that is gone.
+    RemovedPartial(PathBuf),
+    /// Put an earlier result, moved aside by a run that died before finishing its commit,
+    /// back under its own name.
+    Restored(PathBuf),
+    /// Deleted an earlier result moved aside by a run that died after putting its own in place.
+    RemovedReplaced(PathBuf),
+}
+
+/// A name of the form `.<target>.partial-<pid>-<n>` or the same plus `.replaced`: the
+/// target's name, the pid, and whether it is an aside folder.
+fn parse_partial_name(name: &str) -> Option<(&str, u32, bool)> {
+    let rest = name.strip_prefix('.')?;
+    let (rest, replaced) = match rest.strip_suffix(".replaced") {
+        Some(r) => (r, true),
+        None => (rest, false),
+    };
+    let (target, ids) = rest.rsplit_once(".partial-")?;
+    let (pid, n) = ids.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if target.is_empty() || !digits(pid) || !digits(n) {
+        return None;
+    }
+    Some((target, pid.parse().ok()?, replaced))
+}
+
+/// Whether process `pid` exists, where that can be known: on Linux with `/proc` mounted.
+fn pid_alive(pid: u32) -> Option<bool> {
+    let proc = Path::new("/proc");
+    if cfg!(target_os = "linux") && proc.join("self").exists() {
+        Some(proc.join(pid.to_string()).exists())
+    } else {
+        None
+    }
+}
+
+/// Cleans up after runs that were killed outright, in the folder that holds `final_path`
+/// (every target there, not only this one). For each partial folder whose process is known to
+/// be gone ([module docs](self)): a `.partial-` folder is deleted; a `.replaced` folder (the
+/// only copy of an earlier result, if the run died mid-commit) is renamed back to its
+/// target's name if that name is free, deleted if the name is taken and it is a depthsim
+/// result (or empty), and left alone otherwise. Folders of this process and of live processes
+/// are never touched, nor is anything not named like a partial folder. Best effort: what
+/// cannot be cleaned is left as it is, silently.
+pub fn recover_abandoned(final_path: &Path) -> Vec<Recovered> {
+    let parent = parent_of(final_path);
+    let mut done = Vec::new();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return done;
+    };
+    let me = std::process::id();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some((target, pid, replaced)) = name.to_str().and_then(parse_partial_name) else {
+            continue;
+        };
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !is_dir || pid == me || pid_alive(pid) != Some(false) {
+            continue;
+        }
+        let path = entry.path();
+        if !replaced {
+            if fs::remove_dir_all(&path).is_ok() {
+                done.push(Recovered::RemovedPartial(path));
+            }
+            continue;
+        }
+        let target_path = parent.join(target);
+        match fs::symlink_metadata(&target_path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if fs::rename(&path, &target_path).is_ok() {
+                    done.push(Recovered::Restored(target_path));
+                }
+            }
+            Ok(_) => {
+                let removed = match refusal(&path) {
+                    Ok(None) => remove_result(&path).is_ok(),
+                    // cut short after deleting the manifest: nothing is left in it
+                    _ => fs::remove_dir(&path).is_ok(),
+                };
+                if removed {
+                    done.push(Recovered::RemovedReplaced(path));
+                }
+            }
+            Err(_) => {}
+        }
+    }
+    done
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A folder that looks like a finished run's result.
+    fn fake_result(dir: &Path) {
+        fs::create_dir_all(dir).unwrap();
+        fs::write(
+            dir.join("manifest.json"),
+            r#"{"program": "depthsim", "files": ["book.csv", "manifest.json"]}"#,
+        )
+        .unwrap();
+        fs::write(dir.join("book.csv"), "t_s\n").unwrap();
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut n: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        n.sort();
+        n
+    }
+
+    fn reason(path: &Path) -> String {
+        let e = check_replaceable(path).expect_err("must be refused");
+        e.get_ref()
+            .and_then(|i| i.downcast_ref::<ForeignOutput>())
+            .unwrap_or_else(|| panic!("not a ForeignOutput: {e}"))
+            .reason
+            .clone()
+    }
 
     #[test]
     fn two_runs_to_one_place_never_mix_and_the_last_commit_wins_whole() {
@@ -168,7 +471,11 @@ mod tests {
         fs::write(b.file("x.csv"), "b").unwrap();
         fs::write(b.file("y.csv"), "b").unwrap();
         for d in [&a, &b] {
-            fs::write(d.file("manifest.json"), "{}").unwrap();
+            fs::write(
+                d.file("manifest.json"),
+                r#"{"program": "depthsim", "files": ["x.csv", "y.csv", "manifest.json"]}"#,
+            )
+            .unwrap();
         }
         b.commit().unwrap();
         assert_eq!(fs::read_to_string(target.join("x.csv")).unwrap(), "b");
@@ -178,13 +485,9 @@ mod tests {
             !target.join("y.csv").exists(),
             "nothing of the replaced run survives"
         );
-        let names: Vec<_> = fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
         assert_eq!(
-            names,
-            vec![std::ffi::OsString::from("seed-1")],
+            names(tmp.path()),
+            ["seed-1"],
             "no partial or old folder is left"
         );
     }
@@ -198,26 +501,115 @@ mod tests {
         let a = OutputDir::create(&mine).unwrap();
         fs::write(a.file("manifest.json"), "{}").unwrap();
         let err = a.commit().unwrap_err();
-        assert!(
-            err.to_string().contains("not a depthsim output folder"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("holds no manifest.json"), "{err}");
         assert_eq!(
             fs::read_to_string(mine.join("notes.txt")).unwrap(),
             "precious"
         );
         let file = tmp.path().join("file.txt");
         fs::write(&file, "x").unwrap();
-        assert!(check_replaceable(&file).is_err());
+        assert_eq!(reason(&file), "it is a file, not a folder");
         assert!(check_replaceable(&tmp.path().join("free")).is_ok());
-        let names: Vec<_> = fs::read_dir(tmp.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
         assert_eq!(
-            names.len(),
-            2,
-            "no partial folder is left behind: {names:?}"
+            names(tmp.path()),
+            ["file.txt", "research"],
+            "no partial folder is left behind"
+        );
+    }
+
+    /// The check at commit time sees what appeared after the check before the run.
+    #[test]
+    fn commit_refuses_a_result_that_gained_a_foreign_file_and_puts_it_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("seed-1");
+        fake_result(&target);
+        check_replaceable(&target).unwrap();
+        let a = OutputDir::create(&target).unwrap();
+        fs::write(a.file("book.csv"), "new").unwrap();
+        fs::write(target.join("notes.txt"), "mine").unwrap();
+        let err = a.commit().unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("holds notes.txt which depthsim did not write"),
+            "{err}"
+        );
+        assert_eq!(names(&target), ["book.csv", "manifest.json", "notes.txt"]);
+        assert_eq!(
+            fs::read_to_string(target.join("book.csv")).unwrap(),
+            "t_s\n"
+        );
+        assert_eq!(names(tmp.path()), ["seed-1"]);
+    }
+
+    #[test]
+    fn only_a_depthsim_manifest_with_nothing_but_its_files_is_a_result() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("r");
+        fake_result(&dir);
+        check_replaceable(&dir).unwrap();
+        // what the report command writes is part of a result
+        fs::create_dir(dir.join("plots")).unwrap();
+        fs::write(dir.join("plots/depth.png"), "png").unwrap();
+        fs::write(dir.join("index.html"), "<html>").unwrap();
+        fs::write(dir.join("realism.html"), "<html>").unwrap();
+        check_replaceable(&dir).unwrap();
+        // a listed file that is missing is fine (the user may have deleted it)
+        fs::remove_file(dir.join("book.csv")).unwrap();
+        check_replaceable(&dir).unwrap();
+
+        fs::create_dir(dir.join("plots/raw")).unwrap();
+        assert_eq!(
+            reason(&dir),
+            "holds plots/raw/ which depthsim did not write"
+        );
+        fs::remove_dir(dir.join("plots/raw")).unwrap();
+        fs::write(dir.join("trades.csv"), "unlisted").unwrap();
+        assert_eq!(
+            reason(&dir),
+            "holds trades.csv which depthsim did not write"
+        );
+        fs::remove_file(dir.join("trades.csv")).unwrap();
+        fs::create_dir(dir.join("src")).unwrap();
+        assert_eq!(reason(&dir), "holds src/ which depthsim did not write");
+        fs::remove_dir(dir.join("src")).unwrap();
+        // a listed name that is a folder is not one of the run's files
+        fs::create_dir(dir.join("book.csv")).unwrap();
+        assert_eq!(reason(&dir), "holds book.csv/ which depthsim did not write");
+        fs::remove_dir(dir.join("book.csv")).unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(tmp.path(), dir.join("book.csv")).unwrap();
+            assert_eq!(
+                reason(&dir),
+                "holds book.csv, a symbolic link, which depthsim did not write"
+            );
+            fs::remove_file(dir.join("book.csv")).unwrap();
+            let link = tmp.path().join("link");
+            std::os::unix::fs::symlink(&dir, &link).unwrap();
+            assert_eq!(reason(&link), "it is a symbolic link");
+        }
+        check_replaceable(&dir).unwrap();
+
+        let not_ours = "manifest.json is not a depthsim manifest";
+        for text in [
+            r#"{"name": "my-web-app"}"#,
+            r#"{"program": "other", "files": ["book.csv"]}"#,
+            r#"{"program": "depthsim"}"#,
+            r#"{"program": "depthsim", "files": "book.csv"}"#,
+            "not json",
+            "",
+        ] {
+            fs::write(dir.join("manifest.json"), text).unwrap();
+            assert_eq!(reason(&dir), not_ours, "{text}");
+        }
+        fs::remove_file(dir.join("manifest.json")).unwrap();
+        fs::create_dir(dir.join("manifest.json")).unwrap();
+        assert_eq!(reason(&dir), "its manifest.json is not a plain file");
+        let empty = tmp.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        assert_eq!(
+            reason(&empty),
+            "it holds no manifest.json, so it is not a depthsim result"
         );
     }
 
@@ -229,5 +621,105 @@ mod tests {
         fs::write(a.file("x.csv"), "a").unwrap();
         drop(a);
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+        let b = OutputDir::create(&target).unwrap();
+        fs::write(b.file("x.csv"), "b").unwrap();
+        b.discard().unwrap();
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn partial_folder_names_are_recognised_exactly() {
+        assert_eq!(
+            parse_partial_name(".seed-1.partial-42-0"),
+            Some(("seed-1", 42, false))
+        );
+        assert_eq!(
+            parse_partial_name(".a.partial-1-2.partial-42-7.replaced"),
+            Some(("a.partial-1-2", 42, true))
+        );
+        for name in [
+            "seed-1",
+            "seed-1.partial-42-0",
+            "..partial-42-0",
+            ".seed-1.partial-42",
+            ".seed-1.partial--0",
+            ".seed-1.partial-4x-0",
+            ".seed-1.partial-42-0.old",
+            ".seed-1.partial-42-0-1",
+        ] {
+            assert_eq!(parse_partial_name(name), None, "{name}");
+        }
+    }
+
+    /// The pid of a process that has exited.
+    #[cfg(target_os = "linux")]
+    fn dead_pid() -> u32 {
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        assert_eq!(pid_alive(pid), Some(false));
+        pid
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn folders_of_killed_runs_are_cleaned_and_nothing_else_is_touched() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path();
+        let dead = dead_pid();
+        let live = std::os::unix::process::parent_id();
+        let me = std::process::id();
+        // a finished result, and partial folders of a dead, a live and this process
+        fake_result(&p.join("done"));
+        for pid in [dead, live, me] {
+            let d = p.join(format!(".x.partial-{pid}-3"));
+            fs::create_dir(&d).unwrap();
+            fs::write(d.join("book.csv"), "partial").unwrap();
+        }
+        // died after moving an earlier result aside, before putting its own in place
+        fake_result(&p.join(format!(".free.partial-{dead}-0.replaced")));
+        // died after putting its own in place, before deleting the earlier one
+        fake_result(&p.join("taken"));
+        fs::write(p.join("taken/book.csv"), "new").unwrap();
+        fake_result(&p.join(format!(".taken.partial-{dead}-1.replaced")));
+        // a folder of the user's that a dying run had moved aside, its name now taken
+        let foreign = p.join(format!(".mine.partial-{dead}-2.replaced"));
+        fs::create_dir(&foreign).unwrap();
+        fs::write(foreign.join("notes.txt"), "precious").unwrap();
+        fs::create_dir(p.join("mine")).unwrap();
+        // a live process's aside folder whose name is free: it is mid-commit
+        fake_result(&p.join(format!(".busy.partial-{live}-0.replaced")));
+
+        let mut got = recover_abandoned(&p.join("anything"));
+        got.sort_by_key(|r| format!("{r:?}"));
+        let mut want = vec![
+            Recovered::RemovedPartial(p.join(format!(".x.partial-{dead}-3"))),
+            Recovered::Restored(p.join("free")),
+            Recovered::RemovedReplaced(p.join(format!(".taken.partial-{dead}-1.replaced"))),
+        ];
+        want.sort_by_key(|r| format!("{r:?}"));
+        assert_eq!(got, want);
+        let mut expected = vec![
+            format!(".busy.partial-{live}-0.replaced"),
+            format!(".mine.partial-{dead}-2.replaced"),
+            format!(".x.partial-{live}-3"),
+            format!(".x.partial-{me}-3"),
+            "done".into(),
+            "free".into(),
+            "mine".into(),
+            "taken".into(),
+        ];
+        expected.sort();
+        assert_eq!(names(p), expected);
+        assert_eq!(fs::read_to_string(p.join("taken/book.csv")).unwrap(), "new");
+        assert_eq!(
+            fs::read_to_string(p.join("free/book.csv")).unwrap(),
+            "t_s\n"
+        );
+        assert_eq!(
+            fs::read_to_string(foreign.join("notes.txt")).unwrap(),
+            "precious"
+        );
+        check_replaceable(&p.join("done")).unwrap();
     }
 }
