@@ -15,7 +15,7 @@ fn csv_prices_are_rounded_to_the_ticks_decimals() {
     let s = Scenario::from_toml(&text, Path::new("tick007.toml"), &Overrides::default()).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let dir = OutputDir::create(&tmp.path().join("out")).unwrap();
-    run_into(&s, &dir, &mut |_, _| {}).unwrap();
+    run_into(&s, &dir, &mut |_, _| {}, &|| false).unwrap();
     // columns that are prices on the grid (2 decimals), mids (3), or cash/PnL (3: lot_size 3
     // times a half-tick mark)
     let checks: [(&str, &[&str], usize); 5] = [

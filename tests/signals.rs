@@ -110,8 +110,14 @@ fn setup() -> Setup {
     let one_hour = "duration_s = 3600.0 ";
     assert!(baseline.contains(one_hour), "baseline.toml changed");
     let long = tmp.path().join("long.toml");
-    // 1,000 simulated hours: far longer than any test waits
-    fs::write(&long, baseline.replace(one_hour, "duration_s = 3600000.0 ")).unwrap();
+    // 1,000 simulated hours: far longer than any test waits (without the diffusion, which
+    // over 1,000 hours would take the value below zero and be refused)
+    let diffusion = "volatility_per_sqrt_s = 0.02 ";
+    assert!(baseline.contains(diffusion), "baseline.toml changed");
+    let text = baseline
+        .replace(one_hour, "duration_s = 3600000.0 ")
+        .replace(diffusion, "volatility_per_sqrt_s = 0.0 ");
+    fs::write(&long, text).unwrap();
     let done = snapshot(&parent.join("done"));
     Setup {
         _tmp: tmp,
@@ -145,7 +151,12 @@ fn start_long_run(s: &Setup) -> Child {
             .unwrap(),
     );
     let mine = format!(".long.partial-{}-", child.pid());
+    let mut child = child;
     for _ in 0..MAX_POLLS {
+        if child.0.try_wait().unwrap().is_some() {
+            let (status, stderr) = child.wait();
+            panic!("the long run ended before it was signalled: {status:?}: {stderr}");
+        }
         if partial_folders(&s.parent)
             .iter()
             .any(|n| n.starts_with(&mine))
