@@ -31,7 +31,7 @@ pub enum Command {
     /// Run a scenario and write its CSV files.
     ///
     /// Files go to output/<scenario name>/seed-<seed>/ (or --out): book.csv, l2.csv,
-    /// trades.csv, agents.csv, summary.csv and manifest.json. They are written under a
+    /// trades.csv, quotes.csv, agents.csv, summary.csv and manifest.json. They are written under a
     /// temporary name and moved into place only when the run completes. An earlier result
     /// there is replaced; anything else is refused (see --out). Ctrl-C (SIGINT) or SIGTERM
     /// stops the run, removes the temporary folder and exits with 130 or 143; a second one
