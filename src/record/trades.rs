@@ -17,6 +17,40 @@ pub struct TradeWriter<W: Write> {
     /// Per agent id: its `id,kind,group` fields, CSV-escaped.
     labels: Vec<Vec<u8>>,
     line: Vec<u8>,
+    /// The last text of each float column: consecutive fills share their time (one arriving
+    /// order), often their price and mid, and always their step's fundamental, so most rows
+    /// copy these instead of formatting them again.
+    t_s: LastFormatted,
+    price: LastFormatted,
+    mid: LastFormatted,
+    fundamental: LastFormatted,
+}
+
+/// A float's CSV text, kept for the integer key it was made from.
+struct LastFormatted {
+    key: Option<u64>,
+    text: Vec<u8>,
+}
+
+impl LastFormatted {
+    fn new() -> Self {
+        LastFormatted {
+            key: None,
+            text: Vec::with_capacity(32),
+        }
+    }
+
+    /// The text of `value()`, formatted only when `key` differs from the last one.
+    #[inline]
+    fn get(&mut self, key: u64, value: impl FnOnce() -> f64) -> &[u8] {
+        if self.key != Some(key) {
+            self.key = Some(key);
+            self.text.clear();
+            self.text
+                .extend_from_slice(ryu::Buffer::new().format(value()).as_bytes());
+        }
+        &self.text
+    }
 }
 
 /// The header line of a CSV file of `T` rows, as `csv` writes it (without the newline).
@@ -69,6 +103,10 @@ impl<W: Write> TradeWriter<W> {
             out,
             labels,
             line: Vec::with_capacity(256),
+            t_s: LastFormatted::new(),
+            price: LastFormatted::new(),
+            mid: LastFormatted::new(),
+            fundamental: LastFormatted::new(),
         })
     }
 
@@ -79,23 +117,23 @@ impl<W: Write> TradeWriter<W> {
             Side::Buy => (t.taker, t.maker),
             Side::Sell => (t.maker, t.taker),
         };
-        let mut f = ryu::Buffer::new();
         let mut i = itoa::Buffer::new();
         let l = &mut self.line;
         l.clear();
-        l.extend_from_slice(f.format(t.t_ns as f64 / 1e9).as_bytes());
+        l.extend_from_slice(self.t_s.get(t.t_ns, || t.t_ns as f64 / 1e9));
         l.push(b',');
-        l.extend_from_slice(f.format(scale.price(t.price_ticks as f64)).as_bytes());
+        let price = t.price_ticks;
+        l.extend_from_slice(self.price.get(price as u64, || scale.price(price as f64)));
         l.push(b',');
         l.extend_from_slice(i.format(t.qty_lots).as_bytes());
         l.push(b',');
         l.extend_from_slice(t.aggressor.as_str().as_bytes());
         l.push(b',');
         if let Some(m) = t.mid_x2_before {
-            l.extend_from_slice(f.format(scale.price(m as f64 / 2.0)).as_bytes());
+            l.extend_from_slice(self.mid.get(m as u64, || scale.price(m as f64 / 2.0)));
         }
         l.push(b',');
-        l.extend_from_slice(f.format(fundamental).as_bytes());
+        l.extend_from_slice(self.fundamental.get(fundamental.to_bits(), || fundamental));
         l.push(b',');
         l.extend_from_slice(&self.labels[buyer as usize]);
         l.push(b',');
@@ -129,8 +167,10 @@ mod tests {
         let mut fast = TradeWriter::new(Vec::new(), &agents).unwrap();
         let mut reference = csv::Writer::from_writer(Vec::new());
         let mut rng = stream(5, Purpose::Noise, 0, 0);
-        for _ in 0..2000 {
-            let t = TradeEvent {
+        let mut fundamental = 50.0;
+        let mut prev: Option<TradeEvent> = None;
+        for i in 0..2000 {
+            let mut t = TradeEvent {
                 t_ns: below(&mut rng, 30_000_000_000_000),
                 book: BookId(0),
                 price_ticks: below(&mut rng, 2_000_000) as i64 - 1000,
@@ -147,7 +187,19 @@ mod tests {
                 maker_order: OrderId(7),
                 maker_done: false,
             };
-            let fundamental = uniform(&mut rng) * 1e4 - 10.0;
+            // fills of one order share time, mid and often price with the row before
+            if let Some(p) = prev.filter(|_| i % 4 != 0) {
+                t.t_ns = p.t_ns;
+                t.mid_x2_before = p.mid_x2_before;
+                if i % 2 == 0 {
+                    t.price_ticks = p.price_ticks;
+                }
+            }
+            prev = Some(t);
+            // a step's trades share one value: it changes every few rows
+            if i % 3 == 0 {
+                fundamental = uniform(&mut rng) * 1e4 - 10.0;
+            }
             fast.write(&t, scale, fundamental).unwrap();
             let (b, s) = match t.aggressor {
                 Side::Buy => (t.taker, t.maker),
