@@ -217,12 +217,12 @@ pub fn execute(cli: Cli) -> Result<()> {
             }
             if !quiet {
                 print_stderr(&format!(
-                    "{}: {} order instructions, {} trades in {:.2} s ({:.1} M instructions/s) → {}\n",
+                    "{}: {} order instructions, {} trades in {:.2} s ({} instructions/s) → {}\n",
                     scenario.name,
                     summary.order_instructions,
                     summary.trades,
                     wall_time_s,
-                    summary.order_instructions as f64 / wall_time_s / 1e6,
+                    per_second(summary.order_instructions as f64 / wall_time_s),
                     path.display()
                 ));
             }
@@ -347,4 +347,15 @@ fn output_files(s: &Scenario) -> Vec<&'static str> {
         f.push("quotes.csv");
     }
     f
+}
+
+/// A rate for people: `8.1 M`, `37 k`, `950`.
+fn per_second(rate: f64) -> String {
+    if rate >= 1e6 {
+        format!("{:.1} M", rate / 1e6)
+    } else if rate >= 1e3 {
+        format!("{:.0} k", rate / 1e3)
+    } else {
+        format!("{rate:.0}")
+    }
 }
