@@ -1,9 +1,9 @@
 //! Model-level tests through the library: the zero-intelligence model's known results, exact
 //! behaviour at any step length, and the agents' limits.
 
+use depthsim::engine::Simulation;
 use depthsim::lob::{Price, Side};
 use depthsim::scenario::{Overrides, Scenario};
-use depthsim::sim::Simulation;
 use depthsim::sim::components::{Account, Agent, AgentId, AgentKind};
 use depthsim::sim::resources::{StepOutcomes, TradeEvent};
 use std::path::Path;

@@ -14,11 +14,50 @@
 //! exchange as a good-till-time expiry.
 
 use crate::lob::{Qty, Side};
-use crate::rng::{below, coin, exponential, uniform};
-use crate::scenario::{NoiseParams, secs_to_ns};
+use crate::rng::{self, Purpose, below, coin, exponential, uniform};
+use crate::scenario::{NoiseParams, Scenario, secs_to_ns};
+use crate::sim::components::AgentKind;
+use crate::sim::kind::{KindPlugin, SetupContext};
+use crate::sim::phase::{DecideTurn, Phase};
 use crate::sim::resources::{Action, BookId, Clock, Inbox, MarketViews, NO_TAG};
 use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
+
+/// The noise traders, as the wiring installs them.
+pub const PLUGIN: KindPlugin = KindPlugin { install, systems };
+
+/// A zero-intelligence trader: its behaviour is its group's parameters.
+#[derive(Component, Debug, Clone, Copy, Default)]
+pub struct NoiseTrader;
+
+/// Spawns every noise group's traders (anonymous to self-trade prevention) and inserts
+/// [`NoiseGroups`]; each group draws from its own stream.
+pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
+    let mut groups = Vec::new();
+    for (gi, g) in scenario.params.noise.iter().enumerate() {
+        let name = g.name.clone().unwrap_or_default();
+        let mut first_agent = None;
+        for _ in 0..g.count {
+            let (id, e) = ctx.spawn(world, AgentKind::Noise, gi, &name, None);
+            first_agent.get_or_insert(id);
+            // Zero-intelligence orders have no owner in the model: no self-trade prevention.
+            ctx.anonymous.push(id);
+            world.entity_mut(e).insert(NoiseTrader);
+        }
+        let r = rng::stream(scenario.seed, Purpose::Noise, gi as u32, 0);
+        groups.push(NoiseGroup::new(
+            g.clone(),
+            first_agent.expect("count ≥ 1"),
+            r,
+        ));
+    }
+    world.insert_resource(NoiseGroups(groups));
+}
+
+/// The noise traders' one system, in its decide turn.
+pub fn systems(schedule: &mut Schedule, turn: DecideTurn) {
+    schedule.add_systems(decide_noise.in_set(Phase::Decide).in_set(turn));
+}
 
 /// A noise group: its parameters and its Poisson clock.
 #[derive(Debug, Clone)]

@@ -69,7 +69,7 @@ pub struct StatsBand(pub u32);
 
 /// Detect phase: per-step spread and depth sums for summary.csv.
 pub fn accumulate_stats(
-    books: bevy_ecs::prelude::Res<super::exchange::BookIndex>,
+    books: bevy_ecs::prelude::Res<crate::sim::resources::BookIndex>,
     band: bevy_ecs::prelude::Res<StatsBand>,
     exchanges: bevy_ecs::prelude::Query<&super::exchange::Exchange>,
     mut stats: bevy_ecs::prelude::ResMut<crate::sim::resources::RunStats>,

@@ -13,14 +13,14 @@ pub use output::{
 pub use scale::PriceScale;
 pub use trades::TradeWriter;
 
-use crate::agents::market_maker::QuoteLog;
+use crate::agents::market_maker::{MarketMaker, QuoteLog};
 use crate::lob::Side;
-use crate::market::exchange::{BookIndex, Exchange};
+use crate::market::exchange::Exchange;
 use crate::market::fundamental::Fundamental;
 use crate::market::metrics::depth_around;
 use crate::sim::components::AgentKind;
-use crate::sim::components::{Account, Agent, MarketMaker};
-use crate::sim::resources::{AgentDirectory, AgentIndex, Clock, StepOutcomes};
+use crate::sim::components::{Account, Agent};
+use crate::sim::resources::{AgentDirectory, AgentIndex, BookIndex, Clock, StepOutcomes};
 use bevy_ecs::prelude::*;
 use rows::{AgentRow, L2Row, QuoteRow, book_header};
 use serde::Serialize;

@@ -2,11 +2,12 @@
 
 use super::rows::SummaryRow;
 use super::{OutputDir, PriceScale};
-use crate::market::exchange::{BookIndex, Exchange};
+use crate::agents::market_maker::MarketMaker;
+use crate::market::exchange::Exchange;
 use crate::market::fundamental::Fundamental;
 use crate::scenario::Scenario;
-use crate::sim::components::{Account, Agent, AgentKind, MarketMaker};
-use crate::sim::resources::RunStats;
+use crate::sim::components::{Account, Agent, AgentKind};
+use crate::sim::resources::{BookIndex, RunStats};
 use bevy_ecs::prelude::*;
 use serde::Serialize;
 

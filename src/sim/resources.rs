@@ -1,5 +1,5 @@
-//! World-wide resources: the clock, the order inbox, per-step outcomes, the published market
-//! views, agendas and the agent directory.
+//! World-wide resources every kind shares: the clock, the order inbox, per-step outcomes, the
+//! books and their published views, agendas and the agent directory.
 
 use super::calendar::{Calendar, Timed};
 use super::components::AgentKind;
@@ -204,6 +204,15 @@ pub struct MarketView {
     pub vol_ticks_per_sqrt_s: f64,
 }
 
+/// The book entities (each carries an [`Exchange`](crate::market::exchange::Exchange)), by
+/// [`BookId`].
+#[derive(Resource, Debug, Default)]
+pub struct BookIndex(pub Vec<Entity>);
+
+/// The market's tick size in currency, for converting the fundamental to ticks.
+#[derive(Resource, Debug, Clone, Copy)]
+pub struct TickSize(pub f64);
+
 /// The published views, indexed by [`BookId`].
 #[derive(Resource, Debug, Default)]
 pub struct MarketViews(pub Vec<MarketView>);
@@ -215,6 +224,9 @@ pub struct AgentIndex(pub Vec<Entity>);
 /// Output labels of every agent, by id: kind and group name.
 #[derive(Resource, Debug, Default)]
 pub struct AgentDirectory(pub Vec<(AgentKind, String)>);
+
+/// Wheel size of the agendas, in steps (items further out wait in an overflow heap).
+pub const AGENDA_STEPS: usize = 4096;
 
 /// A time-ordered agenda of agent wake-ups, one per agent kind (`K` is a marker).
 #[derive(Resource, Debug)]
