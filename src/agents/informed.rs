@@ -10,7 +10,7 @@ use crate::sim::components::{Account, Agent, AgentKind, AgentRng};
 use crate::sim::kind::{KindPlugin, SetupContext};
 use crate::sim::phase::{DecideTurn, Phase};
 use crate::sim::resources::{
-    AGENDA_STEPS, Action, Agenda, BookId, Clock, Inbox, MarketViews, NO_TAG, TickSize,
+    AGENDA_STEPS, Action, Agenda, BookId, Clock, Inbox, MarketViews, NO_TAG,
 };
 use bevy_ecs::prelude::*;
 use std::collections::VecDeque;
@@ -52,12 +52,22 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
         let name = g.name.clone().unwrap_or_default();
         let delay_steps = (g.observation_delay_s / scenario.dt_s()).round() as usize;
         ctx.history_steps = ctx.history_steps.max(delay_steps);
-        groups.push(InformedGroup::new(g.clone(), delay_steps));
+        let b = scenario.book_index(g.book.as_deref());
+        let book = BookId(b as u16);
+        let spec = &scenario.books[b];
+        groups.push(InformedGroup::new(
+            g.clone(),
+            delay_steps,
+            book,
+            spec.tick_size,
+            spec.basis,
+        ));
         for member in 0..g.count {
             let (id, e) = ctx.spawn(
                 world,
                 AgentKind::Informed,
                 gi,
+                book,
                 &name,
                 Some(g.max_position_lots),
             );
@@ -95,11 +105,24 @@ pub struct InformedGroup {
     pub delay_steps: usize,
     /// Latency, ns.
     pub latency_ns: u64,
+    /// The book it trades.
+    pub book: BookId,
+    /// That book's tick size, currency.
+    pub tick_size: f64,
+    /// That book's basis over the fundamental, currency.
+    pub basis: f64,
 }
 
 impl InformedGroup {
-    /// The group of a validated `params`; `delay_steps` is its observation delay in steps.
-    pub fn new(params: InformedParams, delay_steps: usize) -> Self {
+    /// The group of a validated `params` trading `book` (of `tick_size` and `basis`);
+    /// `delay_steps` is its observation delay in steps.
+    pub fn new(
+        params: InformedParams,
+        delay_steps: usize,
+        book: BookId,
+        tick_size: f64,
+        basis: f64,
+    ) -> Self {
         InformedGroup {
             rule: InformedRuleParams {
                 rule: params.rule,
@@ -111,6 +134,9 @@ impl InformedGroup {
             },
             delay_steps,
             latency_ns: secs_to_ns(params.latency_s),
+            book,
+            tick_size,
+            basis,
             params,
         }
     }
@@ -127,18 +153,17 @@ pub fn decide_informed(
     groups: Res<InformedGroups>,
     views: Res<MarketViews>,
     fundamental: Res<Fundamental>,
-    tick: Res<TickSize>,
     mut agenda: ResMut<Agenda<InformedTrader>>,
     mut inbox: ResMut<Inbox>,
     mut traders: Query<(&Agent, &Account, &mut InformedTrader, &mut AgentRng)>,
 ) {
-    let view = views.0[0];
     agenda.run_due(clock.end_ns(), |id, entity, t| {
         let (agent, account, mut state, mut rng) =
             traders.get_mut(entity).expect("informed trader entity");
         let g = &groups.0[agent.group as usize];
         let p = &g.params;
-        let mut value_ticks = fundamental.value_steps_ago(g.delay_steps) / tick.0;
+        let view = &views.0[usize::from(g.book.0)];
+        let mut value_ticks = (fundamental.value_steps_ago(g.delay_steps) + g.basis) / g.tick_size;
         if p.observation_noise_ticks > 0.0 {
             value_ticks += p.observation_noise_ticks * standard_normal(&mut rng.0);
         }
@@ -160,7 +185,7 @@ pub fn decide_informed(
                 qty: Qty(o.qty_lots),
                 tif: TimeInForce::Ioc,
             };
-            inbox.push(arrival_ns, BookId(0), id, NO_TAG, action);
+            inbox.push(arrival_ns, g.book, id, NO_TAG, action);
         }
         t.saturating_add(secs_to_ns(exponential(&mut rng.0, p.rate_per_s)))
     });

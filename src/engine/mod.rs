@@ -53,12 +53,12 @@ impl Simulation {
         self.steps
     }
 
-    /// The main book.
+    /// The first book (for tests and tools).
     pub fn book(&self) -> &Book {
         &self.exchange().book
     }
 
-    /// The main book's exchange state.
+    /// The first book's exchange state.
     pub fn exchange(&self) -> &Exchange {
         let e = self.world.resource::<BookIndex>().0[0];
         self.world.get::<Exchange>(e).expect("book entity")

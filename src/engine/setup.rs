@@ -1,5 +1,5 @@
 //! Building the world for a scenario: every kind's agents (through its install, in
-//! registration order), then the book entity and the shared resources.
+//! registration order), then one entity per book and the shared resources.
 
 use super::KINDS;
 use crate::lob::{BookConfig, OwnerId, SelfTradePolicy};
@@ -12,7 +12,7 @@ use crate::scenario::{Scenario, SelfTradeParam};
 use crate::sim::kind::SetupContext;
 use crate::sim::resources::{
     AgentDirectory, AgentIndex, BookId, BookIndex, Clock, Inbox, MarketView, MarketViews, RunStats,
-    StepOutcomes, TickSize,
+    StepOutcomes,
 };
 use bevy_ecs::prelude::*;
 
@@ -27,27 +27,37 @@ pub fn build_world(scenario: &Scenario) -> World {
         (kind.install)(&mut world, scenario, &mut ctx);
     }
 
-    let m = &p.market;
-    let opening_ticks = (m.initial_price / m.tick_size).round() as i64;
-    let config = BookConfig {
-        max_span_ticks: m.max_span_ticks,
-        self_trade: match m.self_trade {
-            SelfTradeParam::CancelResting => SelfTradePolicy::CancelResting,
-            SelfTradeParam::CancelIncoming => SelfTradePolicy::CancelIncoming,
-            SelfTradeParam::Allow => SelfTradePolicy::Allow,
-        },
-    };
-    let mut exchange = Exchange::new(
-        BookId(0),
-        config,
-        opening_ticks,
-        RiskGate::new(std::mem::take(&mut ctx.limits)),
-        dt_ns,
-    );
-    for &id in &ctx.anonymous {
-        exchange.book.set_anonymous(OwnerId(id));
+    let mut book_entities = Vec::new();
+    let mut public_vols = Vec::new();
+    for (i, b) in scenario.books.iter().enumerate() {
+        let opening_ticks = (b.initial_price / b.tick_size).round() as i64;
+        let config = BookConfig {
+            max_span_ticks: b.max_span_ticks,
+            self_trade: match b.self_trade {
+                SelfTradeParam::CancelResting => SelfTradePolicy::CancelResting,
+                SelfTradeParam::CancelIncoming => SelfTradePolicy::CancelIncoming,
+                SelfTradeParam::Allow => SelfTradePolicy::Allow,
+            },
+        };
+        let id = BookId(i as u16);
+        let mut exchange = Exchange::new(
+            id,
+            config,
+            opening_ticks,
+            RiskGate::new(ctx.limits.clone()),
+            dt_ns,
+        );
+        for &agent in &ctx.anonymous {
+            exchange.book.set_anonymous(OwnerId(agent));
+        }
+        book_entities.push(world.spawn((id, exchange)).id());
+        public_vols.push(VolEstimator::new(
+            b.vol_halflife_s,
+            0.0,
+            b.vol_sample_interval_s,
+        ));
     }
-    let book = world.spawn((BookId(0), exchange)).id();
+    let first = &scenario.books[0];
 
     world.insert_resource(Clock {
         step: 0,
@@ -56,21 +66,19 @@ pub fn build_world(scenario: &Scenario) -> World {
     });
     world.insert_resource(Inbox::default());
     world.insert_resource(StepOutcomes::default());
-    world.insert_resource(MarketViews(vec![MarketView::default()]));
-    world.insert_resource(PublicVol(vec![VolEstimator::new(
-        m.vol_halflife_s,
-        0.0,
-        m.vol_sample_interval_s,
-    )]));
-    world.insert_resource(BookIndex(vec![book]));
+    world.insert_resource(MarketViews(vec![
+        MarketView::default();
+        book_entities.len()
+    ]));
+    world.insert_resource(PublicVol(public_vols));
+    world.insert_resource(BookIndex(book_entities));
     world.insert_resource(AgentIndex(std::mem::take(&mut ctx.index)));
     world.insert_resource(AgentDirectory(std::mem::take(&mut ctx.directory)));
     world.insert_resource(RunStats::default());
     world.insert_resource(StatsBand(p.output.depth_bands_ticks[0]));
-    world.insert_resource(TickSize(m.tick_size));
     world.insert_resource(Fundamental::new(
         p.fundamental.clone(),
-        m.initial_price,
+        first.initial_price - first.basis,
         scenario.seed,
         ctx.history_steps,
     ));

@@ -1,6 +1,7 @@
 //! Components every agent entity carries, whatever its kind (a kind adds its own, in its
 //! module under [`crate::agents`]).
 
+use super::resources::BookId;
 use crate::lob::Side;
 use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
@@ -32,13 +33,16 @@ impl AgentKind {
     }
 }
 
-/// Which kind and group an agent belongs to (group: index into that kind's scenario groups).
+/// Which kind and group an agent belongs to (group: index into that kind's scenario groups),
+/// and the book it trades.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Agent {
     /// Its kind.
     pub kind: AgentKind,
     /// Its group's index among the groups of its kind.
     pub group: u32,
+    /// The book it trades.
+    pub book: BookId,
 }
 
 /// Position and cash. Cash is kept in tick·lots (integer) and converted at the output edge.

@@ -5,6 +5,7 @@
 
 use super::components::{Account, Agent, AgentId, AgentKind};
 use super::phase::DecideTurn;
+use super::resources::BookId;
 use crate::scenario::Scenario;
 use bevy_ecs::prelude::*;
 
@@ -58,6 +59,7 @@ impl SetupContext {
         world: &mut World,
         kind: AgentKind,
         group: usize,
+        book: BookId,
         name: &str,
         limit: Option<u64>,
     ) -> (u32, Entity) {
@@ -69,6 +71,7 @@ impl SetupContext {
                 Agent {
                     kind,
                     group: group as u32,
+                    book,
                 },
                 Account::default(),
             ))

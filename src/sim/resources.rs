@@ -7,7 +7,7 @@ use crate::lob::{OrderId, Price, Qty, Side, TimeInForce};
 use bevy_ecs::prelude::*;
 use std::marker::PhantomData;
 
-/// Index of a book (an exchange entity). There is one book today; requests name theirs.
+/// Index of a book (an exchange entity), in scenario order; requests name theirs.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct BookId(pub u16);
 
@@ -209,10 +209,6 @@ pub struct MarketView {
 #[derive(Resource, Debug, Default)]
 pub struct BookIndex(pub Vec<Entity>);
 
-/// The market's tick size in currency, for converting the fundamental to ticks.
-#[derive(Resource, Debug, Clone, Copy)]
-pub struct TickSize(pub f64);
-
 /// The published views, indexed by [`BookId`].
 #[derive(Resource, Debug, Default)]
 pub struct MarketViews(pub Vec<MarketView>);
@@ -291,12 +287,12 @@ pub struct RunStats {
     pub unfilled_lots: u64,
     /// Steps observed.
     pub steps: u64,
-    /// Steps with both sides quoted.
+    /// Book-steps (a step of one book) with both sides quoted.
     pub two_sided_steps: u64,
-    /// Σ spread over two-sided steps, ticks.
+    /// Σ spread over two-sided book-steps, ticks.
     pub spread_sum_ticks: f64,
-    /// Σ bid depth within the first band over steps, lots.
+    /// Σ bid depth within the first band over book-steps, lots.
     pub depth_bid_sum_lots: f64,
-    /// Σ ask depth within the first band over steps, lots.
+    /// Σ ask depth within the first band over book-steps, lots.
     pub depth_ask_sum_lots: f64,
 }

@@ -81,9 +81,14 @@ pub fn score_markouts(
     mut makers: Query<&mut MarketMaker>,
 ) {
     let now = clock.end_ns();
-    let ex = exchanges.get(books.0[0]).expect("book entity");
-    let ref_ticks = ex.reference_x2_ticks() as f64 / 2.0;
     for mut mm in &mut makers {
+        if mm.pending_markouts.front().is_none_or(|m| m.due_ns > now) {
+            continue;
+        }
+        let ex = exchanges
+            .get(books.0[usize::from(mm.book.0)])
+            .expect("book entity");
+        let ref_ticks = ex.reference_x2_ticks() as f64 / 2.0;
         while let Some(m) = mm.pending_markouts.front().copied() {
             if m.due_ns > now {
                 break;

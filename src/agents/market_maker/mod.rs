@@ -17,7 +17,7 @@ use crate::scenario::{MarketMakerParams, Scenario, secs_to_ns};
 use crate::sim::components::AgentKind;
 use crate::sim::kind::{KindPlugin, SetupContext};
 use crate::sim::phase::{DecideTurn, Phase};
-use crate::sim::resources::{AGENDA_STEPS, Agenda};
+use crate::sim::resources::{AGENDA_STEPS, Agenda, BookId};
 use bevy_ecs::prelude::*;
 
 /// The market makers, as the wiring installs them.
@@ -31,11 +31,13 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
     let makers = &scenario.params.market_maker;
     for (gi, g) in makers.iter().enumerate() {
         let name = g.name.clone().unwrap_or_default();
+        let book = BookId(scenario.book_index(g.book.as_deref()) as u16);
         for member in 0..g.count {
             let (id, e) = ctx.spawn(
                 world,
                 AgentKind::MarketMaker,
                 gi,
+                book,
                 &name,
                 Some(g.max_position_lots),
             );
@@ -54,11 +56,20 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
                     g.vol_sample_interval_s,
                 ),
                 secs_to_ns(g.markout_horizon_s),
+                book,
             ),));
         }
     }
     world.insert_resource(MakerGroups(
-        makers.iter().cloned().map(maker_group).collect(),
+        makers
+            .iter()
+            .map(|g| {
+                maker_group(
+                    g.clone(),
+                    BookId(scenario.book_index(g.book.as_deref()) as u16),
+                )
+            })
+            .collect(),
     ));
     world.insert_resource(QuoteLog::default());
     world.insert_resource(agenda);
@@ -85,18 +96,21 @@ pub struct MakerGroup {
     pub interval_ns: u64,
     /// Latency, ns.
     pub latency_ns: u64,
+    /// The book it quotes.
+    pub book: BookId,
 }
 
 /// All market-maker groups, by group index.
 #[derive(Resource, Debug, Default)]
 pub struct MakerGroups(pub Vec<MakerGroup>);
 
-/// The interval and latency of a group, in ns.
-pub fn maker_group(params: MarketMakerParams) -> MakerGroup {
+/// The interval and latency of a group, in ns, quoting `book`.
+pub fn maker_group(params: MarketMakerParams, book: BookId) -> MakerGroup {
     MakerGroup {
         quote: QuoteParams::from_scenario(&params),
         interval_ns: secs_to_ns(params.requote_interval_s).max(1),
         latency_ns: secs_to_ns(params.latency_s),
+        book,
         params,
     }
 }

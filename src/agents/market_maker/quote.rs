@@ -17,6 +17,8 @@ pub struct QuoteRecord {
     pub t_ns: u64,
     /// The maker.
     pub agent: u32,
+    /// The book it quotes.
+    pub book: BookId,
     /// The reference mid it saw, ticks.
     pub mid_ticks: f64,
     /// The model's centre (reservation price, or skewed mid), ticks.
@@ -53,11 +55,11 @@ pub fn quote_market_makers(
     mut log: ResMut<QuoteLog>,
     mut makers: Query<(&Agent, &Account, &mut MarketMaker)>,
 ) {
-    let view = views.0[0];
     log.0.clear();
     agenda.run_due(clock.end_ns(), |id, entity, t| {
         let (agent, account, mut mm) = makers.get_mut(entity).expect("market maker entity");
         let g = &groups.0[agent.group as usize];
+        let view = &views.0[usize::from(g.book.0)];
         mm.vol.observe(view.ref_ticks, clock.start_s());
         let inputs = QuoteInputs {
             mid_ticks: view.ref_ticks,
@@ -78,6 +80,7 @@ pub fn quote_market_makers(
                 side,
                 levels,
                 &g.params,
+                g.book,
                 t.saturating_add(g.latency_ns),
                 id,
                 &mut inbox,
@@ -88,6 +91,7 @@ pub fn quote_market_makers(
             log.0.push(QuoteRecord {
                 t_ns: t,
                 agent: id,
+                book: g.book,
                 mid_ticks: inputs.mid_ticks,
                 centre_ticks: best.centre_ticks,
                 half_spread_ticks: best.half_spread_ticks,
@@ -107,11 +111,13 @@ pub fn quote_market_makers(
 
 /// Replaces one side's quotes with `target` if [`needs_requote`] says so, and says whether it
 /// did. A side with an unacknowledged order is left alone until the exchange has answered.
+#[allow(clippy::too_many_arguments)]
 fn requote_side(
     mm: &mut MarketMaker,
     side: Side,
     target: &[Level],
     p: &MarketMakerParams,
+    book: BookId,
     arrival_ns: u64,
     agent: u32,
     inbox: &mut Inbox,
@@ -140,7 +146,7 @@ fn requote_side(
         let id = q.id.expect("checked above");
         inbox.push(
             arrival_ns,
-            BookId(0),
+            book,
             agent,
             crate::sim::resources::NO_TAG,
             Action::Cancel { id },
@@ -156,7 +162,7 @@ fn requote_side(
             qty: Qty(l.qty_lots),
             tif: TimeInForce::PostOnly,
         };
-        inbox.push(arrival_ns, BookId(0), agent, tag, action);
+        inbox.push(arrival_ns, book, agent, tag, action);
         mm.quotes.push(LiveQuote {
             tag,
             id: None,

@@ -3,6 +3,7 @@
 use crate::lob::{OrderId, Side};
 use crate::models::quotes::{Ladder, Level};
 use crate::models::vol::VolEstimator;
+use crate::sim::resources::BookId;
 use bevy_ecs::prelude::*;
 use std::collections::VecDeque;
 
@@ -57,11 +58,13 @@ pub struct MarketMaker {
     pub target: Ladder,
     /// Reused buffer for one side's current quotes.
     pub scratch: Vec<Level>,
+    /// The book it quotes (its markouts are scored against that book's reference price).
+    pub book: BookId,
 }
 
 impl MarketMaker {
     /// A maker with no quotes and a prior volatility.
-    pub fn new(vol: VolEstimator, markout_horizon_ns: u64) -> Self {
+    pub fn new(vol: VolEstimator, markout_horizon_ns: u64, book: BookId) -> Self {
         MarketMaker {
             quotes: Vec::new(),
             next_tag: 0,
@@ -73,6 +76,7 @@ impl MarketMaker {
             markout_horizon_ns,
             target: Ladder::default(),
             scratch: Vec::new(),
+            book,
         }
     }
 
