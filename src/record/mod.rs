@@ -294,6 +294,10 @@ pub fn record_samples(
     // Every interval, and the run's last step (so the final state is always recorded).
     let last = n == rec.total_steps;
     let sample = n.is_multiple_of(rec.sample_every) || last;
+    let agents_sample = n.is_multiple_of(rec.agents_every) || last;
+    if !sample && !agents_sample {
+        return;
+    }
     rec.refs_x2.clear();
     for (bi, &entity) in books.0.iter().enumerate() {
         let mut ex = exchanges.get_mut(entity).expect("book entity");
@@ -350,7 +354,7 @@ pub fn record_samples(
         ex.volume_since_sample = 0;
         ex.trades_since_sample = 0;
     }
-    if n.is_multiple_of(rec.agents_every) || last {
+    if agents_sample {
         let mut r = Ok(());
         for (id, &entity) in index.0.iter().enumerate() {
             let Ok((agent, acct, mm)) = agents.get(entity) else {

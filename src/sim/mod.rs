@@ -18,8 +18,9 @@
 //! 5. **Match**: the exchange processes requests arriving before the step's end in (arrival,
 //!    sequence) order, interleaved with good-till-time expiries; prices of zero-intelligence
 //!    limit orders are set on arrival. Everything is exact in continuous time whatever `dt`.
-//! 6. **Settle**: trades move positions and cash; makers learn their orders' fate.
-//! 7. **Detect**: markouts are scored, statistics accumulated.
+//! 6. **Settle**: trades move positions and cash; makers learn their orders' fate and score
+//!    the markouts that came due.
+//! 7. **Detect**: statistics accumulated.
 //! 8. **Record**: CSV rows are streamed out.
 //!
 //! # Randomness

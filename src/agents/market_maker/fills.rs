@@ -1,5 +1,7 @@
-//! Settle and detect phases for makers: what became of their orders (acknowledgements, fills,
-//! forced removals), and the markouts of their fills.
+//! Settle phase for makers: what became of their orders (acknowledgements, fills, forced
+//! removals), and the markouts of their fills that came due. (One system rather than a
+//! settle and a detect one: a system costs its run overhead every step, and the book is
+//! already as the step leaves it.)
 
 use super::state::{MarketMaker, PendingMarkout};
 use crate::market::exchange::Exchange;
@@ -7,11 +9,15 @@ use crate::sim::resources::{AgentIndex, BookIndex, Clock, StepOutcomes};
 use bevy_ecs::prelude::*;
 
 /// Settle phase: makers learn their orders' fate and queue their fills (as the resting or the
-/// arriving side) for markouts. Accounts are settled by the market's
+/// arriving side) for markouts, then score the markouts due by the step's end against their
+/// book's reference price. Accounts are settled by the market's
 /// [`settle_trades`](crate::market::settle::settle_trades).
 pub fn settle_makers(
+    clock: Res<Clock>,
     out: Res<StepOutcomes>,
     index: Res<AgentIndex>,
+    books: Res<BookIndex>,
+    exchanges: Query<&Exchange>,
     mut makers: Query<&mut MarketMaker>,
 ) {
     // Acknowledgements first: a quote may rest and then fill within the same step.
@@ -70,18 +76,18 @@ pub fn settle_makers(
             mm.quotes.swap_remove(pos);
         }
     }
+    score_markouts(clock.end_ns(), &books, &exchanges, &mut makers);
 }
 
-/// Detect phase: scores the fills whose markout horizon has passed against the current
+/// Scores the fills whose markout horizon has passed by `now` against their book's current
 /// reference price.
-pub fn score_markouts(
-    clock: Res<Clock>,
-    books: Res<BookIndex>,
-    exchanges: Query<&Exchange>,
-    mut makers: Query<&mut MarketMaker>,
+fn score_markouts(
+    now: u64,
+    books: &BookIndex,
+    exchanges: &Query<&Exchange>,
+    makers: &mut Query<&mut MarketMaker>,
 ) {
-    let now = clock.end_ns();
-    for mut mm in &mut makers {
+    for mut mm in makers.iter_mut() {
         if mm.pending_markouts.front().is_none_or(|m| m.due_ns > now) {
             continue;
         }

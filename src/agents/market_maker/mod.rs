@@ -6,7 +6,7 @@ mod fills;
 mod quote;
 mod state;
 
-pub use fills::{score_markouts, settle_makers};
+pub use fills::settle_makers;
 pub use quote::{QuoteLog, QuoteRecord, quote_market_makers};
 pub use state::{LiveQuote, MarketMaker, PendingMarkout};
 
@@ -75,13 +75,12 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
     world.insert_resource(agenda);
 }
 
-/// The makers' systems: requoting in their decide turn, learning their orders' fate, and
-/// scoring markouts.
+/// The makers' systems: requoting in their decide turn, and learning their orders' fate and
+/// scoring markouts once the step is matched.
 pub fn systems(schedule: &mut Schedule, turn: DecideTurn) {
     schedule.add_systems((
         quote_market_makers.in_set(Phase::Decide).in_set(turn),
         settle_makers.in_set(Phase::Settle),
-        score_markouts.in_set(Phase::Detect),
     ));
 }
 
