@@ -209,3 +209,11 @@ fn books_need_distinct_names_and_exclude_a_market_table() {
         &["[market]"],
     );
 }
+
+#[test]
+fn a_basis_that_makes_a_book_worth_nothing_is_refused() {
+    refused(
+        &TWO_BOOKS.replace("basis = 0.5", "basis = -50.0"),
+        &["book[1].basis", "positive"],
+    );
+}

@@ -86,7 +86,12 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
     c.rate("fundamental.jump_rate_per_s", fu.jump_rate_per_s)?;
     c.finite("fundamental.jump_mean", fu.jump_mean)?;
     c.non_negative("fundamental.jump_sd", fu.jump_sd)?;
-    check_fundamental_range(&c, &f, fundamental_start)?;
+    // every book's value (fundamental + basis) must stay positive: check the lowest
+    let lowest_start = books
+        .iter()
+        .map(|b| fundamental_start + b.basis)
+        .fold(f64::INFINITY, f64::min);
+    check_fundamental_range(&c, &f, lowest_start)?;
 
     let mut agents = 0u64;
     for (i, g) in f.noise.iter_mut().enumerate() {
@@ -421,13 +426,20 @@ fn check_books(c: &Checker, f: &ScenarioFile) -> Result<Vec<BookParams>, Scenari
             ));
         }
     }
-    if books[0].initial_price - books[0].basis <= 0.0 {
-        return Err(c.fail(
-            "book[0].basis",
-            "must be below the first book's initial_price: the fundamental starts at \
-             initial_price − basis, and must be positive"
-                .into(),
-        ));
+    // The fundamental starts at the first book's initial_price − basis; every book's value,
+    // fundamental + basis, must start positive.
+    let start = books[0].initial_price - books[0].basis;
+    for (i, b) in books.iter().enumerate() {
+        if start + b.basis <= 0.0 {
+            return Err(c.fail(
+                &format!("book[{i}].basis"),
+                format!(
+                    "gives this book a starting value of {} (the fundamental starts at the \
+                     first book's initial_price − basis = {start}); it must be positive",
+                    start + b.basis
+                ),
+            ));
+        }
     }
     Ok(books)
 }
