@@ -3,8 +3,8 @@
 //! files. Run with `cargo bench --bench sim`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use depthsim::engine::Simulation;
 use depthsim::scenario::{Overrides, Scenario};
-use depthsim::sim::Simulation;
 use depthsim::sim::resources::RunStats;
 use std::hint::black_box;
 use std::path::Path;

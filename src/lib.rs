@@ -5,11 +5,15 @@
 //! - core, no ECS: [`lob`] (the order book: no randomness, no I/O), [`models`] (pure
 //!   functions), [`rng`] (named, seeded random streams), [`scenario`] (files → checked
 //!   parameters);
-//! - simulation: [`sim`], [`agents`], [`market`], [`record`] — the bevy_ecs world, its
-//!   systems and outputs;
+//! - simulation, bottom up: [`sim`] (the shared floor: clock, inbox, ids, agendas, books'
+//!   index and views, shared components), [`market`] (fundamental, exchange, settlement),
+//!   [`agents`] (one module per kind: its components, resources, spawning and systems),
+//!   [`record`] (outputs), and [`engine`], the wiring nothing else imports (the list of
+//!   kinds, the world setup, the schedule, [`engine::Simulation`]);
 //! - [`run`]: one complete run, used by the command line.
 
 pub mod agents;
+pub mod engine;
 pub mod lob;
 pub mod market;
 pub mod models;

@@ -1,10 +1,10 @@
 //! One complete run: scenario → world → step loop → CSV files in an output folder.
 
+use crate::engine::Simulation;
 use crate::record::rows::SummaryRow;
 use crate::record::summary::{summarize, write_summary};
 use crate::record::{OutputDir, Recorder};
 use crate::scenario::Scenario;
-use crate::sim::Simulation;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 

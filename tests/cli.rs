@@ -66,21 +66,21 @@ fn run_writes_every_file_with_the_documented_columns() {
     }
     assert_eq!(
         header(&out.join("book.csv")),
-        "t_s,best_bid,best_ask,mid,spread,resting_orders,depth_bid_3t_lots,depth_ask_3t_lots,\
+        "t_s,book,best_bid,best_ask,mid,spread,resting_orders,depth_bid_3t_lots,depth_ask_3t_lots,\
          depth_bid_10t_lots,depth_ask_10t_lots,fundamental,last_trade,volume_lots,trades"
     );
     assert_eq!(
         header(&out.join("l2.csv")),
-        "t_s,side,level,price,qty_lots,orders"
+        "t_s,book,side,level,price,qty_lots,orders"
     );
     assert_eq!(
         header(&out.join("trades.csv")),
-        "t_s,price,qty_lots,aggressor,mid_before,fundamental,buyer_id,buyer_kind,buyer_group,\
+        "t_s,book,price,qty_lots,aggressor,mid_before,fundamental,buyer_id,buyer_kind,buyer_group,\
          seller_id,seller_kind,seller_group"
     );
     assert_eq!(
         header(&out.join("quotes.csv")),
-        "t_s,agent_id,group,mid,reservation_price,half_spread_ticks,sigma2_ticks2_per_s,\
+        "t_s,book,agent_id,group,mid,reservation_price,half_spread_ticks,sigma2_ticks2_per_s,\
          inventory_lots,target_bid,target_ask,bid_lots,ask_lots,requoted"
     );
     assert_eq!(

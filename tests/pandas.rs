@@ -9,13 +9,13 @@ const SCRIPT: &str = r#"
 import sys, pandas as pd
 out = sys.argv[1]
 expect = {
-    "book.csv": ["t_s","best_bid","best_ask","mid","spread","resting_orders","depth_bid_3t_lots",
+    "book.csv": ["t_s","book","best_bid","best_ask","mid","spread","resting_orders","depth_bid_3t_lots",
                  "depth_ask_3t_lots","depth_bid_10t_lots","depth_ask_10t_lots","fundamental",
                  "last_trade","volume_lots","trades"],
-    "l2.csv": ["t_s","side","level","price","qty_lots","orders"],
-    "trades.csv": ["t_s","price","qty_lots","aggressor","mid_before","fundamental","buyer_id",
+    "l2.csv": ["t_s","book","side","level","price","qty_lots","orders"],
+    "trades.csv": ["t_s","book","price","qty_lots","aggressor","mid_before","fundamental","buyer_id",
                    "buyer_kind","buyer_group","seller_id","seller_kind","seller_group"],
-    "quotes.csv": ["t_s","agent_id","group","mid","reservation_price","half_spread_ticks",
+    "quotes.csv": ["t_s","book","agent_id","group","mid","reservation_price","half_spread_ticks",
                    "sigma2_ticks2_per_s","inventory_lots","target_bid","target_ask","bid_lots",
                    "ask_lots","requoted"],
     "agents.csv": ["t_s","agent_id","kind","group","inventory_lots","cash","pnl","volume_lots",
@@ -26,7 +26,7 @@ expect = {
                     "mean_depth_bid_lots","mean_depth_ask_lots","final_price","final_fundamental",
                     "pnl_market_makers","pnl_informed","pnl_noise","mm_markout_per_lot"],
 }
-text = {"side","aggressor","buyer_kind","buyer_group","seller_kind","seller_group","kind","group",
+text = {"book","side","aggressor","buyer_kind","buyer_group","seller_kind","seller_group","kind","group",
         "quoting","scenario","requoted"}
 for name, cols in expect.items():
     df = pd.read_csv(f"{out}/{name}")

@@ -3,8 +3,8 @@
 //! or run (all of tiny, the first 120 s of baseline) without a panic. The test binary keeps
 //! overflow checks on.
 
+use depthsim::engine::Simulation;
 use depthsim::scenario::{Overrides, Scenario, ScenarioError};
-use depthsim::sim::Simulation;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 

@@ -1,9 +1,9 @@
 //! Model-level tests through the library: the zero-intelligence model's known results, exact
 //! behaviour at any step length, and the agents' limits.
 
+use depthsim::engine::Simulation;
 use depthsim::lob::{Price, Side};
 use depthsim::scenario::{Overrides, Scenario};
-use depthsim::sim::Simulation;
 use depthsim::sim::components::{Account, Agent, AgentId, AgentKind};
 use depthsim::sim::resources::{StepOutcomes, TradeEvent};
 use std::path::Path;
@@ -239,7 +239,7 @@ fn informed_flow_is_toxic_for_market_makers() {
 /// (lots traded − |final position|).
 fn informed_position_once_priced(text: &str, band_ticks: f64) -> (f64, i64) {
     let s = scenario(text);
-    let tick = s.params.market.tick_size;
+    let tick = s.books[0].tick_size;
     let mut sim = Simulation::new(&s).unwrap();
     let mut q = sim.world.query::<(&Agent, &Account)>();
     let (mut sum, mut n) = (0i64, 0u64);

@@ -14,11 +14,52 @@
 //! exchange as a good-till-time expiry.
 
 use crate::lob::{Qty, Side};
-use crate::rng::{below, coin, exponential, uniform};
-use crate::scenario::{NoiseParams, secs_to_ns};
+use crate::rng::{self, Purpose, below, coin, exponential, uniform};
+use crate::scenario::{NoiseParams, Scenario, secs_to_ns};
+use crate::sim::components::AgentKind;
+use crate::sim::kind::{KindPlugin, SetupContext};
+use crate::sim::phase::{DecideTurn, Phase};
 use crate::sim::resources::{Action, BookId, Clock, Inbox, MarketViews, NO_TAG};
 use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
+
+/// The noise traders, as the wiring installs them.
+pub const PLUGIN: KindPlugin = KindPlugin { install, systems };
+
+/// A zero-intelligence trader: its behaviour is its group's parameters.
+#[derive(Component, Debug, Clone, Copy, Default)]
+pub struct NoiseTrader;
+
+/// Spawns every noise group's traders (anonymous to self-trade prevention) and inserts
+/// [`NoiseGroups`]; each group draws from its own stream.
+pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
+    let mut groups = Vec::new();
+    for (gi, g) in scenario.params.noise.iter().enumerate() {
+        let name = g.name.clone().unwrap_or_default();
+        let book = BookId(scenario.book_index(g.book.as_deref()) as u16);
+        let mut first_agent = None;
+        for _ in 0..g.count {
+            let (id, e) = ctx.spawn(world, AgentKind::Noise, gi, book, &name, None);
+            first_agent.get_or_insert(id);
+            // Zero-intelligence orders have no owner in the model: no self-trade prevention.
+            ctx.anonymous.push(id);
+            world.entity_mut(e).insert(NoiseTrader);
+        }
+        let r = rng::stream(scenario.seed, Purpose::Noise, gi as u32, 0);
+        groups.push(NoiseGroup::new(
+            g.clone(),
+            first_agent.expect("count ≥ 1"),
+            book,
+            r,
+        ));
+    }
+    world.insert_resource(NoiseGroups(groups));
+}
+
+/// The noise traders' one system, in its decide turn.
+pub fn systems(schedule: &mut Schedule, turn: DecideTurn) {
+    schedule.add_systems(decide_noise.in_set(Phase::Decide).in_set(turn));
+}
 
 /// A noise group: its parameters and its Poisson clock.
 #[derive(Debug, Clone)]
@@ -35,13 +76,15 @@ pub struct NoiseGroup {
     pub first_agent: u32,
     /// The group's random stream.
     pub rng: ChaCha8Rng,
+    /// The book it trades.
+    pub book: BookId,
     /// Time of the group's next event, ns.
     pub next_event_ns: u64,
 }
 
 impl NoiseGroup {
     /// Derives the rates and draws the first event time.
-    pub fn new(params: NoiseParams, first_agent: u32, mut rng: ChaCha8Rng) -> Self {
+    pub fn new(params: NoiseParams, first_agent: u32, book: BookId, mut rng: ChaCha8Rng) -> Self {
         let limit_rate = 2.0 * params.alpha_per_tick_s * f64::from(params.window_ticks);
         let rate_per_s = params.mu_per_s + limit_rate;
         let next_event_ns = secs_to_ns(exponential(&mut rng, rate_per_s));
@@ -52,6 +95,7 @@ impl NoiseGroup {
             params,
             first_agent,
             rng,
+            book,
             next_event_ns,
         }
     }
@@ -102,11 +146,11 @@ pub fn decide_noise(
     mut inbox: ResMut<Inbox>,
 ) {
     let end = clock.end_ns();
-    let view = views.0[0];
     for g in &mut groups.0 {
         if g.next_event_ns >= end {
             continue;
         }
+        let view = &views.0[usize::from(g.book.0)];
         let standing_back = g
             .params
             .stand_back
@@ -119,7 +163,7 @@ pub fn decide_noise(
             if let Some(action) = draw_action(&mut g.rng, &g.params, g.p_market, standing_back) {
                 inbox.push(
                     t.saturating_add(g.latency_ns),
-                    BookId(0),
+                    g.book,
                     trader,
                     NO_TAG,
                     action,
@@ -140,6 +184,7 @@ mod tests {
     fn params(stand_back: Option<StandBackParams>) -> NoiseParams {
         NoiseParams {
             name: None,
+            book: None,
             count: 1,
             mu_per_s: 1.0,
             alpha_per_tick_s: 1.0,
@@ -152,7 +197,7 @@ mod tests {
     }
 
     fn draw_many(p: &NoiseParams, standing_back: bool) -> (u32, u32, Vec<u32>) {
-        let g = NoiseGroup::new(p.clone(), 0, stream(1, Purpose::Noise, 0, 0));
+        let g = NoiseGroup::new(p.clone(), 0, BookId(0), stream(1, Purpose::Noise, 0, 0));
         let mut rng = g.rng.clone();
         let (mut market, mut limit, mut offsets) = (0, 0, Vec::new());
         for _ in 0..10_000 {

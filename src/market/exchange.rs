@@ -6,7 +6,8 @@ use crate::lob::{
 };
 use crate::sim::calendar::{Calendar, Timed};
 use crate::sim::resources::{
-    Ack, Action, BookId, Clock, Inbox, NO_TAG, OrderRequest, RunStats, StepOutcomes, TradeEvent,
+    Ack, Action, BookId, BookIndex, Clock, Inbox, NO_TAG, OrderRequest, RunStats, StepOutcomes,
+    TradeEvent,
 };
 use bevy_ecs::prelude::*;
 use std::cmp::Reverse;
@@ -360,10 +361,6 @@ impl Exchange {
         }
     }
 }
-
-/// The books, by [`BookId`].
-#[derive(Resource, Debug, Default)]
-pub struct BookIndex(pub Vec<Entity>);
 
 /// Match phase: every book processes the requests that arrive before the step ends.
 pub fn match_orders(

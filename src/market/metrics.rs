@@ -67,20 +67,23 @@ mod tests {
 #[derive(bevy_ecs::prelude::Resource, Debug, Clone, Copy)]
 pub struct StatsBand(pub u32);
 
-/// Detect phase: per-step spread and depth sums for summary.csv.
+/// Detect phase: per-step spread and depth sums over every book, for summary.csv.
 pub fn accumulate_stats(
-    books: bevy_ecs::prelude::Res<super::exchange::BookIndex>,
+    books: bevy_ecs::prelude::Res<crate::sim::resources::BookIndex>,
     band: bevy_ecs::prelude::Res<StatsBand>,
     exchanges: bevy_ecs::prelude::Query<&super::exchange::Exchange>,
     mut stats: bevy_ecs::prelude::ResMut<crate::sim::resources::RunStats>,
 ) {
-    let ex = exchanges.get(books.0[0]).expect("book entity");
     stats.steps += 1;
-    if let Some(s) = ex.book.spread_ticks() {
-        stats.two_sided_steps += 1;
-        stats.spread_sum_ticks += s as f64;
+    // summed over books: summary.csv divides by book-steps
+    for &entity in &books.0 {
+        let ex = exchanges.get(entity).expect("book entity");
+        if let Some(s) = ex.book.spread_ticks() {
+            stats.two_sided_steps += 1;
+            stats.spread_sum_ticks += s as f64;
+        }
+        let (bid, ask) = depth_around(&ex.book, ex.reference_x2_ticks(), band.0);
+        stats.depth_bid_sum_lots += bid as f64;
+        stats.depth_ask_sum_lots += ask as f64;
     }
-    let (bid, ask) = depth_around(&ex.book, ex.reference_x2_ticks(), band.0);
-    stats.depth_bid_sum_lots += bid as f64;
-    stats.depth_ask_sum_lots += ask as f64;
 }

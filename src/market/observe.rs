@@ -1,8 +1,8 @@
 //! Observe phase: publish each book's [`MarketView`] as it stands at the start of the step.
 
-use super::exchange::{BookIndex, Exchange};
+use super::exchange::Exchange;
 use crate::models::vol::VolEstimator;
-use crate::sim::resources::{Clock, MarketView, MarketViews};
+use crate::sim::resources::{BookIndex, Clock, MarketView, MarketViews};
 use bevy_ecs::prelude::*;
 
 /// Public volatility estimators of each book's reference price (ticks), by book id.

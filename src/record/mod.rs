@@ -13,14 +13,14 @@ pub use output::{
 pub use scale::PriceScale;
 pub use trades::TradeWriter;
 
-use crate::agents::market_maker::QuoteLog;
+use crate::agents::market_maker::{MarketMaker, QuoteLog};
 use crate::lob::Side;
-use crate::market::exchange::{BookIndex, Exchange};
+use crate::market::exchange::Exchange;
 use crate::market::fundamental::Fundamental;
 use crate::market::metrics::depth_around;
 use crate::sim::components::AgentKind;
-use crate::sim::components::{Account, Agent, MarketMaker};
-use crate::sim::resources::{AgentDirectory, AgentIndex, Clock, StepOutcomes};
+use crate::sim::components::{Account, Agent};
+use crate::sim::resources::{AgentDirectory, AgentIndex, BookIndex, Clock, StepOutcomes};
 use bevy_ecs::prelude::*;
 use rows::{AgentRow, L2Row, QuoteRow, book_header};
 use serde::Serialize;
@@ -37,6 +37,28 @@ enum Cell {
     F(f64),
     U(u64),
     Empty(Option<u8>),
+    /// A book's name, by book id (written by [`CellRow`]).
+    Book(usize),
+}
+
+/// A row of [`Cell`]s, with the book names its [`Cell::Book`]s stand for.
+struct CellRow<'a> {
+    cells: &'a [Cell],
+    names: &'a [String],
+}
+
+impl Serialize for CellRow<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.cells.len()))?;
+        for c in self.cells {
+            match c {
+                Cell::Book(i) => seq.serialize_element(self.names[*i].as_str())?,
+                other => seq.serialize_element(other)?,
+            }
+        }
+        seq.end()
+    }
 }
 
 /// The open CSV writers and what they need to format rows.
@@ -47,7 +69,12 @@ pub struct Recorder {
     l2: Option<CsvOut>,
     quotes: Option<CsvOut>,
     agents: CsvOut,
-    scale: PriceScale,
+    /// Per book: its price scale, name and basis (currency).
+    scales: Vec<PriceScale>,
+    book_names: Vec<String>,
+    basis: Vec<f64>,
+    /// Per book, reused: twice its reference price at the sample, ticks.
+    refs_x2: Vec<i64>,
     bands: Vec<u32>,
     l2_levels: u32,
     sample_every: u64,
@@ -67,6 +94,7 @@ fn open(dir: &OutputDir, name: &str) -> csv::Result<CsvOut> {
 fn open_quotes(dir: &OutputDir) -> csv::Result<CsvOut> {
     let sample = QuoteRow {
         t_s: 0.0,
+        book: "",
         agent_id: 0,
         group: "",
         mid: 0.0,
@@ -101,13 +129,13 @@ impl Recorder {
         agents: &[(AgentKind, String)],
     ) -> csv::Result<Recorder> {
         let o = &scenario.params.output;
-        let m = &scenario.params.market;
+        let book_names: Vec<String> = scenario.books.iter().map(|b| b.name.clone()).collect();
         let mut book = open(dir, "book.csv")?;
         book.write_record(book_header(&o.depth_bands_ticks))?;
         Ok(Recorder {
             trades: if o.trades {
                 let file = BufWriter::with_capacity(1 << 16, File::create(dir.file("trades.csv"))?);
-                Some(TradeWriter::new(file, agents)?)
+                Some(TradeWriter::new(file, agents, &book_names)?)
             } else {
                 None
             },
@@ -123,7 +151,14 @@ impl Recorder {
                 None
             },
             agents: open(dir, "agents.csv")?,
-            scale: PriceScale::new(m.tick_size, m.lot_size),
+            scales: scenario
+                .books
+                .iter()
+                .map(|b| PriceScale::new(b.tick_size, b.lot_size))
+                .collect(),
+            basis: scenario.books.iter().map(|b| b.basis).collect(),
+            refs_x2: Vec::with_capacity(book_names.len()),
+            book_names,
             bands: o.depth_bands_ticks.clone(),
             l2_levels: o.l2_levels,
             sample_every: scenario.sample_every_steps,
@@ -134,9 +169,9 @@ impl Recorder {
         })
     }
 
-    /// The price scale in use.
-    pub fn scale(&self) -> PriceScale {
-        self.scale
+    /// The price scale of each book, by book id.
+    pub fn scales(&self) -> &[PriceScale] {
+        &self.scales
     }
 
     /// The first write error, if any happened.
@@ -191,7 +226,8 @@ pub fn record_trades(
         return;
     }
     for t in &out.trades {
-        if let Err(e) = w.write(t, rec.scale, fundamental.value) {
+        let b = usize::from(t.book.0);
+        if let Err(e) = w.write(t, rec.scales[b], fundamental.value + rec.basis[b]) {
             rec.error = Some(format!("writing trades.csv: {e}"));
             return;
         }
@@ -207,11 +243,13 @@ pub fn record_quotes(log: Res<QuoteLog>, dir: Res<AgentDirectory>, mut rec: ResM
     if rec.error.is_some() {
         return;
     }
-    let s = rec.scale;
     let mut r = Ok(());
     for q in &log.0 {
+        let b = usize::from(q.book.0);
+        let s = rec.scales[b];
         r = r.and(w.serialize(QuoteRow {
             t_s: q.t_ns as f64 / 1e9,
+            book: &rec.book_names[b],
             agent_id: q.agent,
             group: &dir.0[q.agent as usize].1,
             mid: s.price(q.mid_ticks),
@@ -253,17 +291,28 @@ pub fn record_samples(
         return;
     }
     let t_s = clock.end_s();
-    let mut ex = exchanges.get_mut(books.0[0]).expect("book entity");
-    let ref_x2 = ex.reference_x2_ticks();
     // Every interval, and the run's last step (so the final state is always recorded).
     let last = n == rec.total_steps;
-    if n.is_multiple_of(rec.sample_every) || last {
-        let s = rec.scale;
+    let sample = n.is_multiple_of(rec.sample_every) || last;
+    let agents_sample = n.is_multiple_of(rec.agents_every) || last;
+    if !sample && !agents_sample {
+        return;
+    }
+    rec.refs_x2.clear();
+    for (bi, &entity) in books.0.iter().enumerate() {
+        let mut ex = exchanges.get_mut(entity).expect("book entity");
+        let ref_x2 = ex.reference_x2_ticks();
+        rec.refs_x2.push(ref_x2);
+        if !sample {
+            continue;
+        }
+        let s = rec.scales[bi];
         let b = &ex.book;
         let opt = |v: Option<f64>| v.map_or(Cell::Empty(None), Cell::F);
         rec.cells.clear();
         rec.cells.extend([
             Cell::F(t_s),
+            Cell::Book(bi),
             opt(b.best_bid().map(|p| s.price(p.0 as f64))),
             opt(b.best_ask().map(|p| s.price(p.0 as f64))),
             opt(b.mid_ticks().map(|m| s.price(m))),
@@ -275,20 +324,24 @@ pub fn record_samples(
             rec.cells.extend([Cell::U(bid), Cell::U(ask)]);
         }
         rec.cells.extend([
-            Cell::F(fundamental.end_value),
+            Cell::F(fundamental.end_value + rec.basis[bi]),
             opt(ex.last_trade.map(|p| s.price(p as f64))),
             Cell::U(ex.volume_since_sample),
             Cell::U(ex.trades_since_sample),
         ]);
-        let r = rec.book.serialize(&rec.cells);
+        let r = rec.book.serialize(CellRow {
+            cells: &rec.cells,
+            names: &rec.book_names,
+        });
         rec.note("book.csv", r);
         if let Some(w) = rec.l2.as_mut() {
             let mut r = Ok(());
-            for (side, name) in [(Side::Buy, "bid"), (Side::Sell, "ask")] {
+            for (side, side_name) in [(Side::Buy, "bid"), (Side::Sell, "ask")] {
                 for (i, l) in b.levels(side).take(rec.l2_levels as usize).enumerate() {
                     r = r.and(w.serialize(L2Row {
                         t_s,
-                        side: name,
+                        book: &rec.book_names[bi],
+                        side: side_name,
                         level: i as u32 + 1,
                         price: s.price(l.price.0 as f64),
                         qty_lots: l.qty.0,
@@ -301,14 +354,15 @@ pub fn record_samples(
         ex.volume_since_sample = 0;
         ex.trades_since_sample = 0;
     }
-    if n.is_multiple_of(rec.agents_every) || last {
-        let mark = ref_x2 as f64 / 2.0;
-        let s = rec.scale;
+    if agents_sample {
         let mut r = Ok(());
         for (id, &entity) in index.0.iter().enumerate() {
             let Ok((agent, acct, mm)) = agents.get(entity) else {
                 continue;
             };
+            let b = usize::from(agent.book.0);
+            let mark = rec.refs_x2[b] as f64 / 2.0;
+            let s = rec.scales[b];
             r = r.and(
                 rec.agents.serialize(AgentRow {
                     t_s,

@@ -9,6 +9,8 @@ use serde::Serialize;
 pub struct TradeRow<'a> {
     /// Time of the trade, seconds from the open.
     pub t_s: f64,
+    /// The book's name.
+    pub book: &'a str,
     /// Trade price, currency.
     pub price: f64,
     /// Quantity, lots.
@@ -41,6 +43,8 @@ pub struct TradeRow<'a> {
 pub struct QuoteRow<'a> {
     /// Time of the look, seconds from the open.
     pub t_s: f64,
+    /// The book's name.
+    pub book: &'a str,
     /// The maker's agent id.
     pub agent_id: u32,
     /// Its group name.
@@ -99,9 +103,11 @@ pub struct AgentRow<'a> {
 
 /// A row of l2.csv: one price level at one sampling time.
 #[derive(Debug, Serialize)]
-pub struct L2Row {
+pub struct L2Row<'a> {
     /// Sampling time, seconds from the open.
     pub t_s: f64,
+    /// The book's name.
+    pub book: &'a str,
     /// "bid" or "ask".
     pub side: &'static str,
     /// 1 = best.
@@ -178,6 +184,7 @@ pub struct SummaryRow {
 pub fn book_header(bands: &[u32]) -> Vec<String> {
     let mut h: Vec<String> = [
         "t_s",
+        "book",
         "best_bid",
         "best_ask",
         "mid",

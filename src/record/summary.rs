@@ -2,45 +2,72 @@
 
 use super::rows::SummaryRow;
 use super::{OutputDir, PriceScale};
-use crate::market::exchange::{BookIndex, Exchange};
+use crate::agents::market_maker::MarketMaker;
+use crate::market::exchange::Exchange;
 use crate::market::fundamental::Fundamental;
 use crate::scenario::Scenario;
-use crate::sim::components::{Account, Agent, AgentKind, MarketMaker};
-use crate::sim::resources::RunStats;
+use crate::sim::components::{Account, Agent, AgentKind};
+use crate::sim::resources::{BookIndex, RunStats};
 use bevy_ecs::prelude::*;
 use serde::Serialize;
 
 /// Computes the run's summary from the world at the end of the run.
 pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
-    let m = &scenario.params.market;
-    let scale = PriceScale::new(m.tick_size, m.lot_size);
+    let scales: Vec<PriceScale> = scenario
+        .books
+        .iter()
+        .map(|b| PriceScale::new(b.tick_size, b.lot_size))
+        .collect();
+    let n_books = scales.len();
     let stats = world.resource::<RunStats>().clone();
-    let book_entity = world.resource::<BookIndex>().0[0];
-    let ref_ticks = world
-        .get::<Exchange>(book_entity)
-        .expect("book")
-        .reference_x2_ticks() as f64
-        / 2.0;
+    let refs_ticks: Vec<f64> = world
+        .resource::<BookIndex>()
+        .0
+        .iter()
+        .map(|&e| world.get::<Exchange>(e).expect("book").reference_x2_ticks() as f64 / 2.0)
+        .collect();
     let fundamental = world.resource::<Fundamental>().end_value;
-    let (mut pnl_mm, mut pnl_inf, mut pnl_noise) = (0.0, 0.0, 0.0);
+    // Sums per book in tick·lots (each book has its own scale), converted at the end.
+    let mut pnl = vec![[0.0; 3]; n_books];
     let mut agents = 0;
     let mut q = world.query::<(&Agent, &Account)>();
     for (agent, acct) in q.iter(world) {
         agents += 1;
-        let pnl = acct.pnl_tick_lots(ref_ticks);
-        match agent.kind {
-            AgentKind::MarketMaker => pnl_mm += pnl,
-            AgentKind::Informed => pnl_inf += pnl,
-            AgentKind::Noise => pnl_noise += pnl,
-        }
+        let b = usize::from(agent.book.0);
+        let k = match agent.kind {
+            AgentKind::MarketMaker => 0,
+            AgentKind::Informed => 1,
+            AgentKind::Noise => 2,
+        };
+        pnl[b][k] += acct.pnl_tick_lots(refs_ticks[b]);
     }
-    let (mut mk_sum, mut mk_lots) = (0.0, 0u64);
+    let money = |k: usize| {
+        pnl.iter()
+            .zip(&scales)
+            .map(|(p, s)| s.money(p[k]))
+            .reduce(|a, b| a + b)
+            .unwrap_or(0.0)
+    };
+    let mut markouts = vec![(0.0, 0u64); n_books];
     let mut q = world.query::<&MarketMaker>();
     for mm in q.iter(world) {
-        mk_sum += mm.markout_tick_lots;
-        mk_lots += mm.markout_lots;
+        let m = &mut markouts[usize::from(mm.book.0)];
+        m.0 += mm.markout_tick_lots;
+        m.1 += mm.markout_lots;
     }
-    let steps = stats.steps.max(1) as f64;
+    let mk_lots: u64 = markouts.iter().map(|m| m.1).sum();
+    // The lot-weighted mean over books of each book's mean markout, in currency.
+    let mk_mean = (mk_lots > 0).then(|| {
+        markouts
+            .iter()
+            .zip(&scales)
+            .filter(|(m, _)| m.1 > 0)
+            .map(|(m, s)| s.money_unrounded(m.0 / m.1 as f64) * (m.1 as f64 / mk_lots as f64))
+            .reduce(|a, b| a + b)
+            .unwrap_or(0.0)
+    });
+    // Book-steps: the spread and depth statistics are summed over every book.
+    let steps = stats.steps.max(1) as f64 * n_books as f64;
     SummaryRow {
         scenario: scenario.name.clone(),
         seed: scenario.seed,
@@ -66,12 +93,13 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         depth_band_ticks: scenario.params.output.depth_bands_ticks[0],
         mean_depth_bid_lots: stats.depth_bid_sum_lots / steps,
         mean_depth_ask_lots: stats.depth_ask_sum_lots / steps,
-        final_price: scale.price(ref_ticks),
-        final_fundamental: fundamental,
-        pnl_market_makers: scale.money(pnl_mm),
-        pnl_informed: scale.money(pnl_inf),
-        pnl_noise: scale.money(pnl_noise),
-        mm_markout_per_lot: (mk_lots > 0).then(|| scale.money_unrounded(mk_sum / mk_lots as f64)),
+        // the first book's
+        final_price: scales[0].price(refs_ticks[0]),
+        final_fundamental: fundamental + scenario.books[0].basis,
+        pnl_market_makers: money(0),
+        pnl_informed: money(1),
+        pnl_noise: money(2),
+        mm_markout_per_lot: mk_mean,
     }
 }
 

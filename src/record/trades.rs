@@ -16,6 +16,10 @@ pub struct TradeWriter<W: Write> {
     out: W,
     /// Per agent id: its `id,kind,group` fields, CSV-escaped.
     labels: Vec<Vec<u8>>,
+    /// Per book id: its name, CSV-escaped.
+    books: Vec<Vec<u8>>,
+    /// The book of the last row: the cached prices below are that book's.
+    last_book: Option<u16>,
     line: Vec<u8>,
     /// The last text of each float column: consecutive fills share their time (one arriving
     /// order), often their price and mid, and always their step's fundamental, so most rows
@@ -68,10 +72,12 @@ pub(crate) fn header_of<T: serde::Serialize>(sample: &T) -> io::Result<Vec<u8>> 
 }
 
 impl<W: Write> TradeWriter<W> {
-    /// Writes the header; `agents` gives every agent's kind and group name, by id.
-    pub fn new(mut out: W, agents: &[(AgentKind, String)]) -> io::Result<Self> {
+    /// Writes the header; `agents` gives every agent's kind and group name, by id, and
+    /// `books` every book's name, by id.
+    pub fn new(mut out: W, agents: &[(AgentKind, String)], books: &[String]) -> io::Result<Self> {
         let sample = TradeRow {
             t_s: 0.0,
+            book: "",
             price: 0.0,
             qty_lots: 0,
             aggressor: "buy",
@@ -86,22 +92,34 @@ impl<W: Write> TradeWriter<W> {
         };
         out.write_all(&header_of(&sample)?)?;
         out.write_all(b"\n")?;
-        let mut labels = Vec::with_capacity(agents.len());
-        for (id, (kind, group)) in agents.iter().enumerate() {
+        let escaped = |fields: &[&str]| -> io::Result<Vec<u8>> {
             let mut w = csv::WriterBuilder::new()
                 .terminator(csv::Terminator::Any(b'\n'))
                 .from_writer(Vec::new());
-            w.write_record([id.to_string().as_str(), kind.as_str(), group.as_str()])
-                .map_err(io::Error::other)?;
+            w.write_record(fields).map_err(io::Error::other)?;
             let mut bytes = w
                 .into_inner()
                 .map_err(|e| io::Error::other(e.to_string()))?;
             bytes.pop(); // the terminator
-            labels.push(bytes);
+            Ok(bytes)
+        };
+        let mut labels = Vec::with_capacity(agents.len());
+        for (id, (kind, group)) in agents.iter().enumerate() {
+            labels.push(escaped(&[
+                id.to_string().as_str(),
+                kind.as_str(),
+                group.as_str(),
+            ])?);
         }
+        let books = books
+            .iter()
+            .map(|b| escaped(&[b.as_str()]))
+            .collect::<io::Result<_>>()?;
         Ok(TradeWriter {
             out,
             labels,
+            books,
+            last_book: None,
             line: Vec::with_capacity(256),
             t_s: LastFormatted::new(),
             price: LastFormatted::new(),
@@ -110,9 +128,17 @@ impl<W: Write> TradeWriter<W> {
         })
     }
 
-    /// Appends one trade; `fundamental` is the value in the trade's step, currency.
+    /// Appends one trade; `scale` is its book's, `fundamental` the book's value in the trade's
+    /// step, currency.
     #[inline]
     pub fn write(&mut self, t: &TradeEvent, scale: PriceScale, fundamental: f64) -> io::Result<()> {
+        if self.last_book != Some(t.book.0) {
+            // another book: another scale (and basis), so the cached texts do not carry over
+            self.last_book = Some(t.book.0);
+            self.price.key = None;
+            self.mid.key = None;
+            self.fundamental.key = None;
+        }
         let (buyer, seller) = match t.aggressor {
             Side::Buy => (t.taker, t.maker),
             Side::Sell => (t.maker, t.taker),
@@ -121,6 +147,8 @@ impl<W: Write> TradeWriter<W> {
         let l = &mut self.line;
         l.clear();
         l.extend_from_slice(self.t_s.get(t.t_ns, || t.t_ns as f64 / 1e9));
+        l.push(b',');
+        l.extend_from_slice(&self.books[usize::from(t.book.0)]);
         l.push(b',');
         let price = t.price_ticks;
         l.extend_from_slice(self.price.get(price as u64, || scale.price(price as f64)));
@@ -163,8 +191,9 @@ mod tests {
             (AgentKind::Noise, "zi\nnew line".to_string()),
             (AgentKind::Noise, String::new()),
         ];
-        let scale = PriceScale::new(0.01, 100);
-        let mut fast = TradeWriter::new(Vec::new(), &agents).unwrap();
+        let books = ["main".to_string(), "thin, \"odd\"".to_string()];
+        let scales = [PriceScale::new(0.01, 100), PriceScale::new(0.05, 1)];
+        let mut fast = TradeWriter::new(Vec::new(), &agents, &books).unwrap();
         let mut reference = csv::Writer::from_writer(Vec::new());
         let mut rng = stream(5, Purpose::Noise, 0, 0);
         let mut fundamental = 50.0;
@@ -172,7 +201,7 @@ mod tests {
         for i in 0..2000 {
             let mut t = TradeEvent {
                 t_ns: below(&mut rng, 30_000_000_000_000),
-                book: BookId(0),
+                book: BookId(u16::from(below(&mut rng, 8) == 0)),
                 price_ticks: below(&mut rng, 2_000_000) as i64 - 1000,
                 qty_lots: 1 + below(&mut rng, 1000),
                 mid_x2_before: (below(&mut rng, 4) > 0)
@@ -200,6 +229,7 @@ mod tests {
             if i % 3 == 0 {
                 fundamental = uniform(&mut rng) * 1e4 - 10.0;
             }
+            let scale = scales[usize::from(t.book.0)];
             fast.write(&t, scale, fundamental).unwrap();
             let (b, s) = match t.aggressor {
                 Side::Buy => (t.taker, t.maker),
@@ -208,6 +238,7 @@ mod tests {
             reference
                 .serialize(TradeRow {
                     t_s: t.t_ns as f64 / 1e9,
+                    book: &books[usize::from(t.book.0)],
                     price: scale.price(t.price_ticks as f64),
                     qty_lots: t.qty_lots,
                     aggressor: t.aggressor.as_str(),

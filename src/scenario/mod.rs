@@ -66,9 +66,18 @@ pub struct Scenario {
     pub agents_every_steps: u64,
     /// Every parameter as resolved (defaults filled in, group names given).
     pub params: ScenarioFile,
+    /// The books, checked: the `[[book]]` tables, or the `[market]` as one book named "main".
+    #[serde(skip)]
+    pub books: Vec<BookParams>,
 }
 
 impl Scenario {
+    /// The index of the book a group names (validated; `None`: the first book).
+    pub fn book_index(&self, name: Option<&str>) -> usize {
+        name.and_then(|n| self.books.iter().position(|b| b.name == n))
+            .unwrap_or(0)
+    }
+
     /// Reads, parses and validates a scenario file.
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
         let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {

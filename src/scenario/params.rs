@@ -60,6 +60,59 @@ pub struct MarketParams {
     pub vol_sample_interval_s: f64,
 }
 
+/// `[[book]]`: one order book, when a scenario trades several (instead of the single
+/// `[market]`). Every book is its own exchange; all follow the one fundamental value, each
+/// offset by its `basis`. Agent groups name theirs with `book = "name"` (default: the first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookParams {
+    /// The book's name: what groups' `book` keys and the outputs' `book` column say (unique,
+    /// not empty).
+    pub name: String,
+    /// Price increment in currency (> 0).
+    pub tick_size: f64,
+    /// Units of the instrument per lot (≥ 1).
+    #[serde(default = "one_u64")]
+    pub lot_size: u64,
+    /// Opening reference price in currency (> 0). The fundamental starts at the first book's
+    /// `initial_price − basis`.
+    pub initial_price: f64,
+    /// Widest price range the book may hold at once, in ticks (≥ 64).
+    #[serde(default = "default_span")]
+    pub max_span_ticks: usize,
+    /// Self-trade policy: "cancel_resting" (default), "cancel_incoming" or "allow".
+    #[serde(default)]
+    pub self_trade: SelfTradeParam,
+    /// Constant offset, currency, of this book's value from the shared fundamental: its
+    /// informed traders see `fundamental + basis`, and its outputs' `fundamental` column says
+    /// so. Default 0.
+    #[serde(default)]
+    pub basis: f64,
+    /// Half-life, seconds, of this book's public realised-volatility estimate (> 0).
+    #[serde(default = "default_vol_halflife")]
+    pub vol_halflife_s: f64,
+    /// Seconds between the mid prices that estimate uses (> 0). Default 1.
+    #[serde(default = "default_vol_sample")]
+    pub vol_sample_interval_s: f64,
+}
+
+impl BookParams {
+    /// The one book of a `[market]` scenario: named "main", no basis.
+    pub fn from_market(m: &MarketParams) -> Self {
+        BookParams {
+            name: "main".to_string(),
+            tick_size: m.tick_size,
+            lot_size: m.lot_size,
+            initial_price: m.initial_price,
+            max_span_ticks: m.max_span_ticks,
+            self_trade: m.self_trade,
+            basis: 0.0,
+            vol_halflife_s: m.vol_halflife_s,
+            vol_sample_interval_s: m.vol_sample_interval_s,
+        }
+    }
+}
+
 /// The fundamental value's law.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -99,6 +152,10 @@ pub struct NoiseParams {
     /// Label used in outputs; defaults to `noise<i>`.
     #[serde(default)]
     pub name: Option<String>,
+    /// The book this group trades: a `[[book]]`'s name (default: the first book; a `[market]`
+    /// scenario's one book is "main").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub book: Option<String>,
     /// Number of traders (≥ 1).
     pub count: u32,
     /// μ: market orders per second, both sides together (≥ 0); half buy, half sell.
@@ -155,6 +212,10 @@ pub struct InformedParams {
     /// Label used in outputs; defaults to `informed<i>`.
     #[serde(default)]
     pub name: Option<String>,
+    /// The book this group trades: a `[[book]]`'s name (default: the first book; a `[market]`
+    /// scenario's one book is "main").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub book: Option<String>,
     /// Number of traders (≥ 1).
     pub count: u32,
     /// Each trader looks at the market at Poisson times with this rate per second (> 0).
@@ -215,6 +276,10 @@ pub struct MarketMakerParams {
     /// Label used in outputs; defaults to `mm<i>`.
     #[serde(default)]
     pub name: Option<String>,
+    /// The book this group trades: a `[[book]]`'s name (default: the first book; a `[market]`
+    /// scenario's one book is "main").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub book: Option<String>,
     /// Number of market makers (≥ 1).
     pub count: u32,
     /// "avellaneda_stoikov" or "fixed".
@@ -320,8 +385,12 @@ impl Default for OutputParams {
 pub struct ScenarioFile {
     /// `[run]`
     pub run: RunParams,
-    /// `[market]`
-    pub market: MarketParams,
+    /// `[market]`: the single book (give either this or `[[book]]` tables).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub market: Option<MarketParams>,
+    /// `[[book]]` tables: several books.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub book: Vec<BookParams>,
     /// `[fundamental]`
     pub fundamental: FundamentalParams,
     /// `[[noise]]` groups.

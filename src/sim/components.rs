@@ -1,11 +1,10 @@
-//! Components carried by agent entities.
+//! Components every agent entity carries, whatever its kind (a kind adds its own, in its
+//! module under [`crate::agents`]).
 
-use crate::lob::{OrderId, Side};
-use crate::models::quotes::{Ladder, Level};
-use crate::models::vol::VolEstimator;
+use super::resources::BookId;
+use crate::lob::Side;
 use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
-use std::collections::VecDeque;
 
 /// An agent's id: its index in [`AgentIndex`](super::resources::AgentIndex) and its owner id in
 /// the book. Assigned in scenario order (market makers, informed, noise groups, in file order).
@@ -34,13 +33,16 @@ impl AgentKind {
     }
 }
 
-/// Which kind and group an agent belongs to (group: index into that kind's scenario groups).
+/// Which kind and group an agent belongs to (group: index into that kind's scenario groups),
+/// and the book it trades.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Agent {
     /// Its kind.
     pub kind: AgentKind,
     /// Its group's index among the groups of its kind.
     pub group: u32,
+    /// The book it trades.
+    pub book: BookId,
 }
 
 /// Position and cash. Cash is kept in tick·lots (integer) and converted at the output edge.
@@ -78,139 +80,9 @@ impl Account {
 #[derive(Component, Debug, Clone)]
 pub struct AgentRng(pub ChaCha8Rng);
 
-/// A zero-intelligence trader: its behaviour is its group's parameters.
-#[derive(Component, Debug, Clone, Copy, Default)]
-pub struct NoiseTrader;
-
-/// An informed trader's private state: its orders still on their way to the exchange.
-#[derive(Component, Debug, Clone, Default)]
-pub struct InformedTrader {
-    /// (arrival time ns, signed lots) of orders sent but not yet processed, oldest first.
-    /// An order arriving before the current step's start has been matched and settled into
-    /// the account, so it is dropped at the next decision.
-    pub in_flight: VecDeque<(u64, i64)>,
-}
-
-impl InformedTrader {
-    /// Forgets orders processed before `step_start_ns` and returns the signed lots still in
-    /// flight.
-    pub fn in_flight_lots(&mut self, step_start_ns: u64) -> i64 {
-        while self
-            .in_flight
-            .front()
-            .is_some_and(|&(t, _)| t < step_start_ns)
-        {
-            self.in_flight.pop_front();
-        }
-        self.in_flight.iter().map(|&(_, q)| q).sum()
-    }
-}
-
-/// One of a market maker's own orders, as it knows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LiveQuote {
-    /// Its tag on the request (to match the exchange's acknowledgement).
-    pub tag: u32,
-    /// The book's id once acknowledged.
-    pub id: Option<OrderId>,
-    /// Side.
-    pub side: Side,
-    /// Price, ticks.
-    pub price_ticks: i64,
-    /// Remaining lots.
-    pub qty_lots: u64,
-}
-
-/// A fill waiting to be scored against the mid `markout_horizon_s` later.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PendingMarkout {
-    /// When to score it, ns.
-    pub due_ns: u64,
-    /// The maker's side.
-    pub side: Side,
-    /// Fill price, ticks.
-    pub price_ticks: i64,
-    /// Lots.
-    pub qty_lots: u64,
-}
-
-/// A market maker's private state.
-#[derive(Component, Debug, Clone)]
-pub struct MarketMaker {
-    /// Its orders in the book (or on their way).
-    pub quotes: Vec<LiveQuote>,
-    /// Next request tag.
-    pub next_tag: u32,
-    /// Its estimate of the mid's volatility (ticks).
-    pub vol: VolEstimator,
-    /// Fills waiting for their markout, oldest first.
-    pub pending_markouts: VecDeque<PendingMarkout>,
-    /// Σ markout over scored fills, tick·lots (positive: the mid moved in the maker's favour).
-    pub markout_tick_lots: f64,
-    /// Lots scored.
-    pub markout_lots: u64,
-    /// Requotes sent (sides replaced).
-    pub requotes: u64,
-    /// Markout horizon, ns.
-    pub markout_horizon_ns: u64,
-    /// Reused buffer for the target ladder (no allocation per look).
-    pub target: Ladder,
-    /// Reused buffer for one side's current quotes.
-    pub scratch: Vec<Level>,
-}
-
-impl MarketMaker {
-    /// A maker with no quotes and a prior volatility.
-    pub fn new(vol: VolEstimator, markout_horizon_ns: u64) -> Self {
-        MarketMaker {
-            quotes: Vec::new(),
-            next_tag: 0,
-            vol,
-            pending_markouts: VecDeque::new(),
-            markout_tick_lots: 0.0,
-            markout_lots: 0,
-            requotes: 0,
-            markout_horizon_ns,
-            target: Ladder::default(),
-            scratch: Vec::new(),
-        }
-    }
-
-    /// "both", "bid_only", "ask_only" or "none": which sides it has orders on.
-    pub fn quoting_state(&self) -> &'static str {
-        let bid = self.quotes.iter().any(|q| q.side == Side::Buy);
-        let ask = self.quotes.iter().any(|q| q.side == Side::Sell);
-        match (bid, ask) {
-            (true, true) => "both",
-            (true, false) => "bid_only",
-            (false, true) => "ask_only",
-            (false, false) => "none",
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn informed_orders_stay_in_flight_until_their_arrival_step_has_passed() {
-        let mut s = InformedTrader::default();
-        s.in_flight.push_back((100, 5));
-        s.in_flight.push_back((250, -2));
-        assert_eq!(
-            s.in_flight_lots(100),
-            3,
-            "arriving at the step's start: not yet processed"
-        );
-        assert_eq!(
-            s.in_flight_lots(101),
-            -2,
-            "processed in an earlier step: settled"
-        );
-        assert_eq!(s.in_flight_lots(1000), 0);
-        assert!(s.in_flight.is_empty());
-    }
 
     #[test]
     fn fills_move_inventory_and_cash_in_opposite_directions() {

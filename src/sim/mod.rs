@@ -1,5 +1,9 @@
-//! The simulation: a bevy_ecs [`World`] of agents and books driven step by step by one
-//! [`Schedule`] whose phases run in a declared order (see [`schedule`]).
+//! The simulation's shared floor: what every kind of agent and the market use — the clock,
+//! the order inbox and the step's outcomes, the books' index and published views, agendas,
+//! agent ids and the agent directory, the components every agent carries, the step's
+//! phases and the plug-in shape of a kind ([`kind::KindPlugin`]). It imports nothing of the
+//! kinds ([`crate::agents`]), the market or the wiring ([`crate::engine`], which builds the
+//! [`World`](bevy_ecs::world::World) and the [`Schedule`](bevy_ecs::schedule::Schedule)).
 //!
 //! # Model (the step contract)
 //! Step `n` covers simulated time `[n·dt, (n+1)·dt)`.
@@ -14,8 +18,9 @@
 //! 5. **Match**: the exchange processes requests arriving before the step's end in (arrival,
 //!    sequence) order, interleaved with good-till-time expiries; prices of zero-intelligence
 //!    limit orders are set on arrival. Everything is exact in continuous time whatever `dt`.
-//! 6. **Settle**: trades move positions and cash; makers learn their orders' fate.
-//! 7. **Detect**: markouts are scored, statistics accumulated.
+//! 6. **Settle**: trades move positions and cash; makers learn their orders' fate and score
+//!    the markouts that came due.
+//! 7. **Detect**: statistics accumulated.
 //! 8. **Record**: CSV rows are streamed out.
 //!
 //! # Randomness
@@ -24,59 +29,6 @@
 
 pub mod calendar;
 pub mod components;
+pub mod kind;
+pub mod phase;
 pub mod resources;
-pub mod schedule;
-mod setup;
-
-pub use setup::build_world;
-
-use crate::lob::Book;
-use crate::market::exchange::{BookIndex, Exchange};
-use crate::scenario::Scenario;
-use bevy_ecs::prelude::*;
-use bevy_ecs::schedule::ScheduleBuildError;
-
-/// A world and its schedule, ready to step.
-pub struct Simulation {
-    /// The ECS world.
-    pub world: World,
-    schedule: Schedule,
-    steps: u64,
-}
-
-impl Simulation {
-    /// Builds the world for `scenario` (no recorder: add a [`crate::record::Recorder`]
-    /// resource to write CSV files).
-    pub fn new(scenario: &Scenario) -> Result<Simulation, ScheduleBuildError> {
-        let mut world = build_world(scenario);
-        let schedule = schedule::build(&mut world)?;
-        Ok(Simulation {
-            world,
-            schedule,
-            steps: scenario.steps,
-        })
-    }
-
-    /// Runs one step.
-    #[inline]
-    pub fn step(&mut self) {
-        self.schedule.run(&mut self.world);
-    }
-
-    /// Number of steps the scenario asks for.
-    pub fn total_steps(&self) -> u64 {
-        self.steps
-    }
-
-    /// The main book.
-    pub fn book(&self) -> &Book {
-        let e = self.world.resource::<BookIndex>().0[0];
-        &self.world.get::<Exchange>(e).expect("book entity").book
-    }
-
-    /// The main book's exchange state.
-    pub fn exchange(&self) -> &Exchange {
-        let e = self.world.resource::<BookIndex>().0[0];
-        self.world.get::<Exchange>(e).expect("book entity")
-    }
-}

@@ -1,5 +1,5 @@
-//! World-wide resources: the clock, the order inbox, per-step outcomes, the published market
-//! views, agendas and the agent directory.
+//! World-wide resources every kind shares: the clock, the order inbox, per-step outcomes, the
+//! books and their published views, agendas and the agent directory.
 
 use super::calendar::{Calendar, Timed};
 use super::components::AgentKind;
@@ -7,7 +7,7 @@ use crate::lob::{OrderId, Price, Qty, Side, TimeInForce};
 use bevy_ecs::prelude::*;
 use std::marker::PhantomData;
 
-/// Index of a book (an exchange entity). There is one book today; requests name theirs.
+/// Index of a book (an exchange entity), in scenario order; requests name theirs.
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct BookId(pub u16);
 
@@ -204,6 +204,11 @@ pub struct MarketView {
     pub vol_ticks_per_sqrt_s: f64,
 }
 
+/// The book entities (each carries an [`Exchange`](crate::market::exchange::Exchange)), by
+/// [`BookId`].
+#[derive(Resource, Debug, Default)]
+pub struct BookIndex(pub Vec<Entity>);
+
 /// The published views, indexed by [`BookId`].
 #[derive(Resource, Debug, Default)]
 pub struct MarketViews(pub Vec<MarketView>);
@@ -215,6 +220,9 @@ pub struct AgentIndex(pub Vec<Entity>);
 /// Output labels of every agent, by id: kind and group name.
 #[derive(Resource, Debug, Default)]
 pub struct AgentDirectory(pub Vec<(AgentKind, String)>);
+
+/// Wheel size of the agendas, in steps (items further out wait in an overflow heap).
+pub const AGENDA_STEPS: usize = 4096;
 
 /// A time-ordered agenda of agent wake-ups, one per agent kind (`K` is a marker).
 #[derive(Resource, Debug)]
@@ -279,12 +287,12 @@ pub struct RunStats {
     pub unfilled_lots: u64,
     /// Steps observed.
     pub steps: u64,
-    /// Steps with both sides quoted.
+    /// Book-steps (a step of one book) with both sides quoted.
     pub two_sided_steps: u64,
-    /// Σ spread over two-sided steps, ticks.
+    /// Σ spread over two-sided book-steps, ticks.
     pub spread_sum_ticks: f64,
-    /// Σ bid depth within the first band over steps, lots.
+    /// Σ bid depth within the first band over book-steps, lots.
     pub depth_bid_sum_lots: f64,
-    /// Σ ask depth within the first band over steps, lots.
+    /// Σ ask depth within the first band over book-steps, lots.
     pub depth_ask_sum_lots: f64,
 }

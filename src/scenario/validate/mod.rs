@@ -1,7 +1,9 @@
 //! Range and consistency checks: [`ScenarioFile`] → [`Scenario`]. One key at a time here;
 //! [`sanity`] checks keys together.
 
-use super::{InformedRule, QuoteStrategy, Scenario, ScenarioError, ScenarioFile, secs_to_ns};
+use super::{
+    BookParams, InformedRule, QuoteStrategy, Scenario, ScenarioError, ScenarioFile, secs_to_ns,
+};
 use std::path::Path;
 
 mod checker;
@@ -73,40 +75,8 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         ));
     }
 
-    let m = &f.market;
-    c.positive("market.tick_size", m.tick_size)?;
-    if !(1..=MAX_LOT_SIZE).contains(&m.lot_size) {
-        return Err(c.fail(
-            "market.lot_size",
-            format!(
-                "must be between 1 and {MAX_LOT_SIZE} units per lot, got {} \
-                 (cash and PnL are tick·lots × lot_size)",
-                m.lot_size
-            ),
-        ));
-    }
-    c.positive("market.initial_price", m.initial_price)?;
-    c.positive("market.vol_halflife_s", m.vol_halflife_s)?;
-    c.positive("market.vol_sample_interval_s", m.vol_sample_interval_s)?;
-    if !(64..=MAX_SPAN_TICKS).contains(&m.max_span_ticks) {
-        return Err(c.fail(
-            "market.max_span_ticks",
-            format!(
-                "must be between 64 and {MAX_SPAN_TICKS}, got {}",
-                m.max_span_ticks
-            ),
-        ));
-    }
-    let initial_ticks = m.initial_price / m.tick_size;
-    if !(1.0..=1e15).contains(&initial_ticks) {
-        return Err(c.fail(
-            "market.initial_price",
-            format!(
-                "is {initial_ticks} ticks of market.tick_size ({}); must be between 1 and 1e15 ticks",
-                m.tick_size
-            ),
-        ));
-    }
+    let books = check_books(&c, &f)?;
+    let fundamental_start = books[0].initial_price - books[0].basis;
 
     let fu = &f.fundamental;
     c.non_negative(
@@ -116,12 +86,18 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
     c.rate("fundamental.jump_rate_per_s", fu.jump_rate_per_s)?;
     c.finite("fundamental.jump_mean", fu.jump_mean)?;
     c.non_negative("fundamental.jump_sd", fu.jump_sd)?;
-    check_fundamental_range(&c, &f)?;
+    // every book's value (fundamental + basis) must stay positive: check the lowest
+    let lowest_start = books
+        .iter()
+        .map(|b| fundamental_start + b.basis)
+        .fold(f64::INFINITY, f64::min);
+    check_fundamental_range(&c, &f, lowest_start)?;
 
     let mut agents = 0u64;
     for (i, g) in f.noise.iter_mut().enumerate() {
         let k = |name: &str| format!("noise[{i}].{name}");
         c.at_least_one(&k("count"), u64::from(g.count))?;
+        check_book_name(&c, &k("book"), g.book.as_deref(), &books)?;
         c.rate(&k("mu_per_s"), g.mu_per_s)?;
         c.rate(&k("alpha_per_tick_s"), g.alpha_per_tick_s)?;
         c.rate(&k("delta_per_s"), g.delta_per_s)?;
@@ -179,6 +155,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
     for (i, g) in f.informed.iter_mut().enumerate() {
         let k = |name: &str| format!("informed[{i}].{name}");
         c.at_least_one(&k("count"), u64::from(g.count))?;
+        check_book_name(&c, &k("book"), g.book.as_deref(), &books)?;
         c.positive(&k("rate_per_s"), g.rate_per_s)?;
         c.rate(&k("rate_per_s"), g.rate_per_s)?;
         c.non_negative(&k("threshold_ticks"), g.threshold_ticks)?;
@@ -234,6 +211,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
     for (i, g) in f.market_maker.iter_mut().enumerate() {
         let k = |name: &str| format!("market_maker[{i}].{name}");
         c.at_least_one(&k("count"), u64::from(g.count))?;
+        let book = check_book_name(&c, &k("book"), g.book.as_deref(), &books)?;
         c.seconds(
             &k("requote_interval_s"),
             g.requote_interval_s,
@@ -303,7 +281,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
             f.run.duration_s,
         )?;
         c.seconds(&k("latency_s"), g.latency_s, 0.0, f.run.duration_s)?;
-        check_maker_can_quote(&c, i, g, &f.market)?;
+        check_maker_can_quote(&c, i, g, &books[book])?;
         g.name.get_or_insert_with(|| format!("mm{i}"));
         agents += u64::from(g.count);
     }
@@ -370,5 +348,117 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         sample_every_steps: every(f.output.sample_interval_s),
         agents_every_steps: every(f.output.agents_sample_interval_s),
         params: f,
+        books,
+    })
+}
+
+/// The books of a file, checked: its `[[book]]` tables, or its `[market]` as one book.
+fn check_books(c: &Checker, f: &ScenarioFile) -> Result<Vec<BookParams>, ScenarioError> {
+    let books = match (&f.market, f.book.is_empty()) {
+        (Some(_), false) => {
+            return Err(c.fail(
+                "book",
+                "and [market] are both given: describe one book in [market], or several in \
+                 [[book]] tables"
+                    .into(),
+            ));
+        }
+        (None, true) => {
+            return Err(c.fail(
+                "market",
+                "is missing: describe the book in [market] (or several in [[book]] tables)".into(),
+            ));
+        }
+        (Some(m), true) => vec![BookParams::from_market(m)],
+        (None, false) => f.book.clone(),
+    };
+    for (i, b) in books.iter().enumerate() {
+        let prefix = if f.market.is_some() {
+            "market".to_string()
+        } else {
+            format!("book[{i}]")
+        };
+        let k = |name: &str| format!("{prefix}.{name}");
+        if f.market.is_none() {
+            if b.name.is_empty() {
+                return Err(c.fail(&k("name"), "must not be empty".into()));
+            }
+            if books[..i].iter().any(|o| o.name == b.name) {
+                return Err(c.fail(
+                    &k("name"),
+                    format!("{:?} names two books; each book needs its own name", b.name),
+                ));
+            }
+            c.finite(&k("basis"), b.basis)?;
+        }
+        c.positive(&k("tick_size"), b.tick_size)?;
+        if !(1..=MAX_LOT_SIZE).contains(&b.lot_size) {
+            return Err(c.fail(
+                &k("lot_size"),
+                format!(
+                    "must be between 1 and {MAX_LOT_SIZE} units per lot, got {} \
+                     (cash and PnL are tick·lots × lot_size)",
+                    b.lot_size
+                ),
+            ));
+        }
+        c.positive(&k("initial_price"), b.initial_price)?;
+        c.positive(&k("vol_halflife_s"), b.vol_halflife_s)?;
+        c.positive(&k("vol_sample_interval_s"), b.vol_sample_interval_s)?;
+        if !(64..=MAX_SPAN_TICKS).contains(&b.max_span_ticks) {
+            return Err(c.fail(
+                &k("max_span_ticks"),
+                format!(
+                    "must be between 64 and {MAX_SPAN_TICKS}, got {}",
+                    b.max_span_ticks
+                ),
+            ));
+        }
+        let initial_ticks = b.initial_price / b.tick_size;
+        if !(1.0..=1e15).contains(&initial_ticks) {
+            return Err(c.fail(
+                &k("initial_price"),
+                format!(
+                    "is {initial_ticks} ticks of {} ({}); must be between 1 and 1e15 ticks",
+                    k("tick_size"),
+                    b.tick_size
+                ),
+            ));
+        }
+    }
+    // The fundamental starts at the first book's initial_price − basis; every book's value,
+    // fundamental + basis, must start positive.
+    let start = books[0].initial_price - books[0].basis;
+    for (i, b) in books.iter().enumerate() {
+        if start + b.basis <= 0.0 {
+            return Err(c.fail(
+                &format!("book[{i}].basis"),
+                format!(
+                    "gives this book a starting value of {} (the fundamental starts at the \
+                     first book's initial_price − basis = {start}); it must be positive",
+                    start + b.basis
+                ),
+            ));
+        }
+    }
+    Ok(books)
+}
+
+/// A group's `book` key: the index of the book it names (`None`: the first).
+fn check_book_name(
+    c: &Checker,
+    key: &str,
+    name: Option<&str>,
+    books: &[BookParams],
+) -> Result<usize, ScenarioError> {
+    let Some(name) = name else {
+        return Ok(0);
+    };
+    books.iter().position(|b| b.name == name).ok_or_else(|| {
+        let known: Vec<&str> = books.iter().map(|b| b.name.as_str()).collect();
+        c.fail(
+            key,
+            format!("names no book: {name:?} (the books are {known:?})"),
+        )
     })
 }

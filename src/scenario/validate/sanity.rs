@@ -5,7 +5,7 @@
 use super::checker::Checker;
 use super::{DEFAULT_GAMMA, DEFAULT_HALF_SPREAD_TICKS, DEFAULT_HORIZON_S, DEFAULT_K};
 use crate::scenario::{
-    FundamentalModel, MarketMakerParams, MarketParams, QuoteStrategy, ScenarioError, ScenarioFile,
+    BookParams, FundamentalModel, MarketMakerParams, QuoteStrategy, ScenarioError, ScenarioFile,
 };
 
 /// Widest range of the fundamental over a run, as a factor of its start, that a GBM may reach
@@ -15,7 +15,11 @@ const MAX_GBM_RANGE_FACTOR: f64 = 1000.0;
 /// The fundamental must stay meaningful over the run: a 4-standard-deviation path (diffusion
 /// and jumps together) may not take a random walk below zero, nor move a GBM by more than a
 /// factor [`MAX_GBM_RANGE_FACTOR`] (beyond which it heads to 0 or to prices the book cannot hold).
-pub(super) fn check_fundamental_range(c: &Checker, f: &ScenarioFile) -> Result<(), ScenarioError> {
+pub(super) fn check_fundamental_range(
+    c: &Checker,
+    f: &ScenarioFile,
+    start: f64,
+) -> Result<(), ScenarioError> {
     let fu = &f.fundamental;
     let t = f.run.duration_s;
     let jumps = fu.jump_rate_per_s * t;
@@ -28,14 +32,14 @@ pub(super) fn check_fundamental_range(c: &Checker, f: &ScenarioFile) -> Result<(
         "fundamental.jump_sd"
     };
     match fu.model {
-        FundamentalModel::RandomWalk if reach >= f.market.initial_price => Err(c.fail(
+        FundamentalModel::RandomWalk if reach >= start => Err(c.fail(
             key,
             format!(
                 "is too large for run.duration_s = {t}: a 4-standard-deviation path of the \
                  random walk (with its jumps) moves {reach:.4} in currency, more than the \
                  opening price {}: the value would go below zero. Lower it, shorten the run, \
                  or use model = \"gbm\"",
-                f.market.initial_price
+                start
             ),
         )),
         FundamentalModel::Gbm if reach > libm::log(MAX_GBM_RANGE_FACTOR) => Err(c.fail(
@@ -58,7 +62,7 @@ pub(super) fn check_maker_can_quote(
     c: &Checker,
     i: usize,
     g: &MarketMakerParams,
-    m: &MarketParams,
+    m: &BookParams,
 ) -> Result<(), ScenarioError> {
     let var = g.sigma_prior_ticks_per_sqrt_s * g.sigma_prior_ticks_per_sqrt_s;
     let (half, key, what) = match g.strategy {

@@ -1,41 +1,20 @@
-//! The step schedule: phases in a declared, chained order, run by the single-threaded
+//! The step schedule: the shared systems in their phases, every kind's systems (its decide
+//! system in its turn), phases in a declared, chained order, run by the single-threaded
 //! executor, with ambiguity detection as an error.
 
-use crate::agents::informed::decide_informed;
-use crate::agents::market_maker::{quote_market_makers, score_markouts};
-use crate::agents::noise::decide_noise;
+use super::KINDS;
 use crate::market::exchange::match_orders;
 use crate::market::fundamental::advance_fundamental;
 use crate::market::metrics::accumulate_stats;
 use crate::market::observe::publish_views;
 use crate::market::settle::settle_trades;
 use crate::record::{record_quotes, record_samples, record_trades};
+use crate::sim::phase::{DecideTurn, Phase};
 use crate::sim::resources::begin_step;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{
     LogLevel, ScheduleBuildError, ScheduleBuildSettings, SingleThreadedExecutor,
 };
-
-/// The phases of a step, in order (see the [module docs](super)).
-#[derive(SystemSet, Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Phase {
-    /// Advance time, clear last step's outcomes.
-    Clock,
-    /// Fundamental value, scheduled shocks.
-    Exogenous,
-    /// Publish market views.
-    Observe,
-    /// Agents decide and send requests.
-    Decide,
-    /// The exchange matches.
-    Match,
-    /// Fills reach the agents.
-    Settle,
-    /// Metrics and detectors.
-    Detect,
-    /// CSV output.
-    Record,
-}
 
 fn has_recorder(rec: Option<Res<crate::record::Recorder>>) -> bool {
     rec.is_some()
@@ -62,21 +41,19 @@ pub fn build(world: &mut World) -> Result<Schedule, ScheduleBuildError> {
         )
             .chain(),
     );
+    // Kinds decide one after another, in registration order.
+    for turn in 1..KINDS.len() {
+        s.configure_sets(DecideTurn(turn - 1).before(DecideTurn(turn)));
+    }
     s.add_systems(begin_step.in_set(Phase::Clock));
     s.add_systems(advance_fundamental.in_set(Phase::Exogenous));
     s.add_systems(publish_views.in_set(Phase::Observe));
-    s.add_systems(
-        (quote_market_makers, decide_informed, decide_noise)
-            .chain()
-            .in_set(Phase::Decide),
-    );
     s.add_systems(match_orders.in_set(Phase::Match));
     s.add_systems(settle_trades.in_set(Phase::Settle));
-    s.add_systems(
-        (score_markouts, accumulate_stats)
-            .chain()
-            .in_set(Phase::Detect),
-    );
+    s.add_systems(accumulate_stats.in_set(Phase::Detect));
+    for (turn, kind) in KINDS.iter().enumerate() {
+        (kind.systems)(&mut s, DecideTurn(turn));
+    }
     s.add_systems(
         (record_trades, record_quotes, record_samples)
             .chain()

@@ -1,31 +1,14 @@
-//! Market makers: at each look they compute a target ladder (Avellaneda–Stoikov or fixed
-//! spread), and replace a side's quotes when it drifted beyond tolerance or lost quantity.
-//! Quotes are post-only limit orders; the exchange's risk gate enforces the position limit.
+//! Decide phase: a maker looks at the published view, computes its target ladder and
+//! replaces the sides that drifted.
 
+use super::MakerGroups;
+use super::state::{LiveQuote, MarketMaker};
 use crate::lob::{Price, Qty, Side, TimeInForce};
-use crate::market::exchange::{BookIndex, Exchange};
-use crate::models::quotes::{Level, QuoteInputs, QuoteParams, needs_requote, target_ladder_into};
-use crate::scenario::{MarketMakerParams, secs_to_ns};
-use crate::sim::components::{Account, Agent, LiveQuote, MarketMaker};
+use crate::models::quotes::{Level, QuoteInputs, needs_requote, target_ladder_into};
+use crate::scenario::MarketMakerParams;
+use crate::sim::components::{Account, Agent};
 use crate::sim::resources::{Action, Agenda, BookId, Clock, Inbox, MarketViews};
 use bevy_ecs::prelude::*;
-
-/// A market-maker group's parameters in the form the system uses.
-#[derive(Debug, Clone)]
-pub struct MakerGroup {
-    /// The scenario parameters.
-    pub params: MarketMakerParams,
-    /// Its quoting model, typed.
-    pub quote: QuoteParams,
-    /// Interval between looks, ns.
-    pub interval_ns: u64,
-    /// Latency, ns.
-    pub latency_ns: u64,
-}
-
-/// All market-maker groups, by group index.
-#[derive(Resource, Debug, Default)]
-pub struct MakerGroups(pub Vec<MakerGroup>);
 
 /// What a maker wanted when it replaced quotes: one record per look that requoted a side.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,6 +17,8 @@ pub struct QuoteRecord {
     pub t_ns: u64,
     /// The maker.
     pub agent: u32,
+    /// The book it quotes.
+    pub book: BookId,
     /// The reference mid it saw, ticks.
     pub mid_ticks: f64,
     /// The model's centre (reservation price, or skewed mid), ticks.
@@ -70,11 +55,11 @@ pub fn quote_market_makers(
     mut log: ResMut<QuoteLog>,
     mut makers: Query<(&Agent, &Account, &mut MarketMaker)>,
 ) {
-    let view = views.0[0];
     log.0.clear();
     agenda.run_due(clock.end_ns(), |id, entity, t| {
         let (agent, account, mut mm) = makers.get_mut(entity).expect("market maker entity");
         let g = &groups.0[agent.group as usize];
+        let view = &views.0[usize::from(g.book.0)];
         mm.vol.observe(view.ref_ticks, clock.start_s());
         let inputs = QuoteInputs {
             mid_ticks: view.ref_ticks,
@@ -95,6 +80,7 @@ pub fn quote_market_makers(
                 side,
                 levels,
                 &g.params,
+                g.book,
                 t.saturating_add(g.latency_ns),
                 id,
                 &mut inbox,
@@ -105,6 +91,7 @@ pub fn quote_market_makers(
             log.0.push(QuoteRecord {
                 t_ns: t,
                 agent: id,
+                book: g.book,
                 mid_ticks: inputs.mid_ticks,
                 centre_ticks: best.centre_ticks,
                 half_spread_ticks: best.half_spread_ticks,
@@ -124,11 +111,13 @@ pub fn quote_market_makers(
 
 /// Replaces one side's quotes with `target` if [`needs_requote`] says so, and says whether it
 /// did. A side with an unacknowledged order is left alone until the exchange has answered.
+#[allow(clippy::too_many_arguments)]
 fn requote_side(
     mm: &mut MarketMaker,
     side: Side,
     target: &[Level],
     p: &MarketMakerParams,
+    book: BookId,
     arrival_ns: u64,
     agent: u32,
     inbox: &mut Inbox,
@@ -157,7 +146,7 @@ fn requote_side(
         let id = q.id.expect("checked above");
         inbox.push(
             arrival_ns,
-            BookId(0),
+            book,
             agent,
             crate::sim::resources::NO_TAG,
             Action::Cancel { id },
@@ -173,7 +162,7 @@ fn requote_side(
             qty: Qty(l.qty_lots),
             tif: TimeInForce::PostOnly,
         };
-        inbox.push(arrival_ns, BookId(0), agent, tag, action);
+        inbox.push(arrival_ns, book, agent, tag, action);
         mm.quotes.push(LiveQuote {
             tag,
             id: None,
@@ -184,39 +173,4 @@ fn requote_side(
     }
     mm.requotes += 1;
     true
-}
-
-/// Detect phase: scores the fills whose markout horizon has passed against the current
-/// reference price.
-pub fn score_markouts(
-    clock: Res<Clock>,
-    books: Res<BookIndex>,
-    exchanges: Query<&Exchange>,
-    mut makers: Query<&mut MarketMaker>,
-) {
-    let now = clock.end_ns();
-    let ex = exchanges.get(books.0[0]).expect("book entity");
-    let ref_ticks = ex.reference_x2_ticks() as f64 / 2.0;
-    for mut mm in &mut makers {
-        while let Some(m) = mm.pending_markouts.front().copied() {
-            if m.due_ns > now {
-                break;
-            }
-            mm.pending_markouts.pop_front();
-            let gain =
-                m.side.sign() as f64 * (ref_ticks - m.price_ticks as f64) * m.qty_lots as f64;
-            mm.markout_tick_lots += gain;
-            mm.markout_lots += m.qty_lots;
-        }
-    }
-}
-
-/// The interval and latency of a group, in ns.
-pub fn maker_group(params: MarketMakerParams) -> MakerGroup {
-    MakerGroup {
-        quote: QuoteParams::from_scenario(&params),
-        interval_ns: secs_to_ns(params.requote_interval_s).max(1),
-        latency_ns: secs_to_ns(params.latency_s),
-        params,
-    }
 }
