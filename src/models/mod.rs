@@ -4,5 +4,7 @@ pub mod avellaneda_stoikov;
 /// European options under Black–Scholes at a zero rate: price, delta, gamma, vega, theta.
 pub mod black_scholes;
 pub mod informed;
+/// A dealer's option book as plain data, its aggregate greeks and the settlement of expired lines.
+pub mod option_book;
 pub mod quotes;
 pub mod vol;
