@@ -113,12 +113,14 @@ pub fn greeks(kind: OptionKind, spot: f64, strike: f64, tau_s: f64, vol_per_sqrt
     let pdf = norm_pdf(d1);
     let (price, delta) = match kind {
         OptionKind::Call => {
-            let p = s * norm_cdf(d1) - k * norm_cdf(d2);
-            (p.clamp((s - k).max(0.0), s), norm_cdf(d1))
+            let n1 = norm_cdf(d1);
+            let p = s * n1 - k * norm_cdf(d2);
+            (p.clamp((s - k).max(0.0), s), n1)
         }
         OptionKind::Put => {
-            let p = k * norm_cdf(-d2) - s * norm_cdf(-d1);
-            (p.clamp((k - s).max(0.0), k), -norm_cdf(-d1))
+            let n1 = norm_cdf(-d1);
+            let p = k * norm_cdf(-d2) - s * n1;
+            (p.clamp((k - s).max(0.0), k), -n1)
         }
     };
     // s·φ(d1) is finite (s ≤ f64::MAX, φ ≤ 0.4); each further factor goes through `mul`,
