@@ -1,6 +1,10 @@
 //! Pure model code: no ECS, no randomness, no I/O. Systems call these with plain values.
 
 pub mod avellaneda_stoikov;
+/// European options under Black–Scholes at a zero rate: price, delta, gamma, vega, theta.
+pub mod black_scholes;
 pub mod informed;
+/// A dealer's option book as plain data, its aggregate greeks and the settlement of expired lines.
+pub mod option_book;
 pub mod quotes;
 pub mod vol;
