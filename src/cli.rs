@@ -346,6 +346,9 @@ fn output_files(s: &Scenario) -> Vec<&'static str> {
     if s.params.output.quotes && !s.params.market_maker.is_empty() {
         f.push("quotes.csv");
     }
+    if s.params.output.hedges && s.params.market_maker.iter().any(|g| g.hedge.is_some()) {
+        f.push("hedges.csv");
+    }
     f
 }
 

@@ -223,6 +223,13 @@ fn hedge_keys_are_checked_and_named() {
         &with_hedge("band_lots = 5\nstyle = \"market\"\nlatency_s = -1.0"),
         &["market_maker[0].hedge.latency_s"],
     );
+    // a venue whose lots are another quantity of the underlying
+    let two = with_hedge("venue = \"other\"\nband_lots = 5\nstyle = \"market\"").replace(
+        "[market]\ntick_size = 0.01             # currency per tick\nlot_size = 1                 # units per lot\ninitial_price = 50.00        # opening price, currency\n",
+        "[[book]]\nname = \"main\"\ntick_size = 0.01\ninitial_price = 50.00\n\n[[book]]\nname = \"other\"\ntick_size = 0.01\nlot_size = 10\ninitial_price = 50.00\n",
+    );
+    assert!(two.contains("name = \"other\""));
+    refused(&two, &["market_maker[0].hedge.venue", "lot_size"]);
     // the defaults are filled in: its own book, target 0, no interval, the group's latency
     let s = load(&with_hedge("band_lots = 5\nstyle = \"market\"")).unwrap();
     let h = s.params.market_maker[0].hedge.clone().unwrap();

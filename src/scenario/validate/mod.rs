@@ -459,7 +459,21 @@ fn check_hedge(
     group_latency_s: f64,
     duration_s: f64,
 ) -> Result<(), ScenarioError> {
-    check_book_name(c, &k("hedge.venue"), h.venue.as_deref(), books)?;
+    let venue = check_book_name(c, &k("hedge.venue"), h.venue.as_deref(), books)?;
+    if h.venue.is_some() && books[venue].lot_size != books[own_book].lot_size {
+        return Err(c.fail(
+            &k("hedge.venue"),
+            format!(
+                "names book {:?} with lot_size {}, but the group's book {:?} has lot_size {}: \
+                 net delta adds lots across books, so the venue's lots must be the same \
+                 quantity of the underlying",
+                books[venue].name,
+                books[venue].lot_size,
+                books[own_book].name,
+                books[own_book].lot_size
+            ),
+        ));
+    }
     h.venue.get_or_insert_with(|| books[own_book].name.clone());
     if !(0..=MAX_LOTS as i64).contains(&h.band_lots) {
         return Err(c.fail(
