@@ -289,11 +289,11 @@ pub fn record_quotes(
     if rec.error.is_some() {
         return;
     }
-    if !hedges.0.is_empty()
+    if !hedges.records.is_empty()
         && let Some(w) = rec.hedges.as_mut()
     {
         let mut r = Ok(());
-        for h in &hedges.0 {
+        for h in &hedges.records {
             let b = usize::from(h.venue.0);
             let s = rec.scales[b];
             let slip = h.slippage_ticks();

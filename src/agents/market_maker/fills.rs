@@ -3,7 +3,6 @@
 //! settle and a detect one: a system costs its run overhead every step, and the book is
 //! already as the step leaves it.)
 
-use super::MakerGroups;
 use super::state::{MarketMaker, PendingMarkout};
 use crate::market::exchange::Exchange;
 use crate::sim::resources::{AgentIndex, BookId, BookIndex, Clock, StepOutcomes};
@@ -46,7 +45,12 @@ impl HedgeRecord {
 
 /// The hedges finished in the current step, for hedges.csv (cleared at each step's settle).
 #[derive(Resource, Debug, Default)]
-pub struct HedgeLog(pub Vec<HedgeRecord>);
+pub struct HedgeLog {
+    /// The step's finished hedges, in the order their acknowledgements came.
+    pub records: Vec<HedgeRecord>,
+    /// Whether any maker group hedges (if not, the settle phase does no hedge work at all).
+    pub active: bool,
+}
 
 /// Settle phase: makers learn their orders' fate and queue their fills (as the resting or the
 /// arriving side) for markouts, then score the markouts due by the step's end against their
@@ -57,18 +61,15 @@ pub struct HedgeLog(pub Vec<HedgeRecord>);
 /// by venue and arrival time); hedge fills are kept with the hedge, not scored as markouts. A
 /// hedge is finished when its acknowledgement comes (market and IOC orders never rest): it
 /// then goes to the [`HedgeLog`].
-#[allow(clippy::too_many_arguments)]
 pub fn settle_makers(
     clock: Res<Clock>,
     out: Res<StepOutcomes>,
     index: Res<AgentIndex>,
     books: Res<BookIndex>,
-    groups: Res<MakerGroups>,
     exchanges: Query<&Exchange>,
     mut makers: Query<&mut MarketMaker>,
     mut hedge_log: ResMut<HedgeLog>,
 ) {
-    hedge_log.0.clear();
     // Acknowledgements first: a quote may rest and then fill within the same step.
     for ack in &out.acks {
         if let Ok(mut mm) = makers.get_mut(index.0[ack.agent as usize])
@@ -134,7 +135,8 @@ pub fn settle_makers(
             mm.quotes.swap_remove(pos);
         }
     }
-    if groups.any_hedge() {
+    if hedge_log.active {
+        hedge_log.records.clear();
         finish_hedges(&out, &index, &mut makers, &mut hedge_log);
     }
     score_markouts(clock.end_ns(), &books, &exchanges, &mut makers);
@@ -157,7 +159,7 @@ fn finish_hedges(
         };
         let h = mm.hedges.remove(pos);
         let filled = h.filled_lots as i64 * h.wanted_lots.signum();
-        log.0.push(HedgeRecord {
+        log.records.push(HedgeRecord {
             t_ns: h.t_ns,
             agent: ack.agent,
             venue: h.venue,

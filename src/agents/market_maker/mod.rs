@@ -78,7 +78,10 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
             .collect(),
     ));
     world.insert_resource(QuoteLog::default());
-    world.insert_resource(HedgeLog::default());
+    world.insert_resource(HedgeLog {
+        records: Vec::new(),
+        active: makers.iter().any(|g| g.hedge.is_some()),
+    });
     world.insert_resource(agenda);
 }
 
@@ -122,13 +125,6 @@ pub struct Hedger {
 /// All market-maker groups, by group index.
 #[derive(Resource, Debug, Default)]
 pub struct MakerGroups(pub Vec<MakerGroup>);
-
-impl MakerGroups {
-    /// Whether any group hedges.
-    pub fn any_hedge(&self) -> bool {
-        self.0.iter().any(|g| g.hedge.is_some())
-    }
-}
 
 /// The interval and latency of a group, in ns, quoting `book` and hedging in `venue` if its
 /// parameters ask for hedging (validated: every default filled in).
