@@ -133,3 +133,43 @@ fn makers_hedge_in_the_thin_book_pay_slippage_sometimes_fail_and_reproduce() {
     assert!(taken > 0, "no maker hedge traded in the thin book");
     assert_eq!(taken, filled_total);
 }
+
+/// Market-order hedges in the maker's own book (`tiny.toml` with a hedge table): they trade
+/// back to the target, fill in full against a two-sided book, and the maker's own quotes they
+/// would cross are cancelled by the self-trade policy rather than traded with. (Noise traders
+/// are anonymous to self-trade prevention by design, so only makers are checked.)
+#[test]
+fn market_hedges_in_the_own_book_fill_and_never_trade_with_the_maker_itself() {
+    let tiny =
+        fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/tiny.toml")).unwrap();
+    let line = "max_position_lots = 30       # inventory limit\n";
+    assert!(tiny.contains(line));
+    let text = tiny.replace(
+        line,
+        &format!("{line}\n[market_maker.hedge]\nband_lots = 2\nstyle = \"market\"\n"),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("own.toml");
+    fs::write(&file, text).unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&file, &out);
+    let hedges = rows(&out.join("hedges.csv"));
+    assert!(!hedges.is_empty(), "no hedge");
+    for h in &hedges {
+        assert_eq!(h["venue"], "main");
+        let (net, wanted) = (int(h, "net_delta_lots"), int(h, "wanted_lots"));
+        assert!(net.abs() > 2 && net + wanted == 0, "{h:?}");
+    }
+    assert!(
+        hedges.iter().any(|h| int(h, "filled_lots") != 0),
+        "no market hedge filled"
+    );
+    let trades = rows(&out.join("trades.csv"));
+    assert!(
+        trades
+            .iter()
+            .filter(|t| t["buyer_kind"] == "market_maker")
+            .all(|t| t["buyer_id"] != t["seller_id"]),
+        "a maker traded with itself"
+    );
+}
