@@ -251,4 +251,16 @@ fn hedge_keys_are_checked_and_named() {
             .max_slippage_ticks,
         Some(2)
     );
+    // the resolved scenario: every default of a hedge that applies, max_slippage_ticks only
+    // with ioc, no hedge table for a group that does not hedge
+    let text = toml::to_string(&s.params).unwrap();
+    assert!(text.contains("[market_maker.hedge]"), "{text}");
+    assert!(text.contains("max_slippage_ticks = 2"), "{text}");
+    assert!(text.contains("venue = \"main\""), "{text}");
+    let market = load(&with_hedge("band_lots = 5\nstyle = \"market\"")).unwrap();
+    let text = toml::to_string(&market.params).unwrap();
+    assert!(text.contains("target_lots = 0"), "{text}");
+    assert!(!text.contains("max_slippage_ticks"), "{text}");
+    let text = toml::to_string(&load(&tiny()).unwrap().params).unwrap();
+    assert!(!text.contains("hedge]"), "{text}");
 }
