@@ -31,8 +31,9 @@ pub enum Command {
     /// Run a scenario and write its CSV files.
     ///
     /// Files go to output/<scenario name>/seed-<seed>/ (or --out): book.csv, l2.csv,
-    /// trades.csv, quotes.csv, agents.csv, summary.csv and manifest.json. They are written under a
-    /// temporary name and moved into place only when the run completes. An earlier result
+    /// trades.csv, quotes.csv, hedges.csv (when makers hedge), agents.csv, summary.csv and
+    /// manifest.json. They are written under a temporary name and moved into place only
+    /// when the run completes. An earlier result
     /// there is replaced; anything else is refused (see --out). Ctrl-C (SIGINT) or SIGTERM
     /// stops the run, removes the temporary folder and exits with 130 or 143; a second one
     /// ends the process at once, and the next run into the same folder tidies up after it.
@@ -345,6 +346,9 @@ fn output_files(s: &Scenario) -> Vec<&'static str> {
     }
     if s.params.output.quotes && !s.params.market_maker.is_empty() {
         f.push("quotes.csv");
+    }
+    if s.params.output.hedges && s.params.market_maker.iter().any(|g| g.hedge.is_some()) {
+        f.push("hedges.csv");
     }
     f
 }

@@ -313,7 +313,13 @@ fn empty_file_not_toml_and_missing_file_are_bad_input() {
 
 #[test]
 fn shipped_scenarios_validate() {
-    for name in ["tiny", "baseline", "zi_only", "large_market"] {
+    for name in [
+        "tiny",
+        "baseline",
+        "zi_only",
+        "large_market",
+        "hedge_in_thin_book",
+    ] {
         let p = repo(&format!("scenarios/{name}.toml"));
         for (i, line) in fs::read_to_string(&p).unwrap().lines().enumerate() {
             if line.contains('=') && !line.trim_start().starts_with('#') {

@@ -87,3 +87,63 @@ fn every_csv_loads_with_pandas_with_the_documented_columns() {
     );
     eprintln!("{}", String::from_utf8_lossy(&py.stdout));
 }
+
+const HEDGES_SCRIPT: &str = r#"
+import sys, pandas as pd
+h = pd.read_csv(f"{sys.argv[1]}/hedges.csv")
+cols = ["t_s","agent_id","group","venue","net_delta_lots","wanted_lots","filled_lots",
+        "avg_fill_price","decision_mid","slippage_ticks","slippage","unfilled_lots"]
+assert list(h.columns) == cols, list(h.columns)
+assert len(h) > 0
+for c in cols:
+    if c not in {"group", "venue"}:
+        assert pd.api.types.is_numeric_dtype(h[c]), (c, h[c].dtype)
+assert (h.unfilled_lots == h.wanted_lots - h.filled_lots).all()
+assert (h.avg_fill_price.isna() == (h.filled_lots == 0)).all()
+print("pandas ok: hedges.csv", len(h), "rows")
+"#;
+
+#[test]
+fn hedges_csv_loads_with_pandas_with_the_documented_columns() {
+    let has_pandas = Command::new("python3")
+        .args(["-c", "import pandas"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_pandas {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have python3 with pandas (.ci/run installs it)"
+        );
+        eprintln!("skipped: python3 with pandas is not installed (pip install pandas)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hedge_in_thin_book.toml");
+    let text = std::fs::read_to_string(&scenario).unwrap();
+    assert!(text.contains("duration_s = 600.0 "));
+    let text = text.replace("duration_s = 600.0 ", "duration_s = 60.0 ");
+    let file = tmp.path().join("hedge.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = tmp.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_depthsim"))
+        .args([
+            "run",
+            file.to_str().unwrap(),
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let py = Command::new("python3")
+        .args(["-c", HEDGES_SCRIPT, out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        py.status.success(),
+        "pandas check failed:\n{}{}",
+        String::from_utf8_lossy(&py.stdout),
+        String::from_utf8_lossy(&py.stderr)
+    );
+}

@@ -185,3 +185,82 @@ fn degenerate_output_and_market_values_are_refused() {
         &["market.lot_size", "units per lot"],
     );
 }
+
+fn with_hedge(table: &str) -> String {
+    tiny().replace(
+        "max_position_lots = 30       # inventory limit\n",
+        &format!("max_position_lots = 30\n\n[market_maker.hedge]\n{table}\n"),
+    )
+}
+
+#[test]
+fn hedge_keys_are_checked_and_named() {
+    refused(
+        &with_hedge("venue = \"elsewhere\"\nband_lots = 5\nstyle = \"market\""),
+        &["market_maker[0].hedge.venue", "names no book"],
+    );
+    refused(
+        &with_hedge("band_lots = -1\nstyle = \"market\""),
+        &["market_maker[0].hedge.band_lots", "between 0"],
+    );
+    refused(
+        &with_hedge("band_lots = 5\ntarget_lots = -6\nstyle = \"market\""),
+        &["market_maker[0].hedge.target_lots", "within the band"],
+    );
+    refused(
+        &with_hedge("band_lots = 5\nstyle = \"market\"\nmax_slippage_ticks = 2"),
+        &["market_maker[0].hedge.max_slippage_ticks", "does not apply"],
+    );
+    refused(
+        &with_hedge("band_lots = 5\nstyle = \"ioc\""),
+        &["market_maker[0].hedge.max_slippage_ticks", "required"],
+    );
+    refused(
+        &with_hedge("band_lots = 5\nstyle = \"market\"\nmin_interval_s = -1.0"),
+        &["market_maker[0].hedge.min_interval_s"],
+    );
+    refused(
+        &with_hedge("band_lots = 5\nstyle = \"market\"\nlatency_s = -1.0"),
+        &["market_maker[0].hedge.latency_s"],
+    );
+    // a venue whose lots are another quantity of the underlying
+    let two = with_hedge("venue = \"other\"\nband_lots = 5\nstyle = \"market\"").replace(
+        "[market]\ntick_size = 0.01             # currency per tick\nlot_size = 1                 # units per lot\ninitial_price = 50.00        # opening price, currency\n",
+        "[[book]]\nname = \"main\"\ntick_size = 0.01\ninitial_price = 50.00\n\n[[book]]\nname = \"other\"\ntick_size = 0.01\nlot_size = 10\ninitial_price = 50.00\n",
+    );
+    assert!(two.contains("name = \"other\""));
+    refused(&two, &["market_maker[0].hedge.venue", "lot_size"]);
+    // the defaults are filled in: its own book, target 0, no interval, the group's latency
+    let s = load(&with_hedge("band_lots = 5\nstyle = \"market\"")).unwrap();
+    let h = s.params.market_maker[0].hedge.clone().unwrap();
+    assert_eq!(h.venue.as_deref(), Some("main"));
+    assert_eq!(
+        (h.target_lots, h.min_interval_s, h.latency_s),
+        (Some(0), Some(0.0), Some(0.0))
+    );
+    assert_eq!(h.max_slippage_ticks, None);
+    let s = load(&with_hedge(
+        "band_lots = 5\nstyle = \"ioc\"\nmax_slippage_ticks = 2",
+    ))
+    .unwrap();
+    assert_eq!(
+        s.params.market_maker[0]
+            .hedge
+            .as_ref()
+            .unwrap()
+            .max_slippage_ticks,
+        Some(2)
+    );
+    // the resolved scenario: every default of a hedge that applies, max_slippage_ticks only
+    // with ioc, no hedge table for a group that does not hedge
+    let text = toml::to_string(&s.params).unwrap();
+    assert!(text.contains("[market_maker.hedge]"), "{text}");
+    assert!(text.contains("max_slippage_ticks = 2"), "{text}");
+    assert!(text.contains("venue = \"main\""), "{text}");
+    let market = load(&with_hedge("band_lots = 5\nstyle = \"market\"")).unwrap();
+    let text = toml::to_string(&market.params).unwrap();
+    assert!(text.contains("target_lots = 0"), "{text}");
+    assert!(!text.contains("max_slippage_ticks"), "{text}");
+    let text = toml::to_string(&load(&tiny()).unwrap().params).unwrap();
+    assert!(!text.contains("hedge]"), "{text}");
+}

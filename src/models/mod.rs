@@ -3,6 +3,8 @@
 pub mod avellaneda_stoikov;
 /// European options under Black–Scholes at a zero rate: price, delta, gamma, vega, theta.
 pub mod black_scholes;
+/// Market makers' hedging rule: when and how much to trade back toward a target net delta.
+pub mod hedge;
 pub mod informed;
 /// A dealer's option book as plain data, its aggregate greeks and the settlement of expired lines.
 pub mod option_book;

@@ -13,7 +13,7 @@ pub use output::{
 pub use scale::PriceScale;
 pub use trades::TradeWriter;
 
-use crate::agents::market_maker::{MarketMaker, QuoteLog};
+use crate::agents::market_maker::{HedgeLog, MarketMaker, QuoteLog};
 use crate::lob::Side;
 use crate::market::exchange::Exchange;
 use crate::market::fundamental::Fundamental;
@@ -22,7 +22,7 @@ use crate::sim::components::AgentKind;
 use crate::sim::components::{Account, Agent};
 use crate::sim::resources::{AgentDirectory, AgentIndex, BookIndex, Clock, StepOutcomes};
 use bevy_ecs::prelude::*;
-use rows::{AgentRow, L2Row, QuoteRow, book_header};
+use rows::{AgentRow, HedgeRow, L2Row, QuoteRow, book_header};
 use serde::Serialize;
 use std::fs::File;
 use std::io::BufWriter;
@@ -68,6 +68,7 @@ pub struct Recorder {
     book: CsvOut,
     l2: Option<CsvOut>,
     quotes: Option<CsvOut>,
+    hedges: Option<CsvOut>,
     agents: CsvOut,
     /// Per book: its price scale, name and basis (currency).
     scales: Vec<PriceScale>,
@@ -120,6 +121,34 @@ fn open_quotes(dir: &OutputDir) -> csv::Result<CsvOut> {
     Ok(w)
 }
 
+/// hedges.csv with its header written up front (a run may finish no hedge).
+fn open_hedges(dir: &OutputDir) -> csv::Result<CsvOut> {
+    let sample = HedgeRow {
+        t_s: 0.0,
+        agent_id: 0,
+        group: "",
+        venue: "",
+        net_delta_lots: 0,
+        wanted_lots: 0,
+        filled_lots: 0,
+        avg_fill_price: None,
+        decision_mid: 0.0,
+        slippage_ticks: None,
+        slippage: None,
+        unfilled_lots: 0,
+    };
+    let mut w = csv::WriterBuilder::new()
+        .buffer_capacity(1 << 16)
+        .has_headers(false)
+        .from_path(dir.file("hedges.csv"))?;
+    w.write_record(
+        trades::header_of(&sample)?
+            .split(|&b| b == b',')
+            .collect::<Vec<_>>(),
+    )?;
+    Ok(w)
+}
+
 impl Recorder {
     /// Opens the files of a run in `dir` and writes the headers; `agents` gives each agent's
     /// kind and group name, by id.
@@ -147,6 +176,17 @@ impl Recorder {
             },
             quotes: if o.quotes && !scenario.params.market_maker.is_empty() {
                 Some(open_quotes(dir)?)
+            } else {
+                None
+            },
+            hedges: if o.hedges
+                && scenario
+                    .params
+                    .market_maker
+                    .iter()
+                    .any(|g| g.hedge.is_some())
+            {
+                Some(open_hedges(dir)?)
             } else {
                 None
             },
@@ -208,6 +248,9 @@ impl Recorder {
         if let Some(w) = &mut self.quotes {
             flush(w, "quotes.csv")?;
         }
+        if let Some(w) = &mut self.hedges {
+            flush(w, "hedges.csv")?;
+        }
         Ok(())
     }
 }
@@ -234,15 +277,46 @@ pub fn record_trades(
     }
 }
 
-/// Record phase: the makers' requotes of the step to quotes.csv.
-pub fn record_quotes(log: Res<QuoteLog>, dir: Res<AgentDirectory>, mut rec: ResMut<Recorder>) {
+/// Record phase: the makers' requotes of the step to quotes.csv, and their hedges finished
+/// in the step to hedges.csv (one system for both: a system costs its overhead every step).
+pub fn record_quotes(
+    log: Res<QuoteLog>,
+    hedges: Res<HedgeLog>,
+    dir: Res<AgentDirectory>,
+    mut rec: ResMut<Recorder>,
+) {
     let rec = &mut *rec;
-    let Some(w) = rec.quotes.as_mut() else {
-        return;
-    };
     if rec.error.is_some() {
         return;
     }
+    if !hedges.records.is_empty()
+        && let Some(w) = rec.hedges.as_mut()
+    {
+        let mut r = Ok(());
+        for h in &hedges.records {
+            let b = usize::from(h.venue.0);
+            let s = rec.scales[b];
+            let slip = h.slippage_ticks();
+            r = r.and(w.serialize(HedgeRow {
+                t_s: h.t_ns as f64 / 1e9,
+                agent_id: h.agent,
+                group: &dir.0[h.agent as usize].1,
+                venue: &rec.book_names[b],
+                net_delta_lots: h.net_delta_lots,
+                wanted_lots: h.wanted_lots,
+                filled_lots: h.filled_lots,
+                avg_fill_price: h.avg_fill_ticks.map(|p| s.price_unrounded(p)),
+                decision_mid: s.price(h.mid_ticks),
+                slippage_ticks: slip,
+                slippage: slip.map(|t| s.money_unrounded(t)),
+                unfilled_lots: h.unfilled_lots(),
+            }));
+        }
+        rec.note("hedges.csv", r);
+    }
+    let Some(w) = rec.quotes.as_mut() else {
+        return;
+    };
     let mut r = Ok(());
     for q in &log.0 {
         let b = usize::from(q.book.0);

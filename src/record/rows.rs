@@ -72,6 +72,37 @@ pub struct QuoteRow<'a> {
     pub requoted: &'static str,
 }
 
+/// A row of hedges.csv: one market-maker hedge, once finished (its acknowledgement seen).
+#[derive(Debug, Serialize)]
+pub struct HedgeRow<'a> {
+    /// Time of the hedge decision, seconds from the open.
+    pub t_s: f64,
+    /// The maker's agent id.
+    pub agent_id: u32,
+    /// Its group name.
+    pub group: &'a str,
+    /// The venue's (the hedge's book's) name.
+    pub venue: &'a str,
+    /// The maker's net delta at the decision, lots of the underlying (before the hedge).
+    pub net_delta_lots: i64,
+    /// Lots the hedge asked for, signed (positive: buy).
+    pub wanted_lots: i64,
+    /// Lots it got, signed like `wanted_lots`.
+    pub filled_lots: i64,
+    /// Average price of its fills, currency (empty: nothing filled).
+    pub avg_fill_price: Option<f64>,
+    /// The venue's reference mid at the decision (what the maker saw), currency.
+    pub decision_mid: f64,
+    /// Average fill price minus the decision mid, ticks, signed so that positive is a cost
+    /// (bought above or sold below the mid); empty when nothing filled.
+    pub slippage_ticks: Option<f64>,
+    /// The same cost in currency per lot of the hedge filled: `slippage_ticks` × tick size ×
+    /// lot size (empty when nothing filled).
+    pub slippage: Option<f64>,
+    /// Lots wanted and not filled, signed like `wanted_lots` (0: filled in full).
+    pub unfilled_lots: i64,
+}
+
 /// A row of agents.csv: one agent at one sampling time.
 #[derive(Debug, Serialize)]
 pub struct AgentRow<'a> {

@@ -339,6 +339,52 @@ pub struct MarketMakerParams {
     /// Decision-to-arrival delay, seconds (≥ 0). Default 0.
     #[serde(default)]
     pub latency_s: f64,
+    /// Optional hedging of the group's net delta; see [`HedgeParams`]. Default: no hedging.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedge: Option<HedgeParams>,
+}
+
+/// How a hedge order is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HedgeStyle {
+    /// A market order: it trades whatever the venue's opposite side holds.
+    Market,
+    /// An immediate-or-cancel limit at the decision mid ± `max_slippage_ticks`: what does not
+    /// fill at once within that price is dropped.
+    Ioc,
+}
+
+/// `[market_maker.hedge]`: each maker of the group trades its net delta (its inventory, in
+/// lots of the underlying, summed over every book it holds positions in) back toward a target
+/// whenever it leaves a band, at its looks. The hedge goes to `venue` as a taking order (the
+/// exchange's risk gate and the venue's self-trade policy apply to it as to any order: a hedge
+/// in the maker's own book may cancel its own resting quotes). hedges.csv has one row per hedge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HedgeParams {
+    /// The book the hedges go to: a book's name (the group's own book or another). Default:
+    /// the group's own book.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    /// Half-width of the no-hedge band, lots (≥ 0): the maker hedges when |net delta| > band.
+    pub band_lots: i64,
+    /// Net delta the hedge trades back to, lots (|target| ≤ band_lots). Default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_lots: Option<i64>,
+    /// "market" or "ioc"; see [`HedgeStyle`].
+    pub style: HedgeStyle,
+    /// ioc only (required there, refused with market): the IOC limit's distance from the
+    /// venue's decision mid, ticks (≥ 0), above it for a buy, below for a sell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_slippage_ticks: Option<u32>,
+    /// Shortest time between two hedge decisions of one maker, seconds (≥ 0). Default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_interval_s: Option<f64>,
+    /// Decision-to-arrival delay of hedge orders, seconds (≥ 0). Default: the group's
+    /// `latency_s`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_s: Option<f64>,
 }
 
 /// `[output]`: what is written and how often.
@@ -364,6 +410,9 @@ pub struct OutputParams {
     /// Write quotes.csv (a row per market-maker requote: what it wanted). Default true.
     #[serde(default = "yes")]
     pub quotes: bool,
+    /// Write hedges.csv (a row per finished hedge), when some maker group hedges. Default true.
+    #[serde(default = "yes")]
+    pub hedges: bool,
 }
 
 impl Default for OutputParams {
@@ -375,6 +424,7 @@ impl Default for OutputParams {
             l2_levels: default_l2(),
             trades: true,
             quotes: true,
+            hedges: true,
         }
     }
 }

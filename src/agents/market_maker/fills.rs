@@ -5,13 +5,62 @@
 
 use super::state::{MarketMaker, PendingMarkout};
 use crate::market::exchange::Exchange;
-use crate::sim::resources::{AgentIndex, BookIndex, Clock, StepOutcomes};
+use crate::sim::resources::{AgentIndex, BookId, BookIndex, Clock, StepOutcomes};
 use bevy_ecs::prelude::*;
+
+/// A finished hedge: what the maker wanted and what it got.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HedgeRecord {
+    /// Time of the decision, ns.
+    pub t_ns: u64,
+    /// The maker.
+    pub agent: u32,
+    /// The venue.
+    pub venue: BookId,
+    /// Net delta at the decision, lots.
+    pub net_delta_lots: i64,
+    /// Lots wanted, signed (positive: buy).
+    pub wanted_lots: i64,
+    /// Lots filled, signed like `wanted_lots`.
+    pub filled_lots: i64,
+    /// Average fill price, ticks (`None`: nothing filled).
+    pub avg_fill_ticks: Option<f64>,
+    /// The venue's reference mid at the decision, ticks.
+    pub mid_ticks: f64,
+}
+
+impl HedgeRecord {
+    /// Average fill price against the decision mid, ticks, signed so that positive is a cost
+    /// (bought above, or sold below, the mid); `None` if nothing filled.
+    pub fn slippage_ticks(&self) -> Option<f64> {
+        self.avg_fill_ticks
+            .map(|p| self.wanted_lots.signum() as f64 * (p - self.mid_ticks))
+    }
+
+    /// Lots wanted and not filled, signed like `wanted_lots`.
+    pub fn unfilled_lots(&self) -> i64 {
+        self.wanted_lots - self.filled_lots
+    }
+}
+
+/// The hedges finished in the current step, for hedges.csv (cleared at each step's settle).
+#[derive(Resource, Debug, Default)]
+pub struct HedgeLog {
+    /// The step's finished hedges, in the order their acknowledgements came.
+    pub records: Vec<HedgeRecord>,
+    /// Whether any maker group hedges (if not, the settle phase does no hedge work at all).
+    pub active: bool,
+}
 
 /// Settle phase: makers learn their orders' fate and queue their fills (as the resting or the
 /// arriving side) for markouts, then score the markouts due by the step's end against their
 /// book's reference price. Accounts are settled by the market's
 /// [`settle_trades`](crate::market::settle::settle_trades).
+///
+/// Hedges: a maker's quotes are post-only, so every trade it takes is one of its hedges (known
+/// by venue and arrival time); hedge fills are kept with the hedge, not scored as markouts. A
+/// hedge is finished when its acknowledgement comes (market and IOC orders never rest): it
+/// then goes to the [`HedgeLog`].
 pub fn settle_makers(
     clock: Res<Clock>,
     out: Res<StepOutcomes>,
@@ -19,6 +68,7 @@ pub fn settle_makers(
     books: Res<BookIndex>,
     exchanges: Query<&Exchange>,
     mut makers: Query<&mut MarketMaker>,
+    mut hedge_log: ResMut<HedgeLog>,
 ) {
     // Acknowledgements first: a quote may rest and then fill within the same step.
     for ack in &out.acks {
@@ -60,6 +110,15 @@ pub fn settle_makers(
             });
         }
         if let Ok(mut mm) = makers.get_mut(taker) {
+            if let Some(h) = mm
+                .hedges
+                .iter_mut()
+                .find(|h| h.venue == t.book && h.arrival_ns == t.t_ns)
+            {
+                h.filled_lots += t.qty_lots;
+                h.fill_value_tick_lots += i128::from(t.price_ticks) * i128::from(t.qty_lots);
+                continue;
+            }
             let due_ns = t.t_ns.saturating_add(mm.markout_horizon_ns);
             mm.pending_markouts.push_back(PendingMarkout {
                 due_ns,
@@ -76,7 +135,42 @@ pub fn settle_makers(
             mm.quotes.swap_remove(pos);
         }
     }
+    if hedge_log.active {
+        hedge_log.records.clear();
+        finish_hedges(&out, &index, &mut makers, &mut hedge_log);
+    }
     score_markouts(clock.end_ns(), &books, &exchanges, &mut makers);
+}
+
+/// Moves every hedge acknowledged this step (its fills all in, as they come with the arrival)
+/// from its maker to the log.
+fn finish_hedges(
+    out: &StepOutcomes,
+    index: &AgentIndex,
+    makers: &mut Query<&mut MarketMaker>,
+    log: &mut HedgeLog,
+) {
+    for ack in &out.acks {
+        let Ok(mut mm) = makers.get_mut(index.0[ack.agent as usize]) else {
+            continue;
+        };
+        let Some(pos) = mm.hedges.iter().position(|h| h.tag == ack.tag) else {
+            continue;
+        };
+        let h = mm.hedges.remove(pos);
+        let filled = h.filled_lots as i64 * h.wanted_lots.signum();
+        log.records.push(HedgeRecord {
+            t_ns: h.t_ns,
+            agent: ack.agent,
+            venue: h.venue,
+            net_delta_lots: h.net_delta_lots,
+            wanted_lots: h.wanted_lots,
+            filled_lots: filled,
+            avg_fill_ticks: (h.filled_lots > 0)
+                .then(|| h.fill_value_tick_lots as f64 / h.filled_lots as f64),
+            mid_ticks: h.mid_ticks,
+        });
+    }
 }
 
 /// Scores the fills whose markout horizon has passed by `now` against their book's current

@@ -6,14 +6,15 @@ mod fills;
 mod quote;
 mod state;
 
-pub use fills::settle_makers;
+pub use fills::{HedgeLog, HedgeRecord, settle_makers};
 pub use quote::{QuoteLog, QuoteRecord, quote_market_makers};
-pub use state::{LiveQuote, MarketMaker, PendingMarkout};
+pub use state::{HedgeInFlight, LiveQuote, MarketMaker, PendingMarkout};
 
+use crate::models::hedge::HedgeRule;
 use crate::models::quotes::QuoteParams;
 use crate::models::vol::VolEstimator;
 use crate::rng::{self, Purpose, uniform};
-use crate::scenario::{MarketMakerParams, Scenario, secs_to_ns};
+use crate::scenario::{HedgeStyle, MarketMakerParams, Scenario, secs_to_ns};
 use crate::sim::components::AgentKind;
 use crate::sim::kind::{KindPlugin, SetupContext};
 use crate::sim::phase::{DecideTurn, Phase};
@@ -64,14 +65,23 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
         makers
             .iter()
             .map(|g| {
+                let venue = g
+                    .hedge
+                    .as_ref()
+                    .map(|h| BookId(scenario.book_index(h.venue.as_deref()) as u16));
                 maker_group(
                     g.clone(),
                     BookId(scenario.book_index(g.book.as_deref()) as u16),
+                    venue,
                 )
             })
             .collect(),
     ));
     world.insert_resource(QuoteLog::default());
+    world.insert_resource(HedgeLog {
+        records: Vec::new(),
+        active: makers.iter().any(|g| g.hedge.is_some()),
+    });
     world.insert_resource(agenda);
 }
 
@@ -97,19 +107,48 @@ pub struct MakerGroup {
     pub latency_ns: u64,
     /// The book it quotes.
     pub book: BookId,
+    /// Its hedging, if it hedges.
+    pub hedge: Option<Hedger>,
+}
+
+/// A group's hedging, in the form the system uses.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hedger {
+    /// The decision rule.
+    pub rule: HedgeRule,
+    /// The book the hedges go to.
+    pub venue: BookId,
+    /// Decision-to-arrival delay of a hedge, ns.
+    pub latency_ns: u64,
 }
 
 /// All market-maker groups, by group index.
 #[derive(Resource, Debug, Default)]
 pub struct MakerGroups(pub Vec<MakerGroup>);
 
-/// The interval and latency of a group, in ns, quoting `book`.
-pub fn maker_group(params: MarketMakerParams, book: BookId) -> MakerGroup {
+/// The interval and latency of a group, in ns, quoting `book` and hedging in `venue` if its
+/// parameters ask for hedging (validated: every default filled in).
+pub fn maker_group(params: MarketMakerParams, book: BookId, venue: Option<BookId>) -> MakerGroup {
+    let hedge = params.hedge.as_ref().map(|h| Hedger {
+        rule: HedgeRule {
+            band_lots: h.band_lots,
+            target_lots: h.target_lots.unwrap_or(0),
+            style: h.style,
+            max_slippage_ticks: match h.style {
+                HedgeStyle::Market => 0,
+                HedgeStyle::Ioc => h.max_slippage_ticks.unwrap_or(0),
+            },
+            min_interval_ns: secs_to_ns(h.min_interval_s.unwrap_or(0.0)),
+        },
+        venue: venue.unwrap_or(book),
+        latency_ns: secs_to_ns(h.latency_s.unwrap_or(params.latency_s)),
+    });
     MakerGroup {
         quote: QuoteParams::from_scenario(&params),
         interval_ns: secs_to_ns(params.requote_interval_s).max(1),
         latency_ns: secs_to_ns(params.latency_s),
         book,
+        hedge,
         params,
     }
 }

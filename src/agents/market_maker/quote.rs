@@ -1,9 +1,10 @@
 //! Decide phase: a maker looks at the published view, computes its target ladder and
 //! replaces the sides that drifted.
 
-use super::MakerGroups;
-use super::state::{LiveQuote, MarketMaker};
+use super::state::{HedgeInFlight, LiveQuote, MarketMaker};
+use super::{Hedger, MakerGroups};
 use crate::lob::{Price, Qty, Side, TimeInForce};
+use crate::models::hedge::{HedgeInputs, decide_hedge, net_delta_lots};
 use crate::models::quotes::{Level, QuoteInputs, needs_requote, target_ladder_into};
 use crate::scenario::MarketMakerParams;
 use crate::sim::components::{Account, Agent};
@@ -105,7 +106,71 @@ pub fn quote_market_makers(
             });
         }
         mm.target = target;
+        if let Some(h) = &g.hedge {
+            hedge(
+                &mut mm,
+                h,
+                id,
+                t,
+                account.inventory_lots,
+                &views,
+                &mut inbox,
+            );
+        }
         t.saturating_add(g.interval_ns)
+    });
+}
+
+/// At a look of a hedging maker: decides on a hedge from its net delta and the venue's view,
+/// and sends it, tagged, to the venue (a market order, or an IOC limit).
+fn hedge(
+    mm: &mut MarketMaker,
+    h: &Hedger,
+    agent: u32,
+    t: u64,
+    inventory_lots: i64,
+    views: &MarketViews,
+    inbox: &mut Inbox,
+) {
+    let mid_ticks = views.0[usize::from(h.venue.0)].ref_ticks;
+    let net = net_delta_lots(inventory_lots);
+    let inputs = HedgeInputs {
+        net_delta_lots: net,
+        in_flight_lots: mm.hedge_in_flight_lots(),
+        mid_ticks,
+        now_ns: t,
+        last_hedge_ns: mm.last_hedge_ns,
+    };
+    let Some(order) = decide_hedge(&h.rule, &inputs) else {
+        return;
+    };
+    let tag = mm.next_tag;
+    mm.next_tag = mm.next_tag.wrapping_add(1) % crate::sim::resources::NO_TAG;
+    let action = match order.limit_ticks {
+        None => Action::Market {
+            side: order.side,
+            qty: Qty(order.lots),
+        },
+        Some(p) => Action::Limit {
+            side: order.side,
+            price: Price(p),
+            qty: Qty(order.lots),
+            tif: TimeInForce::Ioc,
+        },
+    };
+    let arrival_ns = t.saturating_add(h.latency_ns);
+    inbox.push(arrival_ns, h.venue, agent, tag, action);
+    mm.last_hedge_ns = Some(t);
+    mm.hedges.push(HedgeInFlight {
+        tag,
+        t_ns: t,
+        arrival_ns,
+        venue: h.venue,
+        net_delta_lots: net,
+        wanted_lots: order.side.sign() * order.lots as i64,
+        filled_lots: 0,
+        fill_value_tick_lots: 0,
+        mid_ticks,
     });
 }
 

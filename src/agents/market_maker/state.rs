@@ -35,6 +35,30 @@ pub struct PendingMarkout {
     pub qty_lots: u64,
 }
 
+/// A hedge order sent and not yet finished (its acknowledgement not yet seen), with what it
+/// has filled so far.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HedgeInFlight {
+    /// Its tag on the request.
+    pub tag: u32,
+    /// Time of the decision, ns.
+    pub t_ns: u64,
+    /// When it reaches the venue, ns (its fills carry this time).
+    pub arrival_ns: u64,
+    /// The venue.
+    pub venue: BookId,
+    /// Net delta at the decision, lots.
+    pub net_delta_lots: i64,
+    /// Lots wanted, signed (positive: buy).
+    pub wanted_lots: i64,
+    /// Lots filled so far (unsigned).
+    pub filled_lots: u64,
+    /// Σ price·qty over its fills, tick·lots.
+    pub fill_value_tick_lots: i128,
+    /// The venue's reference mid at the decision, ticks.
+    pub mid_ticks: f64,
+}
+
 /// A market maker's private state.
 #[derive(Component, Debug, Clone)]
 pub struct MarketMaker {
@@ -60,6 +84,10 @@ pub struct MarketMaker {
     pub scratch: Vec<Level>,
     /// The book it quotes (its markouts are scored against that book's reference price).
     pub book: BookId,
+    /// Its hedges on their way or in the venue (empty unless its group hedges).
+    pub hedges: Vec<HedgeInFlight>,
+    /// Time of its last hedge decision, ns.
+    pub last_hedge_ns: Option<u64>,
 }
 
 impl MarketMaker {
@@ -77,7 +105,14 @@ impl MarketMaker {
             target: Ladder::default(),
             scratch: Vec::new(),
             book,
+            hedges: Vec::new(),
+            last_hedge_ns: None,
         }
+    }
+
+    /// Signed lots of its hedges not yet finished (positive: buying), as sent.
+    pub fn hedge_in_flight_lots(&self) -> i64 {
+        self.hedges.iter().map(|h| h.wanted_lots).sum()
     }
 
     /// "both", "bid_only", "ask_only" or "none": which sides it has orders on.

@@ -2,7 +2,8 @@
 //! [`sanity`] checks keys together.
 
 use super::{
-    BookParams, InformedRule, QuoteStrategy, Scenario, ScenarioError, ScenarioFile, secs_to_ns,
+    BookParams, HedgeParams, HedgeStyle, InformedRule, QuoteStrategy, Scenario, ScenarioError,
+    ScenarioFile, secs_to_ns,
 };
 use std::path::Path;
 
@@ -282,6 +283,9 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         )?;
         c.seconds(&k("latency_s"), g.latency_s, 0.0, f.run.duration_s)?;
         check_maker_can_quote(&c, i, g, &books[book])?;
+        if let Some(h) = g.hedge.as_mut() {
+            check_hedge(&c, &k, h, &books, book, g.latency_s, f.run.duration_s)?;
+        }
         g.name.get_or_insert_with(|| format!("mm{i}"));
         agents += u64::from(g.count);
     }
@@ -442,6 +446,84 @@ fn check_books(c: &Checker, f: &ScenarioFile) -> Result<Vec<BookParams>, Scenari
         }
     }
     Ok(books)
+}
+
+/// A maker group's `[market_maker.hedge]`, checked, its defaults filled in (the venue: the
+/// group's own book; the latency: the group's).
+fn check_hedge(
+    c: &Checker,
+    k: &dyn Fn(&str) -> String,
+    h: &mut HedgeParams,
+    books: &[BookParams],
+    own_book: usize,
+    group_latency_s: f64,
+    duration_s: f64,
+) -> Result<(), ScenarioError> {
+    let venue = check_book_name(c, &k("hedge.venue"), h.venue.as_deref(), books)?;
+    if h.venue.is_some() && books[venue].lot_size != books[own_book].lot_size {
+        return Err(c.fail(
+            &k("hedge.venue"),
+            format!(
+                "names book {:?} with lot_size {}, but the group's book {:?} has lot_size {}: \
+                 net delta adds lots across books, so the venue's lots must be the same \
+                 quantity of the underlying",
+                books[venue].name,
+                books[venue].lot_size,
+                books[own_book].name,
+                books[own_book].lot_size
+            ),
+        ));
+    }
+    h.venue.get_or_insert_with(|| books[own_book].name.clone());
+    if !(0..=MAX_LOTS as i64).contains(&h.band_lots) {
+        return Err(c.fail(
+            &k("hedge.band_lots"),
+            format!("must be between 0 and {MAX_LOTS} lots, got {}", h.band_lots),
+        ));
+    }
+    let target = *h.target_lots.get_or_insert(0);
+    if target.unsigned_abs() > h.band_lots as u64 {
+        return Err(c.fail(
+            &k("hedge.target_lots"),
+            format!(
+                "must lie within the band, between -{0} and {0} (hedge.band_lots), got {target}",
+                h.band_lots
+            ),
+        ));
+    }
+    match (h.style, h.max_slippage_ticks) {
+        (HedgeStyle::Market, Some(_)) => {
+            return Err(c.not_applicable(&k("hedge.max_slippage_ticks"), "style", "market"));
+        }
+        (HedgeStyle::Ioc, None) => {
+            return Err(c.fail(
+                &k("hedge.max_slippage_ticks"),
+                "is required with style = \"ioc\" (the IOC limit's distance from the \
+                 decision mid, ticks, ≥ 0)"
+                    .into(),
+            ));
+        }
+        (HedgeStyle::Ioc, Some(t)) if t as usize > MAX_SPAN_TICKS => {
+            return Err(c.fail(
+                &k("hedge.max_slippage_ticks"),
+                format!("must be at most {MAX_SPAN_TICKS}, got {t}"),
+            ));
+        }
+        _ => {}
+    }
+    c.seconds(
+        &k("hedge.min_interval_s"),
+        *h.min_interval_s.get_or_insert(0.0),
+        0.0,
+        duration_s,
+    )?;
+    c.seconds(
+        &k("hedge.latency_s"),
+        *h.latency_s.get_or_insert(group_latency_s),
+        0.0,
+        duration_s,
+    )?;
+    Ok(())
 }
 
 /// A group's `book` key: the index of the book it names (`None`: the first).
