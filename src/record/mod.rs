@@ -91,6 +91,21 @@ fn open(dir: &OutputDir, name: &str) -> csv::Result<CsvOut> {
         .from_path(dir.file(name))
 }
 
+/// A CSV file of `T` rows whose header (from `sample`'s field names) is written up front, so
+/// that a file with no rows still has its columns.
+fn open_with_header<T: Serialize>(dir: &OutputDir, name: &str, sample: &T) -> csv::Result<CsvOut> {
+    let mut w = csv::WriterBuilder::new()
+        .buffer_capacity(1 << 16)
+        .has_headers(false)
+        .from_path(dir.file(name))?;
+    w.write_record(
+        trades::header_of(sample)?
+            .split(|&b| b == b',')
+            .collect::<Vec<_>>(),
+    )?;
+    Ok(w)
+}
+
 /// quotes.csv with its header written up front (a run may have no requote at all).
 fn open_quotes(dir: &OutputDir) -> csv::Result<CsvOut> {
     let sample = QuoteRow {
@@ -109,16 +124,7 @@ fn open_quotes(dir: &OutputDir) -> csv::Result<CsvOut> {
         ask_lots: 0,
         requoted: "",
     };
-    let mut w = csv::WriterBuilder::new()
-        .buffer_capacity(1 << 16)
-        .has_headers(false)
-        .from_path(dir.file("quotes.csv"))?;
-    w.write_record(
-        trades::header_of(&sample)?
-            .split(|&b| b == b',')
-            .collect::<Vec<_>>(),
-    )?;
-    Ok(w)
+    open_with_header(dir, "quotes.csv", &sample)
 }
 
 /// hedges.csv with its header written up front (a run may finish no hedge).
@@ -137,16 +143,7 @@ fn open_hedges(dir: &OutputDir) -> csv::Result<CsvOut> {
         slippage: None,
         unfilled_lots: 0,
     };
-    let mut w = csv::WriterBuilder::new()
-        .buffer_capacity(1 << 16)
-        .has_headers(false)
-        .from_path(dir.file("hedges.csv"))?;
-    w.write_record(
-        trades::header_of(&sample)?
-            .split(|&b| b == b',')
-            .collect::<Vec<_>>(),
-    )?;
-    Ok(w)
+    open_with_header(dir, "hedges.csv", &sample)
 }
 
 impl Recorder {
