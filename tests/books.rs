@@ -1,6 +1,9 @@
 //! Several books: a scenario with `[[book]]` tables runs each as its own exchange, its agents
 //! trading the book their group names, and every output says which book a row is about.
 
+mod common;
+
+use common::{assert_same_files, run_ok};
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -89,17 +92,6 @@ fn run(args: &[&str]) -> Output {
         .expect("depthsim runs")
 }
 
-fn run_ok(file: &Path, out: &Path) {
-    let o = run(&[
-        "run",
-        file.to_str().unwrap(),
-        "--quiet",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-}
-
 /// The values of column `col` of a CSV file (no quoted commas in these files).
 fn column(path: &Path, col: &str) -> Vec<String> {
     let text = fs::read_to_string(path).unwrap();
@@ -119,19 +111,18 @@ fn two_books_trade_write_rows_for_both_and_reproduce_byte_for_byte() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     run_ok(&file, &a);
     run_ok(&file, &b);
-    for f in [
-        "book.csv",
-        "l2.csv",
-        "trades.csv",
-        "quotes.csv",
-        "agents.csv",
-        "summary.csv",
-    ] {
-        assert!(
-            fs::read(a.join(f)).unwrap() == fs::read(b.join(f)).unwrap(),
-            "{f} differs between identical runs"
-        );
-    }
+    assert_same_files(
+        &a,
+        &b,
+        &[
+            "book.csv",
+            "l2.csv",
+            "trades.csv",
+            "quotes.csv",
+            "agents.csv",
+            "summary.csv",
+        ],
+    );
     // both books trade
     let trades = column(&a.join("trades.csv"), "book");
     for name in ["busy", "thin"] {

@@ -4,6 +4,9 @@
 //! Golden files live in tests/golden/tiny/. After an intended change of behaviour, regenerate
 //! them with `UPDATE_GOLDEN=1 cargo test --test cli golden` and review the diff.
 
+mod common;
+
+use common::snapshot;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -389,25 +392,6 @@ fn readme_documents_every_output_column() {
             );
         }
     }
-}
-
-/// Every file and folder under `dir`, with file contents: to show that nothing changed.
-fn snapshot(dir: &Path) -> std::collections::BTreeMap<PathBuf, Option<Vec<u8>>> {
-    let mut all = std::collections::BTreeMap::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let rel = p.strip_prefix(dir).unwrap().to_path_buf();
-            if fs::symlink_metadata(&p).unwrap().is_dir() {
-                all.insert(rel, None);
-                todo.push(p);
-            } else {
-                all.insert(rel, Some(fs::read(&p).unwrap()));
-            }
-        }
-    }
-    all
 }
 
 fn names(dir: &Path) -> Vec<String> {

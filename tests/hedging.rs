@@ -3,10 +3,12 @@
 //! hedges.csv and in the thin book's trades, cost slippage, sometimes fail, and the run
 //! reproduces byte for byte.
 
+mod common;
+
+use common::{assert_same_files, run_ok};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 fn scenario() -> String {
     let path = concat!(
@@ -17,15 +19,6 @@ fn scenario() -> String {
     let long = "duration_s = 600.0 ";
     assert!(text.contains(long));
     text.replace(long, "duration_s = 240.0 ")
-}
-
-fn run_ok(file: &Path, out: &Path) {
-    let o = Command::new(env!("CARGO_BIN_EXE_depthsim"))
-        .args(["run", file.to_str().unwrap(), "--quiet", "--out"])
-        .arg(out)
-        .output()
-        .expect("depthsim runs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
 /// The rows of a CSV file as column → value maps (no quoted commas in these files).
@@ -63,19 +56,18 @@ fn makers_hedge_in_the_thin_book_pay_slippage_sometimes_fail_and_reproduce() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     run_ok(&file, &a);
     run_ok(&file, &b);
-    for f in [
-        "hedges.csv",
-        "trades.csv",
-        "book.csv",
-        "quotes.csv",
-        "agents.csv",
-        "summary.csv",
-    ] {
-        assert!(
-            fs::read(a.join(f)).unwrap() == fs::read(b.join(f)).unwrap(),
-            "{f} differs between identical runs"
-        );
-    }
+    assert_same_files(
+        &a,
+        &b,
+        &[
+            "hedges.csv",
+            "trades.csv",
+            "book.csv",
+            "quotes.csv",
+            "agents.csv",
+            "summary.csv",
+        ],
+    );
 
     let hedges = rows(&a.join("hedges.csv"));
     assert!(hedges.len() >= 10, "only {} hedges", hedges.len());

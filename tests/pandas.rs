@@ -2,6 +2,9 @@
 //! numeric columns parsed as numbers. Needs python3 with pandas (`.ci/run` installs it); where
 //! pandas is missing the test fails under CI (`CI` set) and is reported as skipped otherwise.
 
+mod common;
+
+use common::run_ok;
 use std::path::Path;
 use std::process::Command;
 
@@ -47,8 +50,8 @@ assert trades["mid_before"].notna().mean() > 0.5, "most trades meet a two-sided 
 print("pandas ok:", ", ".join(f"{n} {len(pd.read_csv(f'{out}/{n}'))} rows" for n in expect))
 "#;
 
-#[test]
-fn every_csv_loads_with_pandas_with_the_documented_columns() {
+/// Whether python3 with pandas is here; under CI its absence is a failure, not a skip.
+fn pandas_available() -> bool {
     let has_pandas = Command::new("python3")
         .args(["-c", "import pandas"])
         .status()
@@ -59,24 +62,20 @@ fn every_csv_loads_with_pandas_with_the_documented_columns() {
             "CI must have python3 with pandas (.ci/run installs it)"
         );
         eprintln!("skipped: python3 with pandas is not installed (pip install pandas)");
-        return;
     }
+    has_pandas
+}
+
+/// Runs the scenario text into a temporary folder and checks its files with `script`
+/// (which gets the folder as its argument); returns what the script printed.
+fn check_with_pandas(scenario_text: &str, script: &str) -> String {
     let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("tiny");
-    let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
-    let o = Command::new(env!("CARGO_BIN_EXE_depthsim"))
-        .args([
-            "run",
-            tiny.to_str().unwrap(),
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let file = tmp.path().join("scenario.toml");
+    std::fs::write(&file, scenario_text).unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&file, &out);
     let py = Command::new("python3")
-        .args(["-c", SCRIPT, out.to_str().unwrap()])
+        .args(["-c", script, out.to_str().unwrap()])
         .output()
         .unwrap();
     assert!(
@@ -85,7 +84,24 @@ fn every_csv_loads_with_pandas_with_the_documented_columns() {
         String::from_utf8_lossy(&py.stdout),
         String::from_utf8_lossy(&py.stderr)
     );
-    eprintln!("{}", String::from_utf8_lossy(&py.stdout));
+    String::from_utf8_lossy(&py.stdout).into_owned()
+}
+
+fn shipped(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(name),
+    )
+    .unwrap()
+}
+
+#[test]
+fn every_csv_loads_with_pandas_with_the_documented_columns() {
+    if !pandas_available() {
+        return;
+    }
+    eprintln!("{}", check_with_pandas(&shipped("tiny.toml"), SCRIPT));
 }
 
 const HEDGES_SCRIPT: &str = r#"
@@ -105,45 +121,11 @@ print("pandas ok: hedges.csv", len(h), "rows")
 
 #[test]
 fn hedges_csv_loads_with_pandas_with_the_documented_columns() {
-    let has_pandas = Command::new("python3")
-        .args(["-c", "import pandas"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !has_pandas {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have python3 with pandas (.ci/run installs it)"
-        );
-        eprintln!("skipped: python3 with pandas is not installed (pip install pandas)");
+    if !pandas_available() {
         return;
     }
-    let tmp = tempfile::tempdir().unwrap();
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/hedge_in_thin_book.toml");
-    let text = std::fs::read_to_string(&scenario).unwrap();
+    let text = shipped("hedge_in_thin_book.toml");
     assert!(text.contains("duration_s = 600.0 "));
     let text = text.replace("duration_s = 600.0 ", "duration_s = 60.0 ");
-    let file = tmp.path().join("hedge.toml");
-    std::fs::write(&file, text).unwrap();
-    let out = tmp.path().join("out");
-    let o = Command::new(env!("CARGO_BIN_EXE_depthsim"))
-        .args([
-            "run",
-            file.to_str().unwrap(),
-            "--quiet",
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let py = Command::new("python3")
-        .args(["-c", HEDGES_SCRIPT, out.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        py.status.success(),
-        "pandas check failed:\n{}{}",
-        String::from_utf8_lossy(&py.stdout),
-        String::from_utf8_lossy(&py.stderr)
-    );
+    check_with_pandas(&text, HEDGES_SCRIPT);
 }

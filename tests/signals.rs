@@ -8,6 +8,9 @@
 //! is bounded, and a child still running when a test fails is killed by [`Child`]'s Drop.
 #![cfg(unix)]
 
+mod common;
+
+use common::snapshot;
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::process::ExitStatusExt;
@@ -65,25 +68,6 @@ impl Drop for Child {
             let _ = self.0.wait();
         }
     }
-}
-
-/// Every file and folder under `dir`, with file contents.
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
-    let mut all = BTreeMap::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            let rel = p.strip_prefix(dir).unwrap().to_path_buf();
-            if fs::symlink_metadata(&p).unwrap().is_dir() {
-                all.insert(rel, None);
-                todo.push(p);
-            } else {
-                all.insert(rel, Some(fs::read(&p).unwrap()));
-            }
-        }
-    }
-    all
 }
 
 fn partial_folders(parent: &Path) -> Vec<String> {

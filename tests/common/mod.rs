@@ -1,0 +1,48 @@
+//! Helpers shared by the end-to-end test binaries (each includes this module with
+//! `mod common;` and uses what it needs).
+#![allow(dead_code, reason = "each test binary uses only some of these helpers")]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Runs the built binary on `file` into `out`, quietly, and requires success.
+pub fn run_ok(file: &Path, out: &Path) {
+    let o = Command::new(env!("CARGO_BIN_EXE_depthsim"))
+        .args(["run", "--quiet", "--out"])
+        .arg(out)
+        .arg(file)
+        .output()
+        .expect("depthsim runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// Requires each of `files` to be byte-identical in the result folders `a` and `b`.
+pub fn assert_same_files(a: &Path, b: &Path, files: &[&str]) {
+    for f in files {
+        assert!(
+            fs::read(a.join(f)).unwrap() == fs::read(b.join(f)).unwrap(),
+            "{f} differs between identical runs"
+        );
+    }
+}
+
+/// Every file and folder under `dir`, with file contents: to show that nothing changed.
+pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
+    let mut all = BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let rel = p.strip_prefix(dir).unwrap().to_path_buf();
+            if fs::symlink_metadata(&p).unwrap().is_dir() {
+                all.insert(rel, None);
+                todo.push(p);
+            } else {
+                all.insert(rel, Some(fs::read(&p).unwrap()));
+            }
+        }
+    }
+    all
+}
