@@ -347,8 +347,11 @@ fn output_files(s: &Scenario) -> Vec<&'static str> {
     if s.params.output.quotes && !s.params.market_maker.is_empty() {
         f.push("quotes.csv");
     }
-    if s.params.output.hedges && s.params.market_maker.iter().any(|g| g.hedge.is_some()) {
+    if s.writes_hedges() {
         f.push("hedges.csv");
+    }
+    if s.writes_options() {
+        f.push("options.csv");
     }
     f
 }

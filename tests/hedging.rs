@@ -5,10 +5,8 @@
 
 mod common;
 
-use common::{assert_same_files, run_ok};
-use std::collections::BTreeMap;
+use common::{assert_same_files, int, rows, run_ok};
 use std::fs;
-use std::path::Path;
 
 fn scenario() -> String {
     let path = concat!(
@@ -19,33 +17,6 @@ fn scenario() -> String {
     let long = "duration_s = 600.0 ";
     assert!(text.contains(long));
     text.replace(long, "duration_s = 240.0 ")
-}
-
-/// The rows of a CSV file as column → value maps (no quoted commas in these files).
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let text = fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<String> = lines
-        .next()
-        .unwrap()
-        .split(',')
-        .map(str::to_string)
-        .collect();
-    lines
-        .map(|l| {
-            header
-                .iter()
-                .cloned()
-                .zip(l.split(',').map(str::to_string))
-                .collect()
-        })
-        .collect()
-}
-
-fn int(r: &BTreeMap<String, String>, col: &str) -> i64 {
-    r[col]
-        .parse()
-        .unwrap_or_else(|_| panic!("{col}: {:?}", r[col]))
 }
 
 #[test]

@@ -264,3 +264,145 @@ fn hedge_keys_are_checked_and_named() {
     let text = toml::to_string(&load(&tiny()).unwrap().params).unwrap();
     assert!(!text.contains("hedge]"), "{text}");
 }
+
+fn short_gamma() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/short_gamma.toml"
+    ))
+    .unwrap()
+}
+
+/// `short_gamma.toml` with its first option line's `key = value` replaced (the line must
+/// exist once, with its comment).
+fn with_option(old: &str, new: &str) -> String {
+    let text = short_gamma();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(old))
+        .unwrap_or_else(|| panic!("no line {old}"));
+    text.replacen(line, new, 1)
+}
+
+#[test]
+fn option_keys_are_checked_and_named() {
+    let key = |k: &str| format!("market_maker[0].options[0].{k}");
+    for (old, new, k, why) in [
+        ("strike = 100.00", "strike = 0.0", "strike", "> 0"),
+        ("strike = 100.00", "strike = -5.0", "strike", "> 0"),
+        (
+            "strike = 100.00",
+            "strike = 100.005",
+            "strike",
+            "multiple of the book's tick_size",
+        ),
+        (
+            "expiry_s = 1800.0",
+            "expiry_s = 0.0",
+            "expiry_s",
+            "after the open",
+        ),
+        (
+            "expiry_s = 1800.0",
+            "expiry_s = 1800.5",
+            "expiry_s",
+            "no later than the run's end",
+        ),
+        ("contracts = -25", "contracts = 0", "contracts", "non-zero"),
+        (
+            "multiplier_lots = 10",
+            "multiplier_lots = 0",
+            "multiplier_lots",
+            "between 1",
+        ),
+    ] {
+        refused(&with_option(old, new), &[&key(k), why]);
+    }
+    refused(
+        &with_option("implied_vol_per_sqrt_s", "implied_vol_per_sqrt_s = 0.0"),
+        &[
+            "market_maker[0].implied_vol_per_sqrt_s",
+            "volatility per √s",
+        ],
+    );
+    refused(
+        &with_option("implied_vol_per_sqrt_s", "implied_vol_per_sqrt_s = -1e-4"),
+        &["market_maker[0].implied_vol_per_sqrt_s"],
+    );
+    refused(
+        &with_option("implied_vol_per_sqrt_s", ""),
+        &["market_maker[0].implied_vol_per_sqrt_s", "required"],
+    );
+    refused(
+        &with_option("option_vol", "option_vol = \"historic\""),
+        &["option_vol", "implied", "realised"],
+    );
+    refused(
+        &with_option("kind = \"call\"", "kind = \"straddle\""),
+        &["kind", "call", "put"],
+    );
+    let flow = "market_maker[0].client_flow";
+    for (old, new, needle) in [
+        ("rate_per_s = 0.02", "rate_per_s = 0.0", "rate_per_s"),
+        ("buy_share = 0.8", "buy_share = 1.5", "buy_share"),
+        ("kinds = ", "kinds = []", "kinds"),
+        ("strikes = ", "strikes = [100.0, -1.0]", "strikes[1]"),
+        ("expiries_s = ", "expiries_s = [3600.0]", "expiries_s[0]"),
+        ("contracts = 5", "contracts = 0", "contracts"),
+        (
+            "edge_vol_per_sqrt_s",
+            "edge_vol_per_sqrt_s = 0.0002",
+            "edge_vol_per_sqrt_s",
+        ),
+    ] {
+        refused(&with_option(old, new), &[&format!("{flow}.{needle}")]);
+    }
+    // a volatility with nothing to price
+    let none = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/no_gamma.toml"
+    ))
+    .unwrap()
+    .replace(
+        "[market_maker.hedge]",
+        "implied_vol_per_sqrt_s = 0.0002\n\n[market_maker.hedge]",
+    );
+    refused(
+        &none,
+        &["market_maker[0].implied_vol_per_sqrt_s", "applies only"],
+    );
+    // the defaults are filled in and the resolved scenario keeps the option tables
+    let s = load(&short_gamma()).unwrap();
+    let g = &s.params.market_maker[0];
+    assert_eq!(g.options.len(), 2);
+    assert_eq!(
+        g.option_vol,
+        Some(depthsim::scenario::OptionVolSource::Implied)
+    );
+    let text = toml::to_string(&s.params).unwrap();
+    assert!(text.contains("[[market_maker.options]]"), "{text}");
+    assert!(text.contains("[market_maker.client_flow]"), "{text}");
+    let again = Scenario::from_toml(&text, Path::new("x.toml"), &Overrides::default()).unwrap();
+    assert_eq!(
+        again.params, s.params,
+        "the resolved scenario reloads as itself"
+    );
+}
+
+#[test]
+fn a_hedge_venue_must_have_the_groups_tick() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/hedge_in_thin_book.toml"
+    ))
+    .unwrap();
+    // the thin book's tick becomes 0.05
+    let at = text.find("name = \"thin\"").expect("a thin book");
+    let (head, tail) = text.split_at(at);
+    assert!(tail.contains("tick_size = 0.01"));
+    let text = format!(
+        "{head}{}",
+        tail.replacen("tick_size = 0.01", "tick_size = 0.05", 1)
+    );
+    refused(&text, &["market_maker[0].hedge.venue", "tick_size"]);
+}

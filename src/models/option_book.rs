@@ -70,6 +70,32 @@ impl OptionBook {
         self.lines.push(line);
     }
 
+    /// Adds `line` to the line of the same kind, strike, expiry and multiplier (removing it
+    /// if its contracts net to 0), or at the end.
+    pub fn add(&mut self, line: OptionLine) {
+        if let Some(i) = self.lines.iter().position(|l| {
+            (l.kind, l.strike_ticks, l.expiry_ns, l.multiplier_lots)
+                == (
+                    line.kind,
+                    line.strike_ticks,
+                    line.expiry_ns,
+                    line.multiplier_lots,
+                )
+        }) {
+            self.lines[i].contracts += line.contracts;
+            if self.lines[i].contracts == 0 {
+                self.lines.remove(i);
+            }
+        } else {
+            self.lines.push(line);
+        }
+    }
+
+    /// The live lines.
+    pub fn lines(&self) -> &[OptionLine] {
+        &self.lines
+    }
+
     /// The sum over live lines (`now_ns < expiry_ns`) of their Black–Scholes greeks at
     /// `spot_ticks` and `vol_per_sqrt_s`, each times `contracts × multiplier_lots`. Lines at
     /// or past expiry contribute nothing, not even their value: [`Self::settle_expired`]

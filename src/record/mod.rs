@@ -13,7 +13,9 @@ pub use output::{
 pub use scale::PriceScale;
 pub use trades::TradeWriter;
 
-use crate::agents::market_maker::{HedgeLog, MarketMaker, QuoteLog};
+use crate::agents::market_maker::{
+    HedgeLog, MarketMaker, OptionDesk, OptionLog, QuoteLog, maker_pnl,
+};
 use crate::lob::Side;
 use crate::market::exchange::Exchange;
 use crate::market::fundamental::Fundamental;
@@ -22,7 +24,7 @@ use crate::sim::components::AgentKind;
 use crate::sim::components::{Account, Agent};
 use crate::sim::resources::{AgentDirectory, AgentIndex, BookIndex, Clock, StepOutcomes};
 use bevy_ecs::prelude::*;
-use rows::{AgentRow, HedgeRow, L2Row, QuoteRow, book_header};
+use rows::{AgentRow, HedgeRow, L2Row, OptionRow, QuoteRow, book_header};
 use serde::Serialize;
 use std::fs::File;
 use std::io::BufWriter;
@@ -69,7 +71,10 @@ pub struct Recorder {
     l2: Option<CsvOut>,
     quotes: Option<CsvOut>,
     hedges: Option<CsvOut>,
+    options: Option<CsvOut>,
     agents: CsvOut,
+    /// Reused: a maker's position and twice the reference price per book.
+    positions: Vec<(i64, i64)>,
     /// Per book: its price scale, name and basis (currency).
     scales: Vec<PriceScale>,
     book_names: Vec<String>,
@@ -146,6 +151,28 @@ fn open_hedges(dir: &OutputDir) -> csv::Result<CsvOut> {
     open_with_header(dir, "hedges.csv", &sample)
 }
 
+/// options.csv with its header written up front.
+fn open_options(dir: &OutputDir) -> csv::Result<CsvOut> {
+    let sample = OptionRow {
+        t_s: 0.0,
+        agent_id: 0,
+        group: "",
+        book: "",
+        event: "",
+        kind: "",
+        strike: 0.0,
+        expiry_s: 0.0,
+        contracts: 0,
+        multiplier_lots: 0,
+        price: 0.0,
+        fair_value: 0.0,
+        vol_per_sqrt_s: None,
+        mid: 0.0,
+        cash: 0.0,
+    };
+    open_with_header(dir, "options.csv", &sample)
+}
+
 impl Recorder {
     /// Opens the files of a run in `dir` and writes the headers; `agents` gives each agent's
     /// kind and group name, by id.
@@ -176,18 +203,18 @@ impl Recorder {
             } else {
                 None
             },
-            hedges: if o.hedges
-                && scenario
-                    .params
-                    .market_maker
-                    .iter()
-                    .any(|g| g.hedge.is_some())
-            {
+            hedges: if scenario.writes_hedges() {
                 Some(open_hedges(dir)?)
             } else {
                 None
             },
+            options: if scenario.writes_options() {
+                Some(open_options(dir)?)
+            } else {
+                None
+            },
             agents: open(dir, "agents.csv")?,
+            positions: Vec::with_capacity(book_names.len()),
             scales: scenario
                 .books
                 .iter()
@@ -248,6 +275,9 @@ impl Recorder {
         if let Some(w) = &mut self.hedges {
             flush(w, "hedges.csv")?;
         }
+        if let Some(w) = &mut self.options {
+            flush(w, "options.csv")?;
+        }
         Ok(())
     }
 }
@@ -279,12 +309,41 @@ pub fn record_trades(
 pub fn record_quotes(
     log: Res<QuoteLog>,
     hedges: Res<HedgeLog>,
+    option_log: Res<OptionLog>,
     dir: Res<AgentDirectory>,
     mut rec: ResMut<Recorder>,
 ) {
     let rec = &mut *rec;
     if rec.error.is_some() {
         return;
+    }
+    if !option_log.0.is_empty()
+        && let Some(w) = rec.options.as_mut()
+    {
+        let mut r = Ok(());
+        for o in &option_log.0 {
+            let b = usize::from(o.book.0);
+            let s = rec.scales[b];
+            let weight = o.contracts as f64 * o.multiplier_lots as f64;
+            r = r.and(w.serialize(OptionRow {
+                t_s: o.t_ns as f64 / 1e9,
+                agent_id: o.agent,
+                group: &dir.0[o.agent as usize].1,
+                book: &rec.book_names[b],
+                event: o.event.as_str(),
+                kind: o.kind.as_str(),
+                strike: s.price(o.strike_ticks as f64),
+                expiry_s: o.expiry_ns as f64 / 1e9,
+                contracts: o.contracts,
+                multiplier_lots: o.multiplier_lots,
+                price: s.price_unrounded(o.price_ticks),
+                fair_value: s.price_unrounded(o.fair_ticks),
+                vol_per_sqrt_s: o.vol_per_sqrt_s,
+                mid: s.price(o.mid_ticks),
+                cash: s.money_unrounded(-weight * o.price_ticks),
+            }));
+        }
+        rec.note("options.csv", r);
     }
     if !hedges.records.is_empty()
         && let Some(w) = rec.hedges.as_mut()
@@ -353,7 +412,7 @@ pub fn record_samples(
     fundamental: Res<Fundamental>,
     index: Res<AgentIndex>,
     dir: Res<AgentDirectory>,
-    agents: Query<(&Agent, &Account, Option<&MarketMaker>)>,
+    agents: Query<(&Agent, &Account, Option<&MarketMaker>, Option<&OptionDesk>)>,
     mut rec: ResMut<Recorder>,
 ) {
     let n = clock.step + 1;
@@ -428,12 +487,32 @@ pub fn record_samples(
     if agents_sample {
         let mut r = Ok(());
         for (id, &entity) in index.0.iter().enumerate() {
-            let Ok((agent, acct, mm)) = agents.get(entity) else {
+            let Ok((agent, acct, mm, desk)) = agents.get(entity) else {
                 continue;
             };
             let b = usize::from(agent.book.0);
             let mark = rec.refs_x2[b] as f64 / 2.0;
             let s = rec.scales[b];
+            let pnl = mm.map(|m| {
+                rec.positions.clear();
+                for (bi, &e) in books.0.iter().enumerate() {
+                    let ex = exchanges.get(e).expect("book entity");
+                    rec.positions
+                        .push((ex.risk.position(id as u32), rec.refs_x2[bi]));
+                }
+                maker_pnl(acct, m, desk, &rec.positions, mark, clock.end_ns())
+            });
+            // Underlying amounts are multiples of half a tick·lot: printed exactly at the
+            // tick's decimals + 1. Option amounts are printed in full.
+            let money = |f: fn(&crate::agents::market_maker::MakerPnl) -> f64| {
+                pnl.as_ref().map(|p| s.money(f(p)))
+            };
+            let option_money = |f: fn(&crate::agents::market_maker::MakerPnl) -> f64| {
+                pnl.as_ref().map(|p| s.money_unrounded(f(p)))
+            };
+            let greek = |f: fn(&crate::models::option_book::BookGreeks) -> f64| {
+                pnl.as_ref().map(|p| f(&p.options.greeks))
+            };
             r = r.and(
                 rec.agents.serialize(AgentRow {
                     t_s,
@@ -442,13 +521,32 @@ pub fn record_samples(
                     group: &dir.0[id].1,
                     inventory_lots: acct.inventory_lots,
                     cash: s.money(acct.cash_tick_lots as f64),
-                    pnl: s.money(acct.pnl_tick_lots(mark)),
+                    pnl: match &pnl {
+                        Some(p) if desk.is_some() => s.money_unrounded(p.total_tick_lots()),
+                        Some(p) => s.money(p.underlying_tick_lots),
+                        None => s.money(acct.pnl_tick_lots(mark)),
+                    },
                     volume_lots: acct.volume_lots,
                     fills: acct.fills,
                     quoting: mm.map_or("", |m| m.quoting_state()),
                     markout_per_lot: mm
                         .filter(|m| m.markout_lots > 0)
                         .map(|m| s.money_unrounded(m.markout_tick_lots / m.markout_lots as f64)),
+                    net_delta_lots: greek(|g| g.delta_lots).map(|d| acct.inventory_lots as f64 + d),
+                    option_delta_lots: greek(|g| g.delta_lots),
+                    option_gamma_lots_per_tick: greek(|g| g.gamma_lots_per_tick),
+                    option_vega: option_money(|p| p.options.greeks.vega),
+                    option_theta_per_s: option_money(|p| p.options.greeks.theta),
+                    option_value: option_money(|p| p.options.greeks.value),
+                    hedges: mm.map(|m| m.ledger.hedges),
+                    hedge_lots: mm.map(|m| m.ledger.hedge_lots),
+                    hedge_slippage: money(|p| -p.hedging_tick_lots),
+                    pnl_spread: money(|p| p.spread_tick_lots),
+                    pnl_inventory: money(|p| p.inventory_tick_lots),
+                    pnl_hedging: money(|p| p.hedging_tick_lots),
+                    pnl_option_premium: option_money(|p| p.options.premium_tick_lots),
+                    pnl_option_revaluation: option_money(|p| p.options.revaluation_tick_lots),
+                    pnl_settlement: option_money(|p| p.options.settlement_tick_lots),
                 }),
             );
         }

@@ -2,11 +2,11 @@
 
 use super::rows::SummaryRow;
 use super::{OutputDir, PriceScale};
-use crate::agents::market_maker::MarketMaker;
+use crate::agents::market_maker::{MakerPnl, MarketMaker, OptionDesk, maker_pnl};
 use crate::market::exchange::Exchange;
 use crate::market::fundamental::Fundamental;
 use crate::scenario::Scenario;
-use crate::sim::components::{Account, Agent, AgentKind};
+use crate::sim::components::{Account, Agent, AgentId, AgentKind};
 use crate::sim::resources::{BookIndex, RunStats};
 use bevy_ecs::prelude::*;
 use serde::Serialize;
@@ -29,18 +29,78 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
     let fundamental = world.resource::<Fundamental>().end_value;
     // Sums per book in tick·lots (each book has its own scale), converted at the end.
     let mut pnl = vec![[0.0; 3]; n_books];
+    // Per book: the makers' PnL parts (six), in ticks·lots.
+    let mut parts = vec![[0.0; 6]; n_books];
+    let mut option_pnl = vec![0.0; n_books];
+    let mut hedges = crate::agents::market_maker::Ledger::default();
+    let mut hedge_cost_tick_lots = 0.0;
+    let book_entities = world.resource::<BookIndex>().0.clone();
+    let refs_x2: Vec<i64> = book_entities
+        .iter()
+        .map(|&e| world.get::<Exchange>(e).expect("book").reference_x2_ticks())
+        .collect();
+    let end_ns = scenario.steps * scenario.dt_ns;
     let mut agents = 0;
-    let mut q = world.query::<(&Agent, &Account)>();
-    for (agent, acct) in q.iter(world) {
+    let mut positions = Vec::with_capacity(n_books);
+    let mut q = world.query::<(
+        &AgentId,
+        &Agent,
+        &Account,
+        Option<&MarketMaker>,
+        Option<&OptionDesk>,
+    )>();
+    for (id, agent, acct, mm, desk) in q.iter(world) {
         agents += 1;
         let b = usize::from(agent.book.0);
-        let k = match agent.kind {
-            AgentKind::MarketMaker => 0,
-            AgentKind::Informed => 1,
-            AgentKind::Noise => 2,
+        let Some(mm) = mm else {
+            let k = if agent.kind == AgentKind::Informed {
+                1
+            } else {
+                2
+            };
+            pnl[b][k] += acct.pnl_tick_lots(refs_ticks[b]);
+            continue;
         };
-        pnl[b][k] += acct.pnl_tick_lots(refs_ticks[b]);
+        positions.clear();
+        for (bi, &e) in book_entities.iter().enumerate() {
+            let ex = world.get::<Exchange>(e).expect("book");
+            positions.push((ex.risk.position(id.0), refs_x2[bi]));
+        }
+        let p: MakerPnl = maker_pnl(acct, mm, desk, &positions, refs_ticks[b], end_ns);
+        pnl[b][0] += p.underlying_tick_lots;
+        option_pnl[b] += p.options_tick_lots;
+        for (sum, v) in parts[b].iter_mut().zip([
+            p.spread_tick_lots,
+            p.inventory_tick_lots,
+            p.hedging_tick_lots,
+            p.options.premium_tick_lots,
+            p.options.revaluation_tick_lots,
+            p.options.settlement_tick_lots,
+        ]) {
+            *sum += v;
+        }
+        let l = &mm.ledger;
+        hedges.hedges += l.hedges;
+        hedges.hedges_failed += l.hedges_failed;
+        hedges.hedge_lots += l.hedge_lots;
+        hedges.hedge_unfilled_lots += l.hedge_unfilled_lots;
+        hedge_cost_tick_lots -= p.hedging_tick_lots;
     }
+    // Underlying amounts (multiples of half a tick·lot) rounded to the tick's decimals + 1,
+    // which is exact; option amounts in full.
+    let part = |k: usize| {
+        parts
+            .iter()
+            .zip(&scales)
+            .map(|(p, s)| {
+                if k < 3 {
+                    s.money(p[k])
+                } else {
+                    s.money_unrounded(p[k])
+                }
+            })
+            .sum::<f64>()
+    };
     let money = |k: usize| {
         pnl.iter()
             .zip(&scales)
@@ -96,10 +156,28 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         // the first book's
         final_price: scales[0].price(refs_ticks[0]),
         final_fundamental: fundamental + scenario.books[0].basis,
-        pnl_market_makers: money(0),
+        pnl_market_makers: money(0)
+            + option_pnl
+                .iter()
+                .zip(&scales)
+                .map(|(p, s)| s.money_unrounded(*p))
+                .sum::<f64>(),
         pnl_informed: money(1),
         pnl_noise: money(2),
         mm_markout_per_lot: mk_mean,
+        pnl_mm_spread: part(0),
+        pnl_mm_inventory: part(1),
+        pnl_mm_hedging: part(2),
+        pnl_mm_option_premium: part(3),
+        pnl_mm_option_revaluation: part(4),
+        pnl_mm_settlement: part(5),
+        hedges: hedges.hedges,
+        hedges_failed: hedges.hedges_failed,
+        hedge_lots: hedges.hedge_lots,
+        hedge_unfilled_lots: hedges.hedge_unfilled_lots,
+        // In the makers' own ticks (a venue has the same tick).
+        hedge_mean_slippage_ticks: (hedges.hedge_lots > 0)
+            .then(|| hedge_cost_tick_lots / hedges.hedge_lots as f64),
     }
 }
 

@@ -72,6 +72,22 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Whether the run writes hedges.csv: asked for, and some maker group hedges.
+    pub fn writes_hedges(&self) -> bool {
+        self.params.output.hedges && self.params.market_maker.iter().any(|g| g.hedge.is_some())
+    }
+
+    /// Whether the run writes options.csv: asked for, and some maker group holds options or
+    /// takes client flow.
+    pub fn writes_options(&self) -> bool {
+        self.params.output.options
+            && self
+                .params
+                .market_maker
+                .iter()
+                .any(|g| !g.options.is_empty() || g.client_flow.is_some())
+    }
+
     /// The index of the book a group names (validated; `None`: the first book).
     pub fn book_index(&self, name: Option<&str>) -> usize {
         name.and_then(|n| self.books.iter().position(|b| b.name == n))

@@ -46,3 +46,37 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
     }
     all
 }
+
+/// The rows of a CSV file as column → value maps (no quoted commas in these files).
+pub fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let text = fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// A row's integer cell.
+pub fn int(r: &BTreeMap<String, String>, col: &str) -> i64 {
+    r[col]
+        .parse()
+        .unwrap_or_else(|_| panic!("{col}: {:?}", r[col]))
+}
+
+/// A row's number cell (`None` when empty).
+pub fn num(r: &BTreeMap<String, String>, col: &str) -> Option<f64> {
+    let v = &r[col];
+    (!v.is_empty()).then(|| v.parse().unwrap_or_else(|_| panic!("{col}: {v:?}")))
+}

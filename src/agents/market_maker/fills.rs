@@ -101,6 +101,13 @@ pub fn settle_makers(
                     mm.quotes[pos].qty_lots -= t.qty_lots;
                 }
             }
+            mm.ledger.fill(
+                maker_side.sign(),
+                t.price_ticks,
+                t.qty_lots,
+                t.mid_x2_before,
+                false,
+            );
             let due_ns = t.t_ns.saturating_add(mm.markout_horizon_ns);
             mm.pending_markouts.push_back(PendingMarkout {
                 due_ns,
@@ -117,8 +124,24 @@ pub fn settle_makers(
             {
                 h.filled_lots += t.qty_lots;
                 h.fill_value_tick_lots += i128::from(t.price_ticks) * i128::from(t.qty_lots);
+                // a reference mid is a multiple of half a tick: exact
+                let decision_mid_x2 = Some((2.0 * h.mid_ticks).round() as i64);
+                mm.ledger.fill(
+                    t.aggressor.sign(),
+                    t.price_ticks,
+                    t.qty_lots,
+                    decision_mid_x2,
+                    true,
+                );
                 continue;
             }
+            mm.ledger.fill(
+                t.aggressor.sign(),
+                t.price_ticks,
+                t.qty_lots,
+                t.mid_x2_before,
+                false,
+            );
             let due_ns = t.t_ns.saturating_add(mm.markout_horizon_ns);
             mm.pending_markouts.push_back(PendingMarkout {
                 due_ns,
@@ -159,6 +182,12 @@ fn finish_hedges(
         };
         let h = mm.hedges.remove(pos);
         let filled = h.filled_lots as i64 * h.wanted_lots.signum();
+        let ledger = &mut mm.ledger;
+        ledger.hedges += 1;
+        ledger.hedge_lots += h.filled_lots;
+        let unfilled = h.wanted_lots.unsigned_abs() - h.filled_lots;
+        ledger.hedge_unfilled_lots += unfilled;
+        ledger.hedges_failed += u64::from(unfilled > 0);
         log.records.push(HedgeRecord {
             t_ns: h.t_ns,
             agent: ack.agent,

@@ -3,12 +3,14 @@
 //! Quotes are post-only limit orders; the exchange's risk gate enforces the position limit.
 
 mod fills;
+pub mod options;
 mod quote;
 mod state;
 
 pub use fills::{HedgeLog, HedgeRecord, settle_makers};
+pub use options::{OptionDesk, OptionDesks, OptionLog, OptionRecord, run_option_desks};
 pub use quote::{QuoteLog, QuoteRecord, quote_market_makers};
-pub use state::{HedgeInFlight, LiveQuote, MarketMaker, PendingMarkout};
+pub use state::{HedgeInFlight, Ledger, LiveQuote, MarketMaker, PendingMarkout};
 
 use crate::models::hedge::HedgeRule;
 use crate::models::quotes::QuoteParams;
@@ -24,15 +26,23 @@ use bevy_ecs::prelude::*;
 /// The market makers, as the wiring installs them.
 pub const PLUGIN: KindPlugin = KindPlugin { install, systems };
 
-/// Spawns every maker group's members, each with its volatility prior and a first look drawn
-/// uniformly within its requote interval, and inserts [`MakerGroups`], the [`QuoteLog`] and
-/// their agenda.
+/// Spawns every maker group's members, each with its volatility prior, a first look drawn
+/// uniformly within its requote interval and, for a group with options or client flow, an
+/// [`OptionDesk`] holding its opening lines; inserts [`MakerGroups`], the logs, the client
+/// flows and the agenda.
 pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
     let mut agenda = Agenda::<MarketMaker>::new(ctx.dt_ns, AGENDA_STEPS);
     let makers = &scenario.params.market_maker;
+    let mut option_log = Vec::new();
+    let mut flows = Vec::new();
+    let mut any_desk = false;
     for (gi, g) in makers.iter().enumerate() {
         let name = g.name.clone().unwrap_or_default();
-        let book = BookId(scenario.book_index(g.book.as_deref()) as u16);
+        let bi = scenario.book_index(g.book.as_deref());
+        let book = BookId(bi as u16);
+        let tick_size = scenario.books[bi].tick_size;
+        let open_ticks = (scenario.books[bi].initial_price / tick_size).round();
+        let mut members = Vec::new();
         for member in 0..g.count {
             let (id, e) = ctx.spawn(
                 world,
@@ -59,8 +69,30 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
                 secs_to_ns(g.markout_horizon_s),
                 book,
             ),));
+            if let Some(desk) =
+                options::open_desk(g, tick_size, open_ticks, id, book, &mut option_log)
+            {
+                world.entity_mut(e).insert(desk);
+                any_desk = true;
+            }
+            members.push((id, e));
+        }
+        if let Some(flow) = &g.client_flow {
+            flows.push(options::ClientFlow::new(
+                flow,
+                gi,
+                members,
+                tick_size,
+                scenario.seed,
+            ));
         }
     }
+    world.insert_resource(OptionDesks {
+        flows,
+        active: any_desk,
+    });
+    // The opening lines, written with the first step's records.
+    world.insert_resource(OptionLog(option_log));
     world.insert_resource(MakerGroups(
         makers
             .iter()
@@ -85,11 +117,15 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
     world.insert_resource(agenda);
 }
 
-/// The makers' systems: requoting in their decide turn, and learning their orders' fate and
-/// scoring markouts once the step is matched.
+/// The makers' systems: option expiries and client trades, then requoting and hedging, in
+/// their decide turn; learning their orders' fate and scoring markouts once the step is
+/// matched.
 pub fn systems(schedule: &mut Schedule, turn: DecideTurn) {
     schedule.add_systems((
-        quote_market_makers.in_set(Phase::Decide).in_set(turn),
+        (run_option_desks, quote_market_makers)
+            .chain()
+            .in_set(Phase::Decide)
+            .in_set(turn),
         settle_makers.in_set(Phase::Settle),
     ));
 }
@@ -150,5 +186,64 @@ pub fn maker_group(params: MarketMakerParams, book: BookId, venue: Option<BookId
         book,
         hedge,
         params,
+    }
+}
+
+/// A maker's PnL at one moment, split into its parts, in ticks·lots of its own book (a hedge
+/// venue has the same tick and lot). The parts add up to the total, which is computed
+/// directly: cash + Σ position·mid over books (`underlying_tick_lots`) + option cash + the
+/// live options' value (`options_tick_lots`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MakerPnl {
+    /// Spread capture.
+    pub spread_tick_lots: f64,
+    /// Inventory revaluation.
+    pub inventory_tick_lots: f64,
+    /// Hedging (minus the hedges' slippage cost).
+    pub hedging_tick_lots: f64,
+    /// The options' value, greeks and PnL parts (zero without options).
+    pub options: options::DeskValuation,
+    /// The underlying's PnL: cash + Σ position·mid (a multiple of half a tick·lot, exact).
+    pub underlying_tick_lots: f64,
+    /// The options' PnL: option cash + the live lines' value.
+    pub options_tick_lots: f64,
+}
+
+impl MakerPnl {
+    /// The whole: the underlying's and the options' PnL.
+    pub fn total_tick_lots(&self) -> f64 {
+        self.underlying_tick_lots + self.options_tick_lots
+    }
+}
+
+/// The PnL of a maker with account `acct`, state `mm` and desk `desk` at `now_ns`, given its
+/// position and twice the reference mid in every book (`positions`, lots and ticks) and its
+/// own book's reference price `spot_ticks` (its options' underlying).
+pub fn maker_pnl(
+    acct: &crate::sim::components::Account,
+    mm: &MarketMaker,
+    desk: Option<&OptionDesk>,
+    positions: &[(i64, i64)],
+    spot_ticks: f64,
+    now_ns: u64,
+) -> MakerPnl {
+    let marks_x2: i128 = positions
+        .iter()
+        .map(|&(lots, mark_x2)| i128::from(lots) * i128::from(mark_x2))
+        .sum();
+    let underlying_x2 = 2 * acct.cash_tick_lots + marks_x2;
+    let half = |x2: i128| x2 as f64 / 2.0;
+    let (opts, opt_total) = desk.map_or((options::DeskValuation::default(), 0.0), |d| {
+        let vol = d.vol_per_sqrt_s(mm.vol.variance_per_s(), spot_ticks);
+        let v = d.value(spot_ticks, now_ns, vol);
+        (v, d.cash_tick_lots + v.greeks.value)
+    });
+    MakerPnl {
+        spread_tick_lots: half(mm.ledger.spread_x2),
+        inventory_tick_lots: half(mm.ledger.inventory_x2(positions.iter().copied())),
+        hedging_tick_lots: half(mm.ledger.hedging_x2),
+        options: opts,
+        underlying_tick_lots: half(underlying_x2),
+        options_tick_lots: opt_total,
     }
 }

@@ -1,6 +1,7 @@
 //! Decide phase: a maker looks at the published view, computes its target ladder and
 //! replaces the sides that drifted.
 
+use super::options::OptionDesk;
 use super::state::{HedgeInFlight, LiveQuote, MarketMaker};
 use super::{Hedger, MakerGroups};
 use crate::lob::{Price, Qty, Side, TimeInForce};
@@ -54,11 +55,11 @@ pub fn quote_market_makers(
     mut agenda: ResMut<Agenda<MarketMaker>>,
     mut inbox: ResMut<Inbox>,
     mut log: ResMut<QuoteLog>,
-    mut makers: Query<(&Agent, &Account, &mut MarketMaker)>,
+    mut makers: Query<(&Agent, &Account, &mut MarketMaker, Option<&OptionDesk>)>,
 ) {
     log.0.clear();
     agenda.run_due(clock.end_ns(), |id, entity, t| {
-        let (agent, account, mut mm) = makers.get_mut(entity).expect("market maker entity");
+        let (agent, account, mut mm, desk) = makers.get_mut(entity).expect("market maker entity");
         let g = &groups.0[agent.group as usize];
         let view = &views.0[usize::from(g.book.0)];
         mm.vol.observe(view.ref_ticks, clock.start_s());
@@ -107,33 +108,31 @@ pub fn quote_market_makers(
         }
         mm.target = target;
         if let Some(h) = &g.hedge {
-            hedge(
-                &mut mm,
-                h,
-                id,
-                t,
-                account.inventory_lots,
-                &views,
-                &mut inbox,
-            );
+            // Greeks re-evaluated at every decision, on the price the maker sees now.
+            let option_delta_lots = desk.map_or(0.0, |d| {
+                let vol = d.vol_per_sqrt_s(inputs.var_per_s, view.ref_ticks);
+                d.book.exposure(view.ref_ticks, t, vol).delta_lots
+            });
+            let net = net_delta_lots(account.inventory_lots, option_delta_lots);
+            hedge(&mut mm, h, id, t, net, &views, &mut inbox);
         }
         t.saturating_add(g.interval_ns)
     });
 }
 
-/// At a look of a hedging maker: decides on a hedge from its net delta and the venue's view,
+/// At a look of a hedging maker: decides on a hedge from its net delta `net` (lots) and the
+/// venue's view,
 /// and sends it, tagged, to the venue (a market order, or an IOC limit).
 fn hedge(
     mm: &mut MarketMaker,
     h: &Hedger,
     agent: u32,
     t: u64,
-    inventory_lots: i64,
+    net: i64,
     views: &MarketViews,
     inbox: &mut Inbox,
 ) {
     let mid_ticks = views.0[usize::from(h.venue.0)].ref_ticks;
-    let net = net_delta_lots(inventory_lots);
     let inputs = HedgeInputs {
         net_delta_lots: net,
         in_flight_lots: mm.hedge_in_flight_lots(),

@@ -88,6 +88,71 @@ pub struct MarketMaker {
     pub hedges: Vec<HedgeInFlight>,
     /// Time of its last hedge decision, ns.
     pub last_hedge_ns: Option<u64>,
+    /// Its PnL's attribution and hedging statistics.
+    pub ledger: Ledger,
+}
+
+/// How a maker's underlying PnL arose, and what its hedges did. Money in half-ticks·lots,
+/// exactly (every reference mid is a multiple of half a tick). With `m` a reference mid and
+/// `s` the maker's side (+1 buy, −1 sell), every fill of `q` lots at `p` adds `s·(m − p)·q` to
+/// spread capture (a quote's fill, `m` the book's mid just before the order that hit it; the
+/// fill price when a side was empty) or to hedging (a hedge's fill, `m` the venue's mid at
+/// the decision), and `s·q·m` to `entry_x2`. So cash = spread + hedging − entry, and the
+/// inventory revaluation Σ position·mid − entry completes the three parts to
+/// cash + Σ position·mid, with no rounding anywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Ledger {
+    /// Σ s·(m − p)·q over quote fills, half-ticks·lots.
+    pub spread_x2: i128,
+    /// Σ s·(m − p)·q over hedge fills (minus the hedges' slippage cost), half-ticks·lots.
+    pub hedging_x2: i128,
+    /// Σ s·q·m over every fill, half-ticks·lots.
+    pub entry_x2: i128,
+    /// Hedges finished.
+    pub hedges: u64,
+    /// Hedges that filled less than they wanted (partly or not at all).
+    pub hedges_failed: u64,
+    /// Lots the hedges filled.
+    pub hedge_lots: u64,
+    /// Lots the hedges wanted and did not get.
+    pub hedge_unfilled_lots: u64,
+}
+
+impl Ledger {
+    /// Books a fill of `qty_lots` at `price_ticks` on side `side_sign` (+1 buy, −1 sell)
+    /// against the reference mid `mid_x2` (twice the mid, ticks): a hedge's (its decision
+    /// mid) or a quote's (the mid before the order that hit it; `None` if a side was empty:
+    /// the fill price).
+    #[inline]
+    pub fn fill(
+        &mut self,
+        side_sign: i64,
+        price_ticks: i64,
+        qty_lots: u64,
+        mid_x2: Option<i64>,
+        hedge: bool,
+    ) {
+        let p2 = 2 * i128::from(price_ticks);
+        let m2 = mid_x2.map_or(p2, i128::from);
+        let sq = i128::from(side_sign) * i128::from(qty_lots);
+        let edge = sq * (m2 - p2);
+        if hedge {
+            self.hedging_x2 += edge;
+        } else {
+            self.spread_x2 += edge;
+        }
+        self.entry_x2 += sq * m2;
+    }
+
+    /// Inventory revaluation at the given positions and marks (lots, twice the mid in
+    /// ticks, per book), half-ticks·lots.
+    pub fn inventory_x2(&self, positions: impl IntoIterator<Item = (i64, i64)>) -> i128 {
+        positions
+            .into_iter()
+            .map(|(lots, mark_x2)| i128::from(lots) * i128::from(mark_x2))
+            .sum::<i128>()
+            - self.entry_x2
+    }
 }
 
 impl MarketMaker {
@@ -107,6 +172,7 @@ impl MarketMaker {
             book,
             hedges: Vec::new(),
             last_hedge_ns: None,
+            ledger: Ledger::default(),
         }
     }
 

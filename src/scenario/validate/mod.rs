@@ -2,8 +2,8 @@
 //! [`sanity`] checks keys together.
 
 use super::{
-    BookParams, HedgeParams, HedgeStyle, InformedRule, QuoteStrategy, Scenario, ScenarioError,
-    ScenarioFile, secs_to_ns,
+    BookParams, HedgeParams, HedgeStyle, InformedRule, MarketMakerParams, QuoteStrategy, Scenario,
+    ScenarioError, ScenarioFile, secs_to_ns,
 };
 use std::path::Path;
 
@@ -286,6 +286,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         if let Some(h) = g.hedge.as_mut() {
             check_hedge(&c, &k, h, &books, book, g.latency_s, f.run.duration_s)?;
         }
+        check_options(&c, &k, g, &books[book], f.run.duration_s)?;
         g.name.get_or_insert_with(|| format!("mm{i}"));
         agents += u64::from(g.count);
     }
@@ -460,6 +461,20 @@ fn check_hedge(
     duration_s: f64,
 ) -> Result<(), ScenarioError> {
     let venue = check_book_name(c, &k("hedge.venue"), h.venue.as_deref(), books)?;
+    if h.venue.is_some() && books[venue].tick_size != books[own_book].tick_size {
+        return Err(c.fail(
+            &k("hedge.venue"),
+            format!(
+                "names book {:?} with tick_size {}, but the group's book {:?} has tick_size {}: \
+                 a maker's cash and PnL are kept in ticks of its own book, so the venue's tick \
+                 must be the same",
+                books[venue].name,
+                books[venue].tick_size,
+                books[own_book].name,
+                books[own_book].tick_size
+            ),
+        ));
+    }
     if h.venue.is_some() && books[venue].lot_size != books[own_book].lot_size {
         return Err(c.fail(
             &k("hedge.venue"),
@@ -524,6 +539,147 @@ fn check_hedge(
         duration_s,
     )?;
     Ok(())
+}
+
+/// A maker group's options at the open, client flow and option volatility, checked, with the
+/// volatility source's default filled in. The keys apply only together: a volatility without
+/// options or flow is refused, as is options or flow without an implied volatility.
+fn check_options(
+    c: &Checker,
+    k: &dyn Fn(&str) -> String,
+    g: &mut MarketMakerParams,
+    book: &BookParams,
+    duration_s: f64,
+) -> Result<(), ScenarioError> {
+    let has_options = !g.options.is_empty() || g.client_flow.is_some();
+    if !has_options {
+        for (key, set) in [
+            ("option_vol", g.option_vol.is_some()),
+            ("implied_vol_per_sqrt_s", g.implied_vol_per_sqrt_s.is_some()),
+        ] {
+            if set {
+                return Err(c.fail(
+                    &k(key),
+                    "applies only to a group with [[market_maker.options]] or \
+                     [market_maker.client_flow]"
+                        .into(),
+                ));
+            }
+        }
+        return Ok(());
+    }
+    let Some(vol) = g.implied_vol_per_sqrt_s else {
+        return Err(c.fail(
+            &k("implied_vol_per_sqrt_s"),
+            "is required with options or client flow: the volatility (a fraction per √s, \
+             > 0) they are priced with"
+                .into(),
+        ));
+    };
+    check_vol(c, &k("implied_vol_per_sqrt_s"), vol)?;
+    g.option_vol.get_or_insert_default();
+    let strike = |key: &str, v: f64| -> Result<(), ScenarioError> {
+        c.positive(key, v)?;
+        let ticks = v / book.tick_size;
+        if (ticks - ticks.round()).abs() > 1e-6 * ticks.max(1.0) || ticks.round() > 1e15 {
+            return Err(c.fail(
+                key,
+                format!(
+                    "must be a multiple of the book's tick_size {} (and at most 1e15 ticks), \
+                     got {v}",
+                    book.tick_size
+                ),
+            ));
+        }
+        Ok(())
+    };
+    let expiry = |key: &str, v: f64| -> Result<(), ScenarioError> {
+        if v.is_finite() && v > 0.0 && v <= duration_s {
+            Ok(())
+        } else {
+            Err(c.fail(
+                key,
+                format!(
+                    "must be after the open and no later than the run's end: \
+                     0 < expiry ≤ {duration_s} seconds (run.duration_s), got {v}"
+                ),
+            ))
+        }
+    };
+    for (j, o) in g.options.iter().enumerate() {
+        let ko = |name: &str| k(&format!("options[{j}].{name}"));
+        strike(&ko("strike"), o.strike)?;
+        expiry(&ko("expiry_s"), o.expiry_s)?;
+        if o.contracts == 0 || o.contracts.unsigned_abs() > MAX_LOTS {
+            return Err(c.fail(
+                &ko("contracts"),
+                format!(
+                    "must be a non-zero number of contracts between -{MAX_LOTS} and \
+                     {MAX_LOTS} (positive long, negative short), got {}",
+                    o.contracts
+                ),
+            ));
+        }
+        c.lots(&ko("multiplier_lots"), o.multiplier_lots)?;
+    }
+    if let Some(flow) = &g.client_flow {
+        let kf = |name: &str| k(&format!("client_flow.{name}"));
+        c.positive(&kf("rate_per_s"), flow.rate_per_s)?;
+        c.rate(&kf("rate_per_s"), flow.rate_per_s)?;
+        if !(0.0..=1.0).contains(&flow.buy_share) {
+            return Err(c.fail(
+                &kf("buy_share"),
+                format!("must be a share between 0 and 1, got {}", flow.buy_share),
+            ));
+        }
+        for (key, n) in [
+            ("kinds", flow.kinds.len()),
+            ("strikes", flow.strikes.len()),
+            ("expiries_s", flow.expiries_s.len()),
+        ] {
+            if !(1..=1_000).contains(&n) {
+                return Err(c.fail(
+                    &kf(key),
+                    format!("must list between 1 and 1000 values, got {n}"),
+                ));
+            }
+        }
+        for (j, &v) in flow.strikes.iter().enumerate() {
+            strike(&kf(&format!("strikes[{j}]")), v)?;
+        }
+        for (j, &v) in flow.expiries_s.iter().enumerate() {
+            expiry(&kf(&format!("expiries_s[{j}]")), v)?;
+        }
+        c.lots(&kf("contracts"), flow.contracts)?;
+        c.lots(&kf("multiplier_lots"), flow.multiplier_lots)?;
+        c.non_negative(&kf("edge_vol_per_sqrt_s"), flow.edge_vol_per_sqrt_s)?;
+        if flow.edge_vol_per_sqrt_s >= vol {
+            return Err(c.fail(
+                &kf("edge_vol_per_sqrt_s"),
+                format!(
+                    "must be below implied_vol_per_sqrt_s ({vol}): clients sell at implied − \
+                     edge, which must stay a volatility > 0; got {}",
+                    flow.edge_vol_per_sqrt_s
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A volatility per √s: > 0 and below 1 (a fraction: 1 per √s is 100 % a second).
+fn check_vol(c: &Checker, key: &str, v: f64) -> Result<(), ScenarioError> {
+    if v.is_finite() && v > 0.0 && v < 1.0 {
+        Ok(())
+    } else {
+        Err(c.fail(
+            key,
+            format!(
+                "must be a volatility per √s, a fraction > 0 and < 1 (e.g. 0.0004: 0.04 % \
+                 per √s), got {v}"
+            ),
+        ))
+    }
 }
 
 /// A group's `book` key: the index of the book it names (`None`: the first).
