@@ -9,10 +9,16 @@ use std::process::Command;
 
 /// Runs the built binary on `file` into `out`, quietly, and requires success.
 pub fn run_ok(file: &Path, out: &Path) {
+    run_ok_with_env(file, out, &[]);
+}
+
+/// [`run_ok`] with extra environment variables.
+pub fn run_ok_with_env(file: &Path, out: &Path, env: &[(&str, &str)]) {
     let o = Command::new(env!("CARGO_BIN_EXE_depthsim"))
         .args(["run", "--quiet", "--out"])
         .arg(out)
         .arg(file)
+        .envs(env.iter().copied())
         .output()
         .expect("depthsim runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
