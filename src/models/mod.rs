@@ -10,3 +10,4 @@ pub mod informed;
 pub mod option_book;
 pub mod quotes;
 pub mod vol;
+pub mod withdrawal;
