@@ -337,7 +337,13 @@ fn foreign_or(e: std::io::Error, context: impl FnOnce() -> String) -> anyhow::Er
 }
 
 fn output_files(s: &Scenario) -> Vec<&'static str> {
-    let mut f = vec!["book.csv", "agents.csv", "summary.csv", "manifest.json"];
+    let mut f = vec![
+        "book.csv",
+        "agents.csv",
+        "events.csv",
+        "summary.csv",
+        "manifest.json",
+    ];
     if s.params.output.trades {
         f.push("trades.csv");
     }

@@ -41,8 +41,9 @@ fn run_tiny(out: &Path, extra: &[&str]) {
     );
 }
 
-const CSV_FILES: [&str; 6] = [
+const CSV_FILES: [&str; 7] = [
     "book.csv",
+    "events.csv",
     "l2.csv",
     "trades.csv",
     "quotes.csv",
@@ -70,7 +71,12 @@ fn run_writes_every_file_with_the_documented_columns() {
     assert_eq!(
         header(&out.join("book.csv")),
         "t_s,book,best_bid,best_ask,mid,spread,resting_orders,depth_bid_3t_lots,depth_ask_3t_lots,\
-         depth_bid_10t_lots,depth_ask_10t_lots,fundamental,last_trade,volume_lots,trades"
+         depth_bid_10t_lots,depth_ask_10t_lots,fundamental,last_trade,volume_lots,trades,\
+         makers_quoting_bid,makers_quoting_ask,maker_depth_share"
+    );
+    assert_eq!(
+        header(&out.join("events.csv")),
+        "t_s,book,agent_id,group,kind,from,to,trigger,value,threshold"
     );
     assert_eq!(
         header(&out.join("l2.csv")),
@@ -91,7 +97,7 @@ fn run_writes_every_file_with_the_documented_columns() {
         "t_s,agent_id,kind,group,inventory_lots,cash,pnl,volume_lots,fills,quoting,markout_per_lot,\
          net_delta_lots,option_delta_lots,option_gamma_lots_per_tick,option_vega,option_theta_per_s,\
          option_value,hedges,hedge_lots,hedge_slippage,pnl_spread,pnl_inventory,pnl_hedging,\
-         pnl_option_premium,pnl_option_revaluation,pnl_settlement"
+         pnl_option_premium,pnl_option_revaluation,pnl_settlement,state,time_in_state_s"
     );
     assert_eq!(
         header(&out.join("summary.csv")),
@@ -100,7 +106,9 @@ fn run_writes_every_file_with_the_documented_columns() {
          depth_band_ticks,mean_depth_bid_lots,mean_depth_ask_lots,final_price,final_fundamental,\
          pnl_market_makers,pnl_informed,pnl_noise,mm_markout_per_lot,pnl_mm_spread,pnl_mm_inventory,\
          pnl_mm_hedging,pnl_mm_option_premium,pnl_mm_option_revaluation,pnl_mm_settlement,hedges,\
-         hedges_failed,hedge_lots,hedge_unfilled_lots,hedge_mean_slippage_ticks"
+         hedges_failed,hedge_lots,hedge_unfilled_lots,hedge_mean_slippage_ticks,withdrawals_loss,\
+         withdrawals_inventory,withdrawals_hedge_failure,withdrawals_drawdown,withdrawals_toxicity,\
+         withdrawals_volatility,mm_withdrawn_fraction"
     );
     // 60 s sampled every second; every row has as many fields as the header.
     let book = fs::read_to_string(out.join("book.csv")).unwrap();

@@ -14,7 +14,8 @@ out = sys.argv[1]
 expect = {
     "book.csv": ["t_s","book","best_bid","best_ask","mid","spread","resting_orders","depth_bid_3t_lots",
                  "depth_ask_3t_lots","depth_bid_10t_lots","depth_ask_10t_lots","fundamental",
-                 "last_trade","volume_lots","trades"],
+                 "last_trade","volume_lots","trades","makers_quoting_bid","makers_quoting_ask",
+                 "maker_depth_share"],
     "l2.csv": ["t_s","book","side","level","price","qty_lots","orders"],
     "trades.csv": ["t_s","book","price","qty_lots","aggressor","mid_before","fundamental","buyer_id",
                    "buyer_kind","buyer_group","seller_id","seller_kind","seller_group"],
@@ -25,7 +26,8 @@ expect = {
                    "fills","quoting","markout_per_lot","net_delta_lots","option_delta_lots",
                    "option_gamma_lots_per_tick","option_vega","option_theta_per_s","option_value",
                    "hedges","hedge_lots","hedge_slippage","pnl_spread","pnl_inventory","pnl_hedging",
-                   "pnl_option_premium","pnl_option_revaluation","pnl_settlement"],
+                   "pnl_option_premium","pnl_option_revaluation","pnl_settlement","state",
+                   "time_in_state_s"],
     "summary.csv": ["scenario","seed","duration_s","dt_s","steps","agents","order_instructions",
                     "limit_orders","market_orders","cancels","expiries","rejections","trades",
                     "volume_lots","unfilled_lots","mean_spread_ticks","two_sided_fraction","depth_band_ticks",
@@ -33,10 +35,13 @@ expect = {
                     "pnl_market_makers","pnl_informed","pnl_noise","mm_markout_per_lot",
                     "pnl_mm_spread","pnl_mm_inventory","pnl_mm_hedging","pnl_mm_option_premium",
                     "pnl_mm_option_revaluation","pnl_mm_settlement","hedges","hedges_failed",
-                    "hedge_lots","hedge_unfilled_lots","hedge_mean_slippage_ticks"],
+                    "hedge_lots","hedge_unfilled_lots","hedge_mean_slippage_ticks",
+                    "withdrawals_loss","withdrawals_inventory","withdrawals_hedge_failure",
+                    "withdrawals_drawdown","withdrawals_toxicity","withdrawals_volatility",
+                    "mm_withdrawn_fraction"],
 }
 text = {"book","side","aggressor","buyer_kind","buyer_group","seller_kind","seller_group","kind","group",
-        "quoting","scenario","requoted"}
+        "quoting","scenario","requoted","state"}
 for name, cols in expect.items():
     df = pd.read_csv(f"{out}/{name}")
     assert list(df.columns) == cols, (name, list(df.columns))

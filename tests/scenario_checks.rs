@@ -406,3 +406,54 @@ fn a_hedge_venue_must_have_the_groups_tick() {
     );
     refused(&text, &["market_maker[0].hedge.venue", "tick_size"]);
 }
+
+fn with_withdrawal(table: &str) -> String {
+    tiny().replace(
+        "max_position_lots = 30       # inventory limit\n",
+        &format!("max_position_lots = 30\n\n[market_maker.withdrawal]\n{table}\n"),
+    )
+}
+
+#[test]
+fn withdrawal_keys_are_checked_and_named() {
+    let key = "market_maker[0].withdrawal";
+    for (table, needle, why) in [
+        (
+            "inventory = { widen = 0.6, withdraw = 0.9, exit = 0.7 }",
+            "inventory.exit",
+            "below the entry level",
+        ),
+        (
+            "toxicity = { widen = 3.0, withdraw = 1.0 }",
+            "toxicity.widen",
+            "not be above withdraw",
+        ),
+        ("drawdown = { exit = 1.0 }", "drawdown", "needs an entry level"),
+        ("loss = { withdraw = inf }", "loss.withdraw", "finite"),
+        (
+            "hedge_failure = { withdraw = 0.5, exit = 0.1 }",
+            "hedge_failure",
+            "group that hedges",
+        ),
+        ("min_time_in_state_s = -1.0", "min_time_in_state_s", "seconds"),
+        ("cooldown_s = 1e9", "cooldown_s", "seconds"),
+        ("widen_spread_factor = 0.5", "widen_spread_factor", "between 1"),
+        ("widen_size_factor = 0.0", "widen_size_factor", "(0, 1]"),
+        ("cooldown_size_factor = 2.0", "cooldown_size_factor", "(0, 1]"),
+        ("unwind_lots = 0", "unwind_lots", "between 1"),
+        ("toxicity_fills = 0", "toxicity_fills", "at least 1"),
+        ("signal_halflife_s = 0.0", "signal_halflife_s", "> 0"),
+        ("volatility = { widen = 2.0, panic = 3.0 }", "panic", "unknown field"),
+    ] {
+        refused(
+            &with_withdrawal(table),
+            &[&format!("{key}.{needle}").replace(&format!("{key}.panic"), "panic"), why],
+        );
+    }
+    // the defaults are filled in, and a table without triggers is accepted
+    let s = load(&with_withdrawal("inventory = { widen = 0.5, exit = 0.2 }")).unwrap();
+    let w = s.params.market_maker[0].withdrawal.clone().unwrap();
+    assert_eq!((w.min_time_in_state_s, w.cooldown_s), (5.0, 30.0));
+    assert!(!w.unwind && w.unwind_lots == 10);
+    assert!(load(&with_withdrawal("")).is_ok());
+}

@@ -66,6 +66,7 @@ pub fn build_world(scenario: &Scenario) -> World {
     });
     world.insert_resource(Inbox::default());
     world.insert_resource(StepOutcomes::default());
+    world.insert_resource(crate::sim::events::EventLog::default());
     world.insert_resource(MarketViews(vec![
         MarketView::default();
         book_entities.len()

@@ -22,9 +22,10 @@ use crate::market::fundamental::Fundamental;
 use crate::market::metrics::depth_around;
 use crate::sim::components::AgentKind;
 use crate::sim::components::{Account, Agent};
+use crate::sim::events::{EventLog, ValueUnit};
 use crate::sim::resources::{AgentDirectory, AgentIndex, BookIndex, Clock, StepOutcomes};
 use bevy_ecs::prelude::*;
-use rows::{AgentRow, HedgeRow, L2Row, OptionRow, QuoteRow, book_header};
+use rows::{AgentRow, EventRow, HedgeRow, L2Row, OptionRow, QuoteRow, book_header};
 use serde::Serialize;
 use std::fs::File;
 use std::io::BufWriter;
@@ -72,7 +73,11 @@ pub struct Recorder {
     quotes: Option<CsvOut>,
     hedges: Option<CsvOut>,
     options: Option<CsvOut>,
+    events: CsvOut,
     agents: CsvOut,
+    /// Reused, per book: makers quoting the bid, the ask, and their lots within the first
+    /// band.
+    maker_books: Vec<(u64, u64, u64)>,
     /// Reused: a maker's position and twice the reference price per book.
     positions: Vec<(i64, i64)>,
     /// Per book: its price scale, name and basis (currency).
@@ -151,6 +156,23 @@ fn open_hedges(dir: &OutputDir) -> csv::Result<CsvOut> {
     open_with_header(dir, "hedges.csv", &sample)
 }
 
+/// events.csv with its header written up front (most runs have no event).
+fn open_events(dir: &OutputDir) -> csv::Result<CsvOut> {
+    let sample = EventRow {
+        t_s: 0.0,
+        book: "",
+        agent_id: None,
+        group: "",
+        kind: "",
+        from: "",
+        to: "",
+        trigger: "",
+        value: None,
+        threshold: None,
+    };
+    open_with_header(dir, "events.csv", &sample)
+}
+
 /// options.csv with its header written up front.
 fn open_options(dir: &OutputDir) -> csv::Result<CsvOut> {
     let sample = OptionRow {
@@ -213,6 +235,8 @@ impl Recorder {
             } else {
                 None
             },
+            events: open_events(dir)?,
+            maker_books: vec![(0, 0, 0); book_names.len()],
             agents: open(dir, "agents.csv")?,
             positions: Vec::with_capacity(book_names.len()),
             scales: scenario
@@ -262,6 +286,7 @@ impl Recorder {
         }
         flush(&mut self.book, "book.csv")?;
         flush(&mut self.agents, "agents.csv")?;
+        flush(&mut self.events, "events.csv")?;
         if let Some(w) = &mut self.trades {
             w.flush()
                 .map_err(|e| format!("writing {}: {e}", dir.join("trades.csv").display()))?;
@@ -310,12 +335,37 @@ pub fn record_quotes(
     log: Res<QuoteLog>,
     hedges: Res<HedgeLog>,
     option_log: Res<OptionLog>,
+    events: Res<EventLog>,
     dir: Res<AgentDirectory>,
     mut rec: ResMut<Recorder>,
 ) {
     let rec = &mut *rec;
     if rec.error.is_some() {
         return;
+    }
+    if !events.0.is_empty() {
+        let mut r = Ok(());
+        for e in &events.0 {
+            let b = e.book.map(|b| usize::from(b.0));
+            let s = b.map(|b| rec.scales[b]);
+            let convert = |v: f64| match (e.unit, s) {
+                (ValueUnit::TickLots, Some(s)) => s.money_unrounded(v),
+                _ => v,
+            };
+            r = r.and(rec.events.serialize(EventRow {
+                t_s: e.t_ns as f64 / 1e9,
+                book: b.map_or("", |b| rec.book_names[b].as_str()),
+                agent_id: e.agent,
+                group: e.agent.map_or("", |a| dir.0[a as usize].1.as_str()),
+                kind: e.kind.as_str(),
+                from: e.from.unwrap_or(""),
+                to: e.to.unwrap_or(""),
+                trigger: e.trigger.unwrap_or(""),
+                value: e.value.map(convert),
+                threshold: e.threshold.map(convert),
+            }));
+        }
+        rec.note("events.csv", r);
     }
     if !option_log.0.is_empty()
         && let Some(w) = rec.options.as_mut()
@@ -413,6 +463,7 @@ pub fn record_samples(
     index: Res<AgentIndex>,
     dir: Res<AgentDirectory>,
     agents: Query<(&Agent, &Account, Option<&MarketMaker>, Option<&OptionDesk>)>,
+    makers: Query<&MarketMaker>,
     mut rec: ResMut<Recorder>,
 ) {
     let n = clock.step + 1;
@@ -429,10 +480,41 @@ pub fn record_samples(
         return;
     }
     rec.refs_x2.clear();
+    for &entity in &books.0 {
+        let ex = exchanges.get(entity).expect("book entity");
+        rec.refs_x2.push(ex.reference_x2_ticks());
+    }
+    if sample {
+        // makers on each side and their lots within the first band, per book
+        let band_x2 = 2 * i64::from(rec.bands[0]);
+        rec.maker_books.iter_mut().for_each(|m| *m = (0, 0, 0));
+        for mm in &makers {
+            let b = usize::from(mm.book.0);
+            let ref_x2 = rec.refs_x2[b];
+            let (mut bid, mut ask) = (false, false);
+            for q in mm.quotes.iter().filter(|q| q.id.is_some()) {
+                let p2 = 2 * q.price_ticks;
+                let within = match q.side {
+                    Side::Buy => {
+                        bid = true;
+                        p2 >= ref_x2 - band_x2
+                    }
+                    Side::Sell => {
+                        ask = true;
+                        p2 <= ref_x2 + band_x2
+                    }
+                };
+                if within {
+                    rec.maker_books[b].2 += q.qty_lots;
+                }
+            }
+            rec.maker_books[b].0 += u64::from(bid);
+            rec.maker_books[b].1 += u64::from(ask);
+        }
+    }
     for (bi, &entity) in books.0.iter().enumerate() {
         let mut ex = exchanges.get_mut(entity).expect("book entity");
-        let ref_x2 = ex.reference_x2_ticks();
-        rec.refs_x2.push(ref_x2);
+        let ref_x2 = rec.refs_x2[bi];
         if !sample {
             continue;
         }
@@ -449,15 +531,23 @@ pub fn record_samples(
             opt(b.spread_ticks().map(|d| s.price(d as f64))),
             Cell::U(b.order_count() as u64),
         ]);
-        for &k in &rec.bands {
+        let mut first_band_lots = 0;
+        for (i, &k) in rec.bands.iter().enumerate() {
             let (bid, ask) = depth_around(b, ref_x2, k);
+            if i == 0 {
+                first_band_lots = bid + ask;
+            }
             rec.cells.extend([Cell::U(bid), Cell::U(ask)]);
         }
+        let (makers_bid, makers_ask, maker_lots) = rec.maker_books[bi];
         rec.cells.extend([
             Cell::F(fundamental.end_value + rec.basis[bi]),
             opt(ex.last_trade.map(|p| s.price(p as f64))),
             Cell::U(ex.volume_since_sample),
             Cell::U(ex.trades_since_sample),
+            Cell::U(makers_bid),
+            Cell::U(makers_ask),
+            opt((first_band_lots > 0).then(|| maker_lots as f64 / first_band_lots as f64)),
         ]);
         let r = rec.book.serialize(CellRow {
             cells: &rec.cells,
@@ -547,6 +637,9 @@ pub fn record_samples(
                     pnl_option_premium: option_money(|p| p.options.premium_tick_lots),
                     pnl_option_revaluation: option_money(|p| p.options.revaluation_tick_lots),
                     pnl_settlement: option_money(|p| p.options.settlement_tick_lots),
+                    state: mm.map_or("", |m| m.risk.state.as_str()),
+                    time_in_state_s: mm
+                        .map(|m| clock.end_ns().saturating_sub(m.risk.entered_ns) as f64 * 1e-9),
                 }),
             );
         }

@@ -168,6 +168,10 @@ pub struct AgentRow<'a> {
     pub pnl_option_revaluation: Option<f64>,
     /// Market makers, PnL part: cash settled at expiries, currency.
     pub pnl_settlement: Option<f64>,
+    /// Market makers: withdrawal state ("quoting", "widened", "withdrawn", "cooldown").
+    pub state: &'static str,
+    /// Market makers: seconds in that state.
+    pub time_in_state_s: Option<f64>,
 }
 
 /// A row of options.csv: one change of a dealer's option position.
@@ -307,6 +311,21 @@ pub struct SummaryRow {
     /// Mean slippage of hedge fills against the decision mid, ticks per lot filled (positive:
     /// a cost); empty when no hedge filled.
     pub hedge_mean_slippage_ticks: Option<f64>,
+    /// Makers' withdrawals fired by their loss limit.
+    pub withdrawals_loss: u64,
+    /// Withdrawals fired by inventory utilisation.
+    pub withdrawals_inventory: u64,
+    /// Withdrawals fired by hedge failure.
+    pub withdrawals_hedge_failure: u64,
+    /// Withdrawals fired by drawdown.
+    pub withdrawals_drawdown: u64,
+    /// Withdrawals fired by toxicity.
+    pub withdrawals_toxicity: u64,
+    /// Withdrawals fired by volatility.
+    pub withdrawals_volatility: u64,
+    /// Mean over market makers of the fraction of the run they spent withdrawn (empty
+    /// without makers).
+    pub mm_withdrawn_fraction: Option<f64>,
 }
 
 /// The columns of book.csv for the given depth bands, in the order [`super::Recorder`]
@@ -328,6 +347,42 @@ pub fn book_header(bands: &[u32]) -> Vec<String> {
         h.push(format!("depth_bid_{k}t_lots"));
         h.push(format!("depth_ask_{k}t_lots"));
     }
-    h.extend(["fundamental", "last_trade", "volume_lots", "trades"].map(String::from));
+    h.extend(
+        [
+            "fundamental",
+            "last_trade",
+            "volume_lots",
+            "trades",
+            "makers_quoting_bid",
+            "makers_quoting_ask",
+            "maker_depth_share",
+        ]
+        .map(String::from),
+    );
     h
+}
+
+/// A row of events.csv: one event.
+#[derive(Debug, Serialize)]
+pub struct EventRow<'a> {
+    /// Time, seconds from the open.
+    pub t_s: f64,
+    /// The book it concerns (empty: market-wide).
+    pub book: &'a str,
+    /// The agent it concerns (empty: market-wide).
+    pub agent_id: Option<u32>,
+    /// The agent's group.
+    pub group: &'a str,
+    /// "state_change" or "hedge_failed".
+    pub kind: &'static str,
+    /// State before a state change.
+    pub from: &'static str,
+    /// State after a state change.
+    pub to: &'static str,
+    /// What caused it: the trigger that fired.
+    pub trigger: &'static str,
+    /// The trigger's value (currency for drawdown and loss; lots for a failed hedge).
+    pub value: Option<f64>,
+    /// The level it crossed (a failed hedge: the lots it wanted).
+    pub threshold: Option<f64>,
 }

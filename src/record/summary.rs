@@ -5,6 +5,7 @@ use super::{OutputDir, PriceScale};
 use crate::agents::market_maker::{MakerPnl, MarketMaker, OptionDesk, maker_pnl};
 use crate::market::exchange::Exchange;
 use crate::market::fundamental::Fundamental;
+use crate::models::withdrawal::Trigger;
 use crate::scenario::Scenario;
 use crate::sim::components::{Account, Agent, AgentId, AgentKind};
 use crate::sim::resources::{BookIndex, RunStats};
@@ -34,6 +35,9 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
     let mut option_pnl = vec![0.0; n_books];
     let mut hedges = crate::agents::market_maker::Ledger::default();
     let mut hedge_cost_tick_lots = 0.0;
+    let mut withdrawals = [0u64; 7];
+    let mut withdrawn_s = 0.0;
+    let mut makers = 0u64;
     let book_entities = world.resource::<BookIndex>().0.clone();
     let refs_x2: Vec<i64> = book_entities
         .iter()
@@ -79,6 +83,11 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         ]) {
             *sum += v;
         }
+        for (sum, n) in withdrawals.iter_mut().zip(mm.risk.withdrawals_by_trigger) {
+            *sum += n;
+        }
+        withdrawn_s += mm.risk.withdrawn_ns(end_ns) as f64 * 1e-9;
+        makers += 1;
         let l = &mm.ledger;
         hedges.hedges += l.hedges;
         hedges.hedges_failed += l.hedges_failed;
@@ -178,6 +187,14 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         // In the makers' own ticks (a venue has the same tick).
         hedge_mean_slippage_ticks: (hedges.hedge_lots > 0)
             .then(|| hedge_cost_tick_lots / hedges.hedge_lots as f64),
+        withdrawals_loss: withdrawals[Trigger::Loss.index()],
+        withdrawals_inventory: withdrawals[Trigger::Inventory.index()],
+        withdrawals_hedge_failure: withdrawals[Trigger::HedgeFailure.index()],
+        withdrawals_drawdown: withdrawals[Trigger::Drawdown.index()],
+        withdrawals_toxicity: withdrawals[Trigger::Toxicity.index()],
+        withdrawals_volatility: withdrawals[Trigger::Volatility.index()],
+        mm_withdrawn_fraction: (makers > 0)
+            .then(|| withdrawn_s / (makers as f64 * scenario.steps as f64 * scenario.dt_s())),
     }
 }
 

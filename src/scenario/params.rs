@@ -361,6 +361,90 @@ pub struct MarketMakerParams {
     /// flow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub implied_vol_per_sqrt_s: Option<f64>,
+    /// Optional withdrawal state machine; see [`WithdrawalParams`]. Default: always quoting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal: Option<WithdrawalParams>,
+}
+
+/// One withdrawal trigger's levels (`[market_maker.withdrawal.<trigger>]`): at least one entry
+/// level; an exit level below every entry level (none: the trigger never clears).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerParams {
+    /// Widen at or above this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub widen: Option<f64>,
+    /// Withdraw at or above this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdraw: Option<f64>,
+    /// The trigger has cleared below this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit: Option<f64>,
+}
+
+/// `[market_maker.withdrawal]`: each maker of the group runs the state machine
+/// Quoting → Widened → Withdrawn → Cooldown → Quoting on its own signals, evaluated at its
+/// looks. Triggers without a table are off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawalParams {
+    /// Shortest time between two changes of state, seconds (≥ 0). Default 5.
+    #[serde(default = "default_min_time_in_state")]
+    pub min_time_in_state_s: f64,
+    /// Time in Cooldown before quoting normally again, seconds (≥ 0). Default 30.
+    #[serde(default = "default_cooldown")]
+    pub cooldown_s: f64,
+    /// Widened: the half-spread is multiplied by this (≥ 1). Default 2.
+    #[serde(default = "default_widen_spread")]
+    pub widen_spread_factor: f64,
+    /// Widened: the lots per level are multiplied by this (in (0, 1], at least one lot).
+    /// Default 0.5.
+    #[serde(default = "half")]
+    pub widen_size_factor: f64,
+    /// Cooldown: the lots per level are multiplied by this (in (0, 1]). Default 0.5.
+    #[serde(default = "half")]
+    pub cooldown_size_factor: f64,
+    /// Withdrawn: whether the maker trades its inventory back to flat with market orders at
+    /// its looks (at most `unwind_lots` a look) — how intermediaries dumped inventory in
+    /// May 2010. Default false: it only cancels its quotes (and still hedges, if it hedges).
+    #[serde(default)]
+    pub unwind: bool,
+    /// Withdrawn with `unwind`: the largest market order per look, lots (≥ 1). Default 10.
+    #[serde(default = "default_unwind_lots")]
+    pub unwind_lots: u64,
+    /// Half-life of the maker's trailing volatility baseline, seconds (> 0). Default 300.
+    #[serde(default = "default_baseline_halflife")]
+    pub baseline_vol_halflife_s: f64,
+    /// Fills over which the toxicity signal averages (each scored fill moves it 1/n of the
+    /// way), ≥ 1. Default 20.
+    #[serde(default = "default_toxicity_fills")]
+    pub toxicity_fills: u32,
+    /// Hedges over which the hedge-failure signal averages, ≥ 1. Default 5.
+    #[serde(default = "default_hedge_failure_hedges")]
+    pub hedge_failure_hedges: u32,
+    /// Half-life, seconds (> 0), with which the toxicity and hedge-failure signals fade
+    /// toward 0 between observations: a maker that has withdrawn sees no new fills, and its
+    /// memory of the last ones fades. Default 60.
+    #[serde(default = "default_signal_halflife")]
+    pub signal_halflife_s: f64,
+    /// |inventory| / max_position_lots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<TriggerParams>,
+    /// The maker's volatility estimate over its trailing baseline (a ratio of σ's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volatility: Option<TriggerParams>,
+    /// Minus its recent mean markout, ticks per lot (positive: adverse selection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toxicity: Option<TriggerParams>,
+    /// Its PnL below its running peak, currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drawdown: Option<TriggerParams>,
+    /// The unfilled share of its recent hedges (0 to 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedge_failure: Option<TriggerParams>,
+    /// Its loss, currency (minus its PnL): a loss limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<TriggerParams>,
 }
 
 /// Which volatility a dealer values its options with.
@@ -557,6 +641,34 @@ pub struct ScenarioFile {
 fn one_u64() -> u64 {
     1
 }
+fn default_min_time_in_state() -> f64 {
+    5.0
+}
+fn default_cooldown() -> f64 {
+    30.0
+}
+fn default_widen_spread() -> f64 {
+    2.0
+}
+fn half() -> f64 {
+    0.5
+}
+fn default_unwind_lots() -> u64 {
+    10
+}
+fn default_baseline_halflife() -> f64 {
+    300.0
+}
+fn default_toxicity_fills() -> u32 {
+    20
+}
+fn default_signal_halflife() -> f64 {
+    60.0
+}
+fn default_hedge_failure_hedges() -> u32 {
+    5
+}
+
 fn one_u32() -> u32 {
     1
 }

@@ -5,6 +5,7 @@
 
 use super::state::{MarketMaker, PendingMarkout};
 use crate::market::exchange::Exchange;
+use crate::sim::events::{EventKind, EventLog, EventRecord, ValueUnit};
 use crate::sim::resources::{AgentIndex, BookId, BookIndex, Clock, StepOutcomes};
 use bevy_ecs::prelude::*;
 
@@ -61,6 +62,10 @@ pub struct HedgeLog {
 /// by venue and arrival time); hedge fills are kept with the hedge, not scored as markouts. A
 /// hedge is finished when its acknowledgement comes (market and IOC orders never rest): it
 /// then goes to the [`HedgeLog`].
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a bevy system takes its resources as parameters"
+)]
 pub fn settle_makers(
     clock: Res<Clock>,
     out: Res<StepOutcomes>,
@@ -69,6 +74,7 @@ pub fn settle_makers(
     exchanges: Query<&Exchange>,
     mut makers: Query<&mut MarketMaker>,
     mut hedge_log: ResMut<HedgeLog>,
+    mut events: ResMut<EventLog>,
 ) {
     // Acknowledgements first: a quote may rest and then fill within the same step.
     for ack in &out.acks {
@@ -160,7 +166,7 @@ pub fn settle_makers(
     }
     if hedge_log.active {
         hedge_log.records.clear();
-        finish_hedges(&out, &index, &mut makers, &mut hedge_log);
+        finish_hedges(&out, &index, &mut makers, &mut hedge_log, &mut events);
     }
     score_markouts(clock.end_ns(), &books, &exchanges, &mut makers);
 }
@@ -172,6 +178,7 @@ fn finish_hedges(
     index: &AgentIndex,
     makers: &mut Query<&mut MarketMaker>,
     log: &mut HedgeLog,
+    events: &mut EventLog,
 ) {
     for ack in &out.acks {
         let Ok(mut mm) = makers.get_mut(index.0[ack.agent as usize]) else {
@@ -188,6 +195,23 @@ fn finish_hedges(
         let unfilled = h.wanted_lots.unsigned_abs() - h.filled_lots;
         ledger.hedge_unfilled_lots += unfilled;
         ledger.hedges_failed += u64::from(unfilled > 0);
+        let share = unfilled as f64 / h.wanted_lots.unsigned_abs().max(1) as f64;
+        let risk = &mut mm.risk;
+        risk.hedge_failure += risk.hedge_weight * (share - risk.hedge_failure);
+        if unfilled > 0 {
+            events.0.push(EventRecord {
+                t_ns: h.arrival_ns,
+                book: Some(h.venue),
+                agent: Some(ack.agent),
+                kind: EventKind::HedgeFailed,
+                from: None,
+                to: None,
+                trigger: Some("unfilled_lots"),
+                value: Some(unfilled as f64),
+                threshold: Some(h.wanted_lots.unsigned_abs() as f64),
+                unit: ValueUnit::Lots,
+            });
+        }
         log.records.push(HedgeRecord {
             t_ns: h.t_ns,
             agent: ack.agent,
@@ -227,6 +251,10 @@ fn score_markouts(
                 m.side.sign() as f64 * (ref_ticks - m.price_ticks as f64) * m.qty_lots as f64;
             mm.markout_tick_lots += gain;
             mm.markout_lots += m.qty_lots;
+            // toxicity: the adverse move per lot, averaged over fills
+            let adverse = -gain / m.qty_lots as f64;
+            let risk = &mut mm.risk;
+            risk.toxicity_ticks += risk.toxicity_weight * (adverse - risk.toxicity_ticks);
         }
     }
 }

@@ -10,13 +10,16 @@ mod state;
 pub use fills::{HedgeLog, HedgeRecord, settle_makers};
 pub use options::{OptionDesk, OptionDesks, OptionLog, OptionRecord, run_option_desks};
 pub use quote::{QuoteLog, QuoteRecord, quote_market_makers};
-pub use state::{HedgeInFlight, Ledger, LiveQuote, MarketMaker, PendingMarkout};
+pub use state::{HedgeInFlight, Ledger, LiveQuote, MarketMaker, PendingMarkout, RiskState};
 
 use crate::models::hedge::HedgeRule;
 use crate::models::quotes::QuoteParams;
 use crate::models::vol::VolEstimator;
+use crate::models::withdrawal::{Levels, Trigger, WithdrawalRule};
 use crate::rng::{self, Purpose, uniform};
-use crate::scenario::{HedgeStyle, MarketMakerParams, Scenario, secs_to_ns};
+use crate::scenario::{
+    HedgeStyle, MarketMakerParams, Scenario, TriggerParams, WithdrawalParams, secs_to_ns,
+};
 use crate::sim::components::AgentKind;
 use crate::sim::kind::{KindPlugin, SetupContext};
 use crate::sim::phase::{DecideTurn, Phase};
@@ -69,6 +72,19 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
                 secs_to_ns(g.markout_horizon_s),
                 book,
             ),));
+            if let Some(w) = &g.withdrawal {
+                let mut mm = world.get_mut::<MarketMaker>(e).expect("just inserted");
+                mm.risk = state::RiskState::new(
+                    VolEstimator::new(
+                        w.baseline_vol_halflife_s,
+                        g.sigma_prior_ticks_per_sqrt_s,
+                        g.vol_sample_interval_s,
+                    ),
+                    w.toxicity_fills,
+                    w.hedge_failure_hedges,
+                    w.signal_halflife_s,
+                );
+            }
             if let Some(desk) =
                 options::open_desk(g, tick_size, open_ticks, id, book, &mut option_log)
             {
@@ -101,10 +117,13 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
                     .hedge
                     .as_ref()
                     .map(|h| BookId(scenario.book_index(h.venue.as_deref()) as u16));
+                let bi = scenario.book_index(g.book.as_deref());
+                let b = &scenario.books[bi];
                 maker_group(
                     g.clone(),
-                    BookId(scenario.book_index(g.book.as_deref()) as u16),
+                    BookId(bi as u16),
                     venue,
+                    b.tick_size * b.lot_size as f64,
                 )
             })
             .collect(),
@@ -145,6 +164,59 @@ pub struct MakerGroup {
     pub book: BookId,
     /// Its hedging, if it hedges.
     pub hedge: Option<Hedger>,
+    /// Its withdrawal rule, if it has one.
+    pub withdrawal: Option<Withdrawer>,
+}
+
+/// A group's withdrawal rule in the form the system uses: levels in the signals' units
+/// (money in ticks·lots), and the quotes of each state.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Withdrawer {
+    /// The transition rule.
+    pub rule: WithdrawalRule,
+    /// How it quotes when widened.
+    pub widened: QuoteParams,
+    /// How it quotes in cooldown.
+    pub cooldown: QuoteParams,
+    /// Withdrawn: the largest market order per look that trades the inventory back to flat
+    /// (`None`: no unwinding).
+    pub unwind_lots: Option<u64>,
+}
+
+impl Withdrawer {
+    /// From the scenario's table; `currency_per_tick_lot` converts the drawdown and loss
+    /// levels (currency) into ticks·lots.
+    pub fn new(w: &WithdrawalParams, quote: &QuoteParams, currency_per_tick_lot: f64) -> Self {
+        let levels = |t: Option<TriggerParams>, scale: f64| {
+            t.map(|t| Levels {
+                widen: t.widen.map(|v| v * scale),
+                withdraw: t.withdraw.map(|v| v * scale),
+                exit: t.exit.map(|v| v * scale),
+            })
+        };
+        let money = 1.0 / currency_per_tick_lot;
+        let mut all = [None; 6];
+        for (trigger, t, scale) in [
+            (Trigger::Loss, w.loss, money),
+            (Trigger::Inventory, w.inventory, 1.0),
+            (Trigger::HedgeFailure, w.hedge_failure, 1.0),
+            (Trigger::Drawdown, w.drawdown, money),
+            (Trigger::Toxicity, w.toxicity, 1.0),
+            (Trigger::Volatility, w.volatility, 1.0),
+        ] {
+            all[trigger.index()] = levels(t, scale);
+        }
+        Withdrawer {
+            rule: WithdrawalRule {
+                levels: all,
+                min_time_in_state_ns: secs_to_ns(w.min_time_in_state_s),
+                cooldown_ns: secs_to_ns(w.cooldown_s),
+            },
+            widened: quote.scaled(w.widen_spread_factor, w.widen_size_factor),
+            cooldown: quote.scaled(1.0, w.cooldown_size_factor),
+            unwind_lots: w.unwind.then_some(w.unwind_lots),
+        }
+    }
 }
 
 /// A group's hedging, in the form the system uses.
@@ -164,7 +236,12 @@ pub struct MakerGroups(pub Vec<MakerGroup>);
 
 /// The interval and latency of a group, in ns, quoting `book` and hedging in `venue` if its
 /// parameters ask for hedging (validated: every default filled in).
-pub fn maker_group(params: MarketMakerParams, book: BookId, venue: Option<BookId>) -> MakerGroup {
+pub fn maker_group(
+    params: MarketMakerParams,
+    book: BookId,
+    venue: Option<BookId>,
+    currency_per_tick_lot: f64,
+) -> MakerGroup {
     let hedge = params.hedge.as_ref().map(|h| Hedger {
         rule: HedgeRule {
             band_lots: h.band_lots,
@@ -179,8 +256,14 @@ pub fn maker_group(params: MarketMakerParams, book: BookId, venue: Option<BookId
         venue: venue.unwrap_or(book),
         latency_ns: secs_to_ns(h.latency_s.unwrap_or(params.latency_s)),
     });
+    let quote = QuoteParams::from_scenario(&params);
+    let withdrawal = params
+        .withdrawal
+        .as_ref()
+        .map(|w| Withdrawer::new(w, &quote, currency_per_tick_lot));
     MakerGroup {
-        quote: QuoteParams::from_scenario(&params),
+        quote,
+        withdrawal,
         interval_ns: secs_to_ns(params.requote_interval_s).max(1),
         latency_ns: secs_to_ns(params.latency_s),
         book,

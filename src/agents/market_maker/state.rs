@@ -3,6 +3,7 @@
 use crate::lob::{OrderId, Side};
 use crate::models::quotes::{Ladder, Level};
 use crate::models::vol::VolEstimator;
+use crate::models::withdrawal::MakerState;
 use crate::sim::resources::BookId;
 use bevy_ecs::prelude::*;
 use std::collections::VecDeque;
@@ -90,6 +91,83 @@ pub struct MarketMaker {
     pub last_hedge_ns: Option<u64>,
     /// Its PnL's attribution and hedging statistics.
     pub ledger: Ledger,
+    /// Its withdrawal state and the signals that drive it.
+    pub risk: RiskState,
+}
+
+/// A maker's withdrawal state and its running risk signals. Without a withdrawal rule the
+/// state stays Quoting; the signals are kept either way (they are cheap).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskState {
+    /// Where it stands.
+    pub state: MakerState,
+    /// When it entered that state, ns.
+    pub entered_ns: u64,
+    /// Time spent withdrawn before the current stay, ns.
+    pub withdrawn_ns: u64,
+    /// Its trailing volatility baseline (a slow estimate of the same mid).
+    pub baseline: VolEstimator,
+    /// Minus its recent mean markout, ticks per lot (an average over fills).
+    pub toxicity_ticks: f64,
+    /// Weight of one scored fill in `toxicity_ticks`.
+    pub toxicity_weight: f64,
+    /// Unfilled share of its recent hedges.
+    pub hedge_failure: f64,
+    /// Weight of one finished hedge in `hedge_failure`.
+    pub hedge_weight: f64,
+    /// Highest PnL seen at a look, ticks·lots.
+    pub peak_pnl_tick_lots: f64,
+    /// Half-life of the fading of toxicity and hedge failure, seconds.
+    pub signal_halflife_s: f64,
+    /// Time of the last fading, ns.
+    pub faded_ns: u64,
+    /// Withdrawals by the trigger that fired, by [`Trigger::index`](crate::models::withdrawal::Trigger::index)
+    /// (the cooldown never withdraws).
+    pub withdrawals_by_trigger: [u64; 7],
+}
+
+impl RiskState {
+    /// Quoting from time 0, with a baseline estimator and the two averaging weights.
+    pub fn new(
+        baseline: VolEstimator,
+        toxicity_fills: u32,
+        hedge_failure_hedges: u32,
+        signal_halflife_s: f64,
+    ) -> Self {
+        RiskState {
+            state: MakerState::Quoting,
+            entered_ns: 0,
+            withdrawn_ns: 0,
+            baseline,
+            toxicity_ticks: 0.0,
+            toxicity_weight: 1.0 / f64::from(toxicity_fills.max(1)),
+            hedge_failure: 0.0,
+            hedge_weight: 1.0 / f64::from(hedge_failure_hedges.max(1)),
+            peak_pnl_tick_lots: 0.0,
+            withdrawals_by_trigger: [0; 7],
+            signal_halflife_s,
+            faded_ns: 0,
+        }
+    }
+
+    /// Fades toxicity and hedge failure toward 0 for the time since the last fading.
+    pub fn fade(&mut self, now_ns: u64) {
+        let dt_s = now_ns.saturating_sub(self.faded_ns) as f64 * 1e-9;
+        self.faded_ns = now_ns;
+        let keep = libm::exp2(-dt_s / self.signal_halflife_s);
+        self.toxicity_ticks *= keep;
+        self.hedge_failure *= keep;
+    }
+
+    /// Time withdrawn up to `now_ns`, ns.
+    pub fn withdrawn_ns(&self, now_ns: u64) -> u64 {
+        self.withdrawn_ns
+            + if self.state == MakerState::Withdrawn {
+                now_ns.saturating_sub(self.entered_ns)
+            } else {
+                0
+            }
+    }
 }
 
 /// How a maker's underlying PnL arose, and what its hedges did. Money in half-ticks·lots,
@@ -173,6 +251,7 @@ impl MarketMaker {
             hedges: Vec::new(),
             last_hedge_ns: None,
             ledger: Ledger::default(),
+            risk: RiskState::new(VolEstimator::new(300.0, 0.0, 1.0), 20, 5, 60.0),
         }
     }
 

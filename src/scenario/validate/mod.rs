@@ -3,7 +3,7 @@
 
 use super::{
     BookParams, HedgeParams, HedgeStyle, InformedRule, MarketMakerParams, QuoteStrategy, Scenario,
-    ScenarioError, ScenarioFile, secs_to_ns,
+    ScenarioError, ScenarioFile, WithdrawalParams, secs_to_ns,
 };
 use std::path::Path;
 
@@ -287,6 +287,9 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
             check_hedge(&c, &k, h, &books, book, g.latency_s, f.run.duration_s)?;
         }
         check_options(&c, &k, g, &books[book], f.run.duration_s)?;
+        if let Some(w) = &g.withdrawal {
+            check_withdrawal(&c, &k, w, g.hedge.is_some(), f.run.duration_s)?;
+        }
         g.name.get_or_insert_with(|| format!("mm{i}"));
         agents += u64::from(g.count);
     }
@@ -660,6 +663,99 @@ fn check_options(
                     "must be below implied_vol_per_sqrt_s ({vol}): clients sell at implied − \
                      edge, which must stay a volatility > 0; got {}",
                     flow.edge_vol_per_sqrt_s
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A maker group's `[market_maker.withdrawal]`.
+fn check_withdrawal(
+    c: &Checker,
+    k: &dyn Fn(&str) -> String,
+    w: &WithdrawalParams,
+    hedges: bool,
+    duration_s: f64,
+) -> Result<(), ScenarioError> {
+    let kw = |name: &str| k(&format!("withdrawal.{name}"));
+    c.seconds(
+        &kw("min_time_in_state_s"),
+        w.min_time_in_state_s,
+        0.0,
+        duration_s,
+    )?;
+    c.seconds(&kw("cooldown_s"), w.cooldown_s, 0.0, duration_s)?;
+    if !(w.widen_spread_factor.is_finite() && (1.0..=1e6).contains(&w.widen_spread_factor)) {
+        return Err(c.fail(
+            &kw("widen_spread_factor"),
+            format!("must be between 1 and 1e6, got {}", w.widen_spread_factor),
+        ));
+    }
+    for (key, v) in [
+        ("widen_size_factor", w.widen_size_factor),
+        ("cooldown_size_factor", w.cooldown_size_factor),
+    ] {
+        if !(v > 0.0 && v <= 1.0) {
+            return Err(c.fail(&kw(key), format!("must be in (0, 1], got {v}")));
+        }
+    }
+    c.lots(&kw("unwind_lots"), w.unwind_lots)?;
+    c.positive(&kw("baseline_vol_halflife_s"), w.baseline_vol_halflife_s)?;
+    c.at_least_one(&kw("toxicity_fills"), u64::from(w.toxicity_fills))?;
+    c.at_least_one(
+        &kw("hedge_failure_hedges"),
+        u64::from(w.hedge_failure_hedges),
+    )?;
+    c.positive(&kw("signal_halflife_s"), w.signal_halflife_s)?;
+    if w.hedge_failure.is_some() && !hedges {
+        return Err(c.fail(
+            &kw("hedge_failure"),
+            "applies only to a group that hedges ([market_maker.hedge])".into(),
+        ));
+    }
+    for (name, t) in [
+        ("inventory", w.inventory),
+        ("volatility", w.volatility),
+        ("toxicity", w.toxicity),
+        ("drawdown", w.drawdown),
+        ("hedge_failure", w.hedge_failure),
+        ("loss", w.loss),
+    ] {
+        let Some(t) = t else { continue };
+        let key = |level: &str| kw(&format!("{name}.{level}"));
+        for (level, v) in [
+            ("widen", t.widen),
+            ("withdraw", t.withdraw),
+            ("exit", t.exit),
+        ] {
+            if let Some(v) = v {
+                c.finite(&key(level), v)?;
+            }
+        }
+        let entries: Vec<f64> = [t.widen, t.withdraw].into_iter().flatten().collect();
+        let Some(lowest) = entries.iter().copied().reduce(f64::min) else {
+            return Err(c.fail(
+                &kw(name),
+                "needs an entry level: widen, withdraw or both".into(),
+            ));
+        };
+        if let (Some(widen), Some(out)) = (t.widen, t.withdraw)
+            && widen > out
+        {
+            return Err(c.fail(
+                &key("widen"),
+                format!("must not be above withdraw ({out}): a maker widens before it withdraws, got {widen}"),
+            ));
+        }
+        if let Some(exit) = t.exit
+            && exit >= lowest
+        {
+            return Err(c.fail(
+                &key("exit"),
+                format!(
+                    "must be below the entry level {lowest} (hysteresis: a trigger clears \
+                     below where it fired), got {exit}"
                 ),
             ));
         }
