@@ -338,6 +338,8 @@ fn shipped_scenarios_validate() {
         "short_gamma",
         "long_gamma",
         "no_gamma",
+        "calm",
+        "informed_shock",
     ] {
         let p = repo(&format!("scenarios/{name}.toml"));
         for (i, line) in fs::read_to_string(&p).unwrap().lines().enumerate() {

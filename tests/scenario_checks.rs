@@ -428,26 +428,49 @@ fn withdrawal_keys_are_checked_and_named() {
             "toxicity.widen",
             "not be above withdraw",
         ),
-        ("drawdown = { exit = 1.0 }", "drawdown", "needs an entry level"),
+        (
+            "drawdown = { exit = 1.0 }",
+            "drawdown",
+            "needs an entry level",
+        ),
         ("loss = { withdraw = inf }", "loss.withdraw", "finite"),
         (
             "hedge_failure = { withdraw = 0.5, exit = 0.1 }",
             "hedge_failure",
             "group that hedges",
         ),
-        ("min_time_in_state_s = -1.0", "min_time_in_state_s", "seconds"),
+        (
+            "min_time_in_state_s = -1.0",
+            "min_time_in_state_s",
+            "seconds",
+        ),
         ("cooldown_s = 1e9", "cooldown_s", "seconds"),
-        ("widen_spread_factor = 0.5", "widen_spread_factor", "between 1"),
+        (
+            "widen_spread_factor = 0.5",
+            "widen_spread_factor",
+            "between 1",
+        ),
         ("widen_size_factor = 0.0", "widen_size_factor", "(0, 1]"),
-        ("cooldown_size_factor = 2.0", "cooldown_size_factor", "(0, 1]"),
+        (
+            "cooldown_size_factor = 2.0",
+            "cooldown_size_factor",
+            "(0, 1]",
+        ),
         ("unwind_lots = 0", "unwind_lots", "between 1"),
         ("toxicity_fills = 0", "toxicity_fills", "at least 1"),
         ("signal_halflife_s = 0.0", "signal_halflife_s", "> 0"),
-        ("volatility = { widen = 2.0, panic = 3.0 }", "panic", "unknown field"),
+        (
+            "volatility = { widen = 2.0, panic = 3.0 }",
+            "panic",
+            "unknown field",
+        ),
     ] {
         refused(
             &with_withdrawal(table),
-            &[&format!("{key}.{needle}").replace(&format!("{key}.panic"), "panic"), why],
+            &[
+                &format!("{key}.{needle}").replace(&format!("{key}.panic"), "panic"),
+                why,
+            ],
         );
     }
     // the defaults are filled in, and a table without triggers is accepted
@@ -456,4 +479,83 @@ fn withdrawal_keys_are_checked_and_named() {
     assert_eq!((w.min_time_in_state_s, w.cooldown_s), (5.0, 30.0));
     assert!(!w.unwind && w.unwind_lots == 10);
     assert!(load(&with_withdrawal("")).is_ok());
+}
+
+fn with_shock(table: &str) -> String {
+    tiny().replace("[output]", &format!("[[shocks]]\n{table}\n\n[output]"))
+}
+
+#[test]
+fn shock_keys_are_checked_and_named() {
+    assert!(tiny().contains("[output]"));
+    for (table, needle, why) in [
+        (
+            "kind = \"fundamental_jump\"\nstart_s = 60.0\nsize_ticks = 5.0",
+            "shocks[0].start_s",
+            "inside the run",
+        ),
+        (
+            "kind = \"fundamental_jump\"\nstart_s = -1.0\nsize_ticks = 5.0",
+            "shocks[0].start_s",
+            "inside the run",
+        ),
+        (
+            "kind = \"fundamental_jump\"\nstart_s = 1.0",
+            "shocks[0].size_ticks",
+            "exactly one",
+        ),
+        (
+            "kind = \"fundamental_jump\"\nstart_s = 1.0\nsize_fraction = -1.5",
+            "shocks[0].size_fraction",
+            "> -1",
+        ),
+        (
+            "kind = \"fundamental_jump\"\nstart_s = 1.0\nsize_ticks = 5.0\nduration_s = 3.0",
+            "shocks[0].duration_s",
+            "does not apply",
+        ),
+        (
+            "kind = \"volatility\"\nstart_s = 1.0\nfactor = 2.0",
+            "shocks[0].duration_s",
+            "required",
+        ),
+        (
+            "kind = \"volatility\"\nstart_s = 1.0\nduration_s = -2.0\nfactor = 2.0",
+            "shocks[0].duration_s",
+            "> 0",
+        ),
+        (
+            "kind = \"volatility\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 0.0",
+            "shocks[0].factor",
+            "> 0",
+        ),
+        (
+            "kind = \"informed_burst\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 2.0\ngroup = \"nobody\"",
+            "shocks[0].group",
+            "names no such group",
+        ),
+        (
+            "kind = \"noise_liquidity\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 2.0",
+            "shocks[0].group",
+            "required",
+        ),
+        (
+            "kind = \"volatility\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 2.0\ngroup = \"x\"",
+            "shocks[0].group",
+            "does not apply",
+        ),
+        (
+            "kind = \"earthquake\"\nstart_s = 1.0",
+            "kind",
+            "fundamental_jump",
+        ),
+    ] {
+        refused(&with_shock(table), &[needle, why]);
+    }
+    assert!(
+        load(&with_shock(
+            "kind = \"volatility\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 2.0"
+        ))
+        .is_ok()
+    );
 }

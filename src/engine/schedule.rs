@@ -8,6 +8,7 @@ use crate::market::fundamental::advance_fundamental;
 use crate::market::metrics::accumulate_stats;
 use crate::market::observe::publish_views;
 use crate::market::settle::settle_trades;
+use crate::market::shocks::apply_shocks;
 use crate::record::{record_quotes, record_samples, record_trades};
 use crate::sim::phase::{DecideTurn, Phase};
 use crate::sim::resources::begin_step;
@@ -46,7 +47,11 @@ pub fn build(world: &mut World) -> Result<Schedule, ScheduleBuildError> {
         s.configure_sets(DecideTurn(turn - 1).before(DecideTurn(turn)));
     }
     s.add_systems(begin_step.in_set(Phase::Clock));
-    s.add_systems(advance_fundamental.in_set(Phase::Exogenous));
+    s.add_systems(
+        (apply_shocks, advance_fundamental)
+            .chain()
+            .in_set(Phase::Exogenous),
+    );
     s.add_systems(publish_views.in_set(Phase::Observe));
     s.add_systems(match_orders.in_set(Phase::Match));
     s.add_systems(settle_trades.in_set(Phase::Settle));

@@ -67,6 +67,8 @@ pub fn build_world(scenario: &Scenario) -> World {
     world.insert_resource(Inbox::default());
     world.insert_resource(StepOutcomes::default());
     world.insert_resource(crate::sim::events::EventLog::default());
+    world.insert_resource(crate::market::shocks::Shocks::from_scenario(scenario));
+    world.insert_resource(crate::market::shocks::neutral_factors(scenario));
     world.insert_resource(MarketViews(vec![
         MarketView::default();
         book_entities.len()

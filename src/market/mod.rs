@@ -6,3 +6,4 @@ pub mod fundamental;
 pub mod metrics;
 pub mod observe;
 pub mod settle;
+pub mod shocks;

@@ -633,9 +633,57 @@ pub struct ScenarioFile {
     /// `[[market_maker]]` groups.
     #[serde(default)]
     pub market_maker: Vec<MarketMakerParams>,
+    /// `[[shocks]]`: scheduled shocks, in any order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shocks: Vec<ShockParams>,
     /// `[output]`
     #[serde(default)]
     pub output: OutputParams,
+}
+
+/// The kinds of scheduled shock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShockKind {
+    /// The fundamental value jumps at `start_s` by `size_ticks` (ticks of the first book) or
+    /// by `size_fraction` of its value.
+    FundamentalJump,
+    /// The fundamental's volatility is multiplied by `factor` from `start_s` for
+    /// `duration_s`.
+    Volatility,
+    /// An informed group's look rate is multiplied by `factor` for `duration_s`.
+    InformedBurst,
+    /// A noise group's limit-order rate α is multiplied by `factor` for `duration_s` (below 1:
+    /// liquidity supply dries up).
+    NoiseLiquidity,
+}
+
+/// `[[shocks]]`: one scheduled shock. Keys that do not apply to its kind are refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShockParams {
+    /// What it does.
+    pub kind: ShockKind,
+    /// When it starts, seconds from the open (0 ≤ start < run.duration_s).
+    pub start_s: f64,
+    /// How long it lasts, seconds (> 0; the shock ends at the run's end at the latest).
+    /// Every kind but fundamental_jump.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_s: Option<f64>,
+    /// The group it acts on, by name: an [[informed]] group (informed_burst) or a [[noise]]
+    /// group (noise_liquidity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The multiplier (volatility, informed_burst, noise_liquidity), > 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<f64>,
+    /// fundamental_jump: the jump in ticks of the first book (signed; give this or
+    /// `size_fraction`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_ticks: Option<f64>,
+    /// fundamental_jump: the jump as a fraction of the value (signed, > −1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_fraction: Option<f64>,
 }
 
 fn one_u64() -> u64 {

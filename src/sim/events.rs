@@ -12,6 +12,10 @@ pub enum EventKind {
     StateChange,
     /// A hedge finished with less than it wanted.
     HedgeFailed,
+    /// A scheduled shock began.
+    ShockStart,
+    /// A scheduled shock ended.
+    ShockEnd,
 }
 
 impl EventKind {
@@ -20,6 +24,8 @@ impl EventKind {
         match self {
             EventKind::StateChange => "state_change",
             EventKind::HedgeFailed => "hedge_failed",
+            EventKind::ShockStart => "shock_start",
+            EventKind::ShockEnd => "shock_end",
         }
     }
 }

@@ -33,3 +33,4 @@ pub mod events;
 pub mod kind;
 pub mod phase;
 pub mod resources;
+pub mod shocks;
