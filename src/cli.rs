@@ -71,7 +71,7 @@ pub enum Command {
 
 fn load(file: &Path, seed: Option<u64>) -> Result<Scenario> {
     // A ScenarioError stays in the chain: main maps it to exit code 2.
-    Ok(Scenario::load(file, &Overrides { seed })?)
+    Ok(Scenario::load(file, &Overrides { seed, set: Vec::new() })?)
 }
 
 /// Runs the parsed command.
