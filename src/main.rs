@@ -1,6 +1,6 @@
-//! The `depthsim` command. Exit codes: 0 success, 2 bad input (scenario, flags, or an --out
-//! that is not an earlier result), 130 or 143 a run stopped by SIGINT (Ctrl-C) or SIGTERM
-//! (128 plus the signal, as a shell reports a process it killed; the partial output is
+//! The `depthsim` command. Exit codes: 0 success, 2 bad input (scenario, flags, `--set`, or an
+//! --out that is not an earlier result), 130 or 143 a run stopped by SIGINT (Ctrl-C) or
+//! SIGTERM (128 plus the signal, as a shell reports a process it killed; the partial output is
 //! removed), 1 any other failure. Errors go to stderr with their chain of causes.
 //!
 //! Output goes through `cli::print_stdout` and `cli::print_stderr`, never `println!` (which
@@ -28,7 +28,7 @@ fn main() -> ExitCode {
         }
     };
     match cli::execute(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             if let Some(i) = e.downcast_ref::<cli::Interrupted>() {
                 cli::print_stderr(&format!("{i}\n"));
