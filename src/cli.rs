@@ -4,6 +4,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use depthsim::record::summary::{Manifest, file_digests, sha256_hex, write_manifest};
 use depthsim::record::{ForeignOutput, OutputDir, Recovered, check_replaceable, recover_abandoned};
+use depthsim::reproduce::{RecordedRun, Verdict, compare, rerun_digests};
 use depthsim::run::{RunError, default_output_path, run_into};
 use depthsim::scenario::{Override, Overrides, Scenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -96,6 +97,27 @@ pub enum Command {
         #[arg(long = "set", value_name = "PATH=VALUE", help = SET_HELP, long_help = SET_LONG_HELP)]
         set: Vec<Override>,
     },
+    /// Rerun a finished run from its manifest.json, and check its files.
+    ///
+    /// Reads DIR/manifest.json and reruns the resolved scenario it records (every default
+    /// filled in, the seed and the --set overrides applied: the scenario file is not needed)
+    /// into a temporary folder under the system's temp folder, removed afterwards. Then it
+    /// checks every output file the manifest lists: its SHA-256 in DIR and in the rerun must
+    /// both be the one the manifest recorded. One line per file on stdout: match, DIFFERS
+    /// (saying which copy) or missing (not in DIR). DIR is only read, never changed.
+    ///
+    /// Exit code 0 when every file matches, 1 when any differs or is missing, 2 when DIR holds
+    /// no depthsim manifest recording its files' SHA-256 (the message says why).
+    #[command(after_help = "Example:
+  depthsim run scenarios/tiny.toml --set run.duration_s=10.0 --out /tmp/t
+  depthsim reproduce /tmp/t")]
+    Reproduce {
+        /// A result folder written by depthsim run.
+        dir: PathBuf,
+        /// Print only the per-file lines and the verdict (no progress, no notes).
+        #[arg(long, short)]
+        quiet: bool,
+    },
 }
 
 fn load(file: &Path, seed: Option<u64>, set: &[Override]) -> Result<Scenario> {
@@ -176,7 +198,8 @@ impl Progress {
     }
 }
 
-/// Runs the parsed command; its exit code when it did what was asked.
+/// Runs the parsed command; its exit code when it did what was asked (`reproduce` gives 1
+/// when some file does not match).
 pub fn execute(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Validate { file, set } => {
@@ -320,7 +343,88 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Reproduce { dir, quiet } => reproduce(&dir, quiet),
     }
+}
+
+/// `depthsim reproduce DIR`: rerun, compare, one line per file.
+fn reproduce(dir: &Path, quiet: bool) -> Result<ExitCode> {
+    catch_stop_signals().context("installing the handlers for Ctrl-C and SIGTERM")?;
+    // Both errors map to exit code 2 in main: DIR holds no usable manifest.
+    let recorded = RecordedRun::read(dir)?;
+    let scenario = recorded.scenario()?;
+    if !quiet {
+        let ours = env!("CARGO_PKG_VERSION");
+        if recorded.version != ours {
+            print_stderr(&one_line(&format!(
+                "note: {} was made by depthsim {}; this is depthsim {ours}, whose files may \
+                 differ\n",
+                dir.display(),
+                recorded.version
+            )));
+        }
+        print_stderr(&one_line(&format!(
+            "{}: rerunning the scenario its manifest records ({:?}, seed {}: {}{}), {} steps, \
+             in a temporary folder",
+            dir.display(),
+            scenario.name,
+            recorded.seed,
+            recorded.scenario_file,
+            with_overrides(&recorded.overrides),
+            scenario.steps
+        )));
+        print_stderr("\n");
+    }
+    let mut progress = Progress::new(scenario.steps, quiet);
+    let should_stop = || stop_signal().is_some();
+    let result = rerun_digests(
+        &scenario,
+        &mut |done, _total| progress.update(done),
+        &should_stop,
+    );
+    progress.finish();
+    let rerun = match result {
+        Err(RunError::Interrupted) => {
+            return Err(anyhow::Error::new(Interrupted {
+                signal: stop_signal().unwrap_or(0),
+                what: format!(
+                    "removed the temporary rerun; {} was not changed",
+                    dir.display()
+                ),
+            }));
+        }
+        r => r.with_context(|| format!("rerunning {}", dir.display()))?,
+    };
+    let checks = compare(&recorded, &rerun);
+    let width = checks.iter().map(|c| c.file.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for c in &checks {
+        let (word, why) = match &c.verdict {
+            Verdict::Match => ("match", String::new()),
+            Verdict::Differs(why) => ("DIFFERS", format!("  {why}")),
+            Verdict::Missing => ("missing", "  not in the folder".to_string()),
+        };
+        text.push_str(one_line(&format!("{:<width$}  {word:<7}{why}", c.file)).trim_end());
+        text.push('\n');
+    }
+    let bad = checks
+        .iter()
+        .filter(|c| c.verdict != Verdict::Match)
+        .count();
+    text.push_str(&if bad == 0 {
+        format!(
+            "all {} files match: the folder holds what the run wrote, and a rerun writes it again\n",
+            checks.len()
+        )
+    } else {
+        format!("{bad} of {} files do not match\n", checks.len())
+    });
+    print_stdout(&text).context("writing the comparison")?;
+    Ok(if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Writes `text` to stdout. A closed pipe (`depthsim validate FILE | head -1`) is no error:
