@@ -11,6 +11,9 @@ use crate::sim::components::{Account, Agent, AgentId, AgentKind};
 use crate::sim::resources::{BookIndex, RunStats};
 use bevy_ecs::prelude::*;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::Path;
 
 /// Computes the run's summary from the world at the end of the run.
 pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
@@ -207,7 +210,8 @@ pub fn write_summary(dir: &OutputDir, row: &SummaryRow) -> csv::Result<()> {
 }
 
 /// manifest.json: everything needed to reproduce the run. Only `wall_time_s` varies between
-/// two runs of the same scenario and seed.
+/// two runs of the same scenario and seed. `scenario.params` is a complete scenario (every
+/// default filled in, every override applied) in JSON form, which `depthsim reproduce` reruns.
 #[derive(Debug, Serialize)]
 pub struct Manifest<'a> {
     /// "depthsim".
@@ -220,14 +224,50 @@ pub struct Manifest<'a> {
     pub scenario_sha256: String,
     /// The master seed used.
     pub seed: u64,
+    /// The `--set PATH=VALUE` overrides, as given and in order (`--seed` is in `seed`).
+    pub overrides: Vec<String>,
     /// The command line (program name excluded).
     pub command_line: Vec<String>,
     /// Files written.
     pub files: Vec<&'static str>,
+    /// SHA-256 (hex) of every file written but manifest.json, by name.
+    pub sha256: BTreeMap<String, String>,
     /// The scenario as resolved (defaults filled in, overrides applied).
     pub scenario: &'a Scenario,
     /// Wall-clock seconds the run took (the one non-deterministic field).
     pub wall_time_s: f64,
+}
+
+/// SHA-256 of `bytes`, as 64 lowercase hex digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// SHA-256 of a file's contents, as 64 lowercase hex digits, read in pieces (a trades.csv may
+/// be hundreds of megabytes).
+pub fn file_sha256(path: &Path) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    Ok(hex(&hasher.finalize()))
+}
+
+/// The SHA-256 of each of `files` in `folder`, by name: what manifest.json's `sha256` holds.
+pub fn file_digests<'a>(
+    folder: &Path,
+    files: impl IntoIterator<Item = &'a str>,
+) -> std::io::Result<BTreeMap<String, String>> {
+    files
+        .into_iter()
+        .map(|f| {
+            let digest = file_sha256(&folder.join(f))
+                .map_err(|e| std::io::Error::new(e.kind(), format!("{f}: {e}")))?;
+            Ok((f.to_string(), digest))
+        })
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Writes manifest.json.
