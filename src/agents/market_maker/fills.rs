@@ -3,7 +3,7 @@
 //! settle and a detect one: a system costs its run overhead every step, and the book is
 //! already as the step leaves it.)
 
-use super::state::{MarketMaker, PendingMarkout};
+use super::state::MarketMaker;
 use crate::market::exchange::Exchange;
 use crate::sim::events::{EventKind, EventLog, EventRecord, ValueUnit};
 use crate::sim::resources::{AgentIndex, BookId, BookIndex, Clock, StepOutcomes};
@@ -107,20 +107,7 @@ pub fn settle_makers(
                     mm.quotes[pos].qty_lots -= t.qty_lots;
                 }
             }
-            mm.ledger.fill(
-                maker_side.sign(),
-                t.price_ticks,
-                t.qty_lots,
-                t.mid_x2_before,
-                false,
-            );
-            let due_ns = t.t_ns.saturating_add(mm.markout_horizon_ns);
-            mm.pending_markouts.push_back(PendingMarkout {
-                due_ns,
-                side: maker_side,
-                price_ticks: t.price_ticks,
-                qty_lots: t.qty_lots,
-            });
+            mm.book_quote_fill(maker_side, t);
         }
         if let Ok(mut mm) = makers.get_mut(taker) {
             if let Some(h) = mm
@@ -141,20 +128,7 @@ pub fn settle_makers(
                 );
                 continue;
             }
-            mm.ledger.fill(
-                t.aggressor.sign(),
-                t.price_ticks,
-                t.qty_lots,
-                t.mid_x2_before,
-                false,
-            );
-            let due_ns = t.t_ns.saturating_add(mm.markout_horizon_ns);
-            mm.pending_markouts.push_back(PendingMarkout {
-                due_ns,
-                side: t.aggressor,
-                price_ticks: t.price_ticks,
-                qty_lots: t.qty_lots,
-            });
+            mm.book_quote_fill(t.aggressor, t);
         }
     }
     for &(agent, id) in &out.removed {

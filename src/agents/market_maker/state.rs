@@ -255,6 +255,24 @@ impl MarketMaker {
         }
     }
 
+    /// Books a fill that is not a hedge's, on its `side` of trade `t`: spread capture against
+    /// the mid before the trade, and a markout due one horizon later.
+    pub fn book_quote_fill(&mut self, side: Side, t: &crate::sim::resources::TradeEvent) {
+        self.ledger.fill(
+            side.sign(),
+            t.price_ticks,
+            t.qty_lots,
+            t.mid_x2_before,
+            false,
+        );
+        self.pending_markouts.push_back(PendingMarkout {
+            due_ns: t.t_ns.saturating_add(self.markout_horizon_ns),
+            side,
+            price_ticks: t.price_ticks,
+            qty_lots: t.qty_lots,
+        });
+    }
+
     /// Signed lots of its hedges not yet finished (positive: buying), as sent.
     pub fn hedge_in_flight_lots(&self) -> i64 {
         self.hedges.iter().map(|h| h.wanted_lots).sum()
