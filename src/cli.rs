@@ -50,8 +50,8 @@ pub enum Command {
     /// Run a scenario and write its CSV files.
     ///
     /// Files go to output/<scenario name>/seed-<seed>/ (or --out): book.csv, l2.csv,
-    /// trades.csv, quotes.csv, hedges.csv (when makers hedge), agents.csv, summary.csv and
-    /// manifest.json (how the run was made, with the --set overrides and every file's
+    /// trades.csv, quotes.csv, hedges.csv (when makers hedge), options.csv (when they hold
+    /// options), events.csv, agents.csv, summary.csv and manifest.json (how the run was made, with the --set overrides and every file's
     /// SHA-256). They are written under a temporary name and moved into place only
     /// when the run completes. An earlier result
     /// there is replaced; anything else is refused (see --out). Ctrl-C (SIGINT) or SIGTERM

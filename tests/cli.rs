@@ -97,7 +97,7 @@ fn run_writes_every_file_with_the_documented_columns() {
         "t_s,agent_id,kind,group,inventory_lots,cash,pnl,volume_lots,fills,quoting,markout_per_lot,\
          net_delta_lots,option_delta_lots,option_gamma_lots_per_tick,option_vega,option_theta_per_s,\
          option_value,hedges,hedge_lots,hedge_slippage,pnl_spread,pnl_inventory,pnl_hedging,\
-         pnl_option_premium,pnl_option_revaluation,pnl_settlement,state,time_in_state_s"
+         pnl_option_premium,pnl_option_revaluation,pnl_settlement,state,time_in_state_s,withdrawn_s"
     );
     assert_eq!(
         header(&out.join("summary.csv")),
@@ -108,7 +108,8 @@ fn run_writes_every_file_with_the_documented_columns() {
          pnl_mm_hedging,pnl_mm_option_premium,pnl_mm_option_revaluation,pnl_mm_settlement,hedges,\
          hedges_failed,hedge_lots,hedge_unfilled_lots,hedge_mean_slippage_ticks,withdrawals_loss,\
          withdrawals_inventory,withdrawals_hedge_failure,withdrawals_drawdown,withdrawals_toxicity,\
-         withdrawals_volatility,mm_withdrawn_fraction"
+         withdrawals_volatility,mm_withdrawn_fraction,halts,halted_s,program_lots,program_filled_lots,\
+         program_target_participation,program_participation,hot_potato_ratio"
     );
     // 60 s sampled every second; every row has as many fields as the header.
     let book = fs::read_to_string(out.join("book.csv")).unwrap();
@@ -340,6 +341,9 @@ fn shipped_scenarios_validate() {
         "no_gamma",
         "calm",
         "informed_shock",
+        "withdrawal_cascade",
+        "flash_crash",
+        "flash_crash_halt",
     ] {
         let p = repo(&format!("scenarios/{name}.toml"));
         for (i, line) in fs::read_to_string(&p).unwrap().lines().enumerate() {

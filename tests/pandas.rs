@@ -27,7 +27,7 @@ expect = {
                    "option_gamma_lots_per_tick","option_vega","option_theta_per_s","option_value",
                    "hedges","hedge_lots","hedge_slippage","pnl_spread","pnl_inventory","pnl_hedging",
                    "pnl_option_premium","pnl_option_revaluation","pnl_settlement","state",
-                   "time_in_state_s"],
+                   "time_in_state_s", "withdrawn_s"],
     "summary.csv": ["scenario","seed","duration_s","dt_s","steps","agents","order_instructions",
                     "limit_orders","market_orders","cancels","expiries","rejections","trades",
                     "volume_lots","unfilled_lots","mean_spread_ticks","two_sided_fraction","depth_band_ticks",
@@ -38,7 +38,9 @@ expect = {
                     "hedge_lots","hedge_unfilled_lots","hedge_mean_slippage_ticks",
                     "withdrawals_loss","withdrawals_inventory","withdrawals_hedge_failure",
                     "withdrawals_drawdown","withdrawals_toxicity","withdrawals_volatility",
-                    "mm_withdrawn_fraction"],
+                    "mm_withdrawn_fraction", "halts", "halted_s", "program_lots",
+                    "program_filled_lots", "program_target_participation",
+                    "program_participation", "hot_potato_ratio"],
 }
 text = {"book","side","aggressor","buyer_kind","buyer_group","seller_kind","seller_group","kind","group",
         "quoting","scenario","requoted","state"}

@@ -532,7 +532,7 @@ fn shock_keys_are_checked_and_named() {
         (
             "kind = \"informed_burst\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 2.0\ngroup = \"nobody\"",
             "shocks[0].group",
-            "names no such group",
+            "names no [[informed]] group",
         ),
         (
             "kind = \"noise_liquidity\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 2.0",
@@ -543,6 +543,61 @@ fn shock_keys_are_checked_and_named() {
             "kind = \"volatility\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 2.0\ngroup = \"x\"",
             "shocks[0].group",
             "does not apply",
+        ),
+        (
+            "kind = \"sell_program\"\nstart_s = 1.0\nparticipation = 0.1",
+            "shocks[0].quantity_lots",
+            "required",
+        ),
+        (
+            "kind = \"sell_program\"\nstart_s = 1.0\nquantity_lots = 0\nparticipation = 0.1",
+            "shocks[0].quantity_lots",
+            "between 1 and",
+        ),
+        (
+            "kind = \"buy_program\"\nstart_s = 1.0\nquantity_lots = 10\nparticipation = 0.0",
+            "shocks[0].participation",
+            "(0, 1]",
+        ),
+        (
+            "kind = \"buy_program\"\nstart_s = 1.0\nquantity_lots = 10\nparticipation = 1.5",
+            "shocks[0].participation",
+            "(0, 1]",
+        ),
+        (
+            "kind = \"sell_program\"\nstart_s = 1.0\nquantity_lots = 10\nparticipation = 0.1\nduration_s = 5.0",
+            "shocks[0].duration_s",
+            "does not apply",
+        ),
+        (
+            "kind = \"sell_program\"\nstart_s = 1.0\nquantity_lots = 10\nparticipation = 0.1\nmin_child_lots = 5\nmax_child_lots = 2",
+            "shocks[0].max_child_lots",
+            "at least min_child_lots",
+        ),
+        (
+            "kind = \"sell_program\"\nstart_s = 1.0\nquantity_lots = 10\nparticipation = 0.1\nbook = \"elsewhere\"",
+            "shocks[0].book",
+            "names no book",
+        ),
+        (
+            "kind = \"sell_program\"\nstart_s = 1.0\nquantity_lots = 10\nparticipation = 0.1\nwindow_s = 0.0",
+            "shocks[0].window_s",
+            "seconds",
+        ),
+        (
+            "kind = \"maker_limit\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 0.5\ngroup = \"nobody\"",
+            "shocks[0].group",
+            "names no [[market_maker]] group",
+        ),
+        (
+            "kind = \"loss_limit\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 0.5\ngroup = \"mm\"",
+            "shocks[0].group",
+            "with a withdrawal.loss trigger",
+        ),
+        (
+            "kind = \"latency\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 3.0",
+            "shocks[0].group",
+            "required",
         ),
         (
             "kind = \"earthquake\"\nstart_s = 1.0",
@@ -558,4 +613,47 @@ fn shock_keys_are_checked_and_named() {
         ))
         .is_ok()
     );
+    assert!(
+        load(&with_shock(
+            "kind = \"sell_program\"\nstart_s = 1.0\nquantity_lots = 10\nparticipation = 0.1"
+        ))
+        .is_ok()
+    );
+}
+
+#[test]
+fn halt_keys_are_checked_and_named() {
+    let with_halt = |table: &str| {
+        tiny().replace(
+            "[fundamental]",
+            &format!("[market.halt]\n{table}\n\n[fundamental]"),
+        )
+    };
+    assert!(tiny().contains("[market]") && tiny().contains("[fundamental]"));
+    for (table, needle, why) in [
+        (
+            "move_ticks = 10\nwindow_s = 5.0\npause_s = 0.0",
+            "market.halt.pause_s",
+            "seconds",
+        ),
+        (
+            "move_ticks = 0\nwindow_s = 5.0\npause_s = 3.0",
+            "market.halt.move_ticks",
+            "at least 1",
+        ),
+        (
+            "move_ticks = 10\nwindow_s = -5.0\npause_s = 3.0",
+            "market.halt.window_s",
+            "seconds",
+        ),
+        ("move_ticks = 10\nwindow_s = 5.0", "pause_s", "missing"),
+        (
+            "move_ticks = 10\nwindow_s = 5.0\npause_s = 3.0\nbands = 2",
+            "bands",
+            "unknown",
+        ),
+    ] {
+        refused(&with_halt(table), &[needle, why]);
+    }
+    assert!(load(&with_halt("move_ticks = 10\nwindow_s = 5.0\npause_s = 3.0")).is_ok());
 }

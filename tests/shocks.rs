@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{int, num, rows, run_ok};
+use common::{int, mean, num, rows, run_ok};
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -31,15 +31,6 @@ fn run(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
 
 fn before(rows: &[Row], t: f64) -> Vec<&Row> {
     rows.iter().filter(|r| num(r, "t_s").unwrap() < t).collect()
-}
-
-fn mean(rows: &[Row], col: &str, from: f64, to: f64) -> f64 {
-    let v: Vec<f64> = rows
-        .iter()
-        .filter(|r| (from..to).contains(&num(r, "t_s").unwrap()))
-        .filter_map(|r| num(r, col))
-        .collect();
-    v.iter().sum::<f64>() / v.len() as f64
 }
 
 #[test]
@@ -189,4 +180,65 @@ fn volatility_and_liquidity_shocks_move_the_value_and_the_book() {
             "shock_end noise_liquidity"
         ]
     );
+}
+
+/// A cut of a maker group's position limit makes its makers withdraw on inventory while the
+/// cut lasts (none do in calm.toml), and nothing differs before it starts; a latency stretch
+/// changes the run only from its start.
+#[test]
+fn limit_cuts_and_latency_stretches_act_from_their_start() {
+    let tmp = tempfile::tempdir().unwrap();
+    let calm = run(tmp.path(), "calm", &shipped("calm"));
+    let calm_trades = rows(&calm.join("trades.csv"));
+    let with = |shock: &str| {
+        shipped("calm").replace("[output]", &format!("[[shocks]]\n{shock}\n\n[output]"))
+    };
+    let cut = run(
+        tmp.path(),
+        "cut",
+        &with(
+            "kind = \"maker_limit\"\nstart_s = 300.0\nduration_s = 300.0\ngroup = \"as\"\nfactor = 0.05",
+        ),
+    );
+    let cut_trades = rows(&cut.join("trades.csv"));
+    assert_eq!(before(&calm_trades, 300.0), before(&cut_trades, 300.0));
+    let events = rows(&cut.join("events.csv"));
+    let inventory_exits: Vec<&Row> = events
+        .iter()
+        .filter(|e| e["to"] == "withdrawn" && e["trigger"] == "inventory")
+        .collect();
+    assert!(
+        !inventory_exits.is_empty(),
+        "a limit of 5 lots: makers withdraw on inventory"
+    );
+    assert!(
+        inventory_exits
+            .iter()
+            .all(|e| num(e, "t_s").unwrap() >= 300.0)
+    );
+    // the makers of "as" get 1 ms of latency, stretched 500 times for five minutes
+    let delayed = |text: String| {
+        let i = text.find("markout_horizon_s = 5.0      # fills are scored by the mid this much later\nlatency_s = 0.0").unwrap();
+        let mut t = text.clone();
+        t.replace_range(
+            i..text.len(),
+            &text[i..].replacen("latency_s = 0.0 ", "latency_s = 0.001", 1),
+        );
+        t
+    };
+    let base = run(tmp.path(), "base", &delayed(shipped("calm")));
+    let slow = run(
+        tmp.path(),
+        "slow",
+        &delayed(with(
+            "kind = \"latency\"\nstart_s = 300.0\nduration_s = 300.0\ngroup = \"as\"\nfactor = 500.0",
+        )),
+    );
+    let (base_trades, slow_trades) = (
+        rows(&base.join("trades.csv")),
+        rows(&slow.join("trades.csv")),
+    );
+    assert_ne!(before(&calm_trades, 300.0), before(&base_trades, 300.0));
+    assert_eq!(before(&base_trades, 300.0), before(&slow_trades, 300.0));
+    assert_ne!(before(&base_trades, 600.0), before(&slow_trades, 600.0));
 }

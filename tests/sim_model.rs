@@ -150,7 +150,7 @@ fn max_abs_inventory_by_kind(text: &str) -> (i64, i64) {
             match agent.kind {
                 AgentKind::MarketMaker => mm = mm.max(acct.inventory_lots.abs()),
                 AgentKind::Informed => inf = inf.max(acct.inventory_lots.abs()),
-                AgentKind::Noise => {}
+                AgentKind::Noise | AgentKind::Program => {}
             }
         }
     }

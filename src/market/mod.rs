@@ -3,6 +3,7 @@
 
 pub mod exchange;
 pub mod fundamental;
+pub mod halt;
 pub mod metrics;
 pub mod observe;
 pub mod settle;

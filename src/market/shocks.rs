@@ -27,6 +27,27 @@ pub enum ShockAction {
     InformedRate(usize, f64),
     /// Multiply a noise group's limit-order rate.
     NoiseLimitRate(usize, f64),
+    /// Multiply a market-maker group's position limit.
+    MakerLimit(usize, f64),
+    /// Multiply a market-maker group's loss limit.
+    LossLimit(usize, f64),
+    /// Multiply a market-maker group's latency.
+    Latency(usize, f64),
+}
+
+impl ShockAction {
+    /// The factor vector it multiplies, its group and factor (`None`: not a factor).
+    fn factor_slot<'a>(&self, f: &'a mut ShockFactors) -> Option<(&'a mut f64, f64)> {
+        let (v, g, x) = match *self {
+            ShockAction::InformedRate(g, x) => (&mut f.informed_rate, g, x),
+            ShockAction::NoiseLimitRate(g, x) => (&mut f.noise_limit_rate, g, x),
+            ShockAction::MakerLimit(g, x) => (&mut f.maker_limit, g, x),
+            ShockAction::LossLimit(g, x) => (&mut f.maker_loss_limit, g, x),
+            ShockAction::Latency(g, x) => (&mut f.maker_latency, g, x),
+            _ => return None,
+        };
+        Some((&mut v[g], x))
+    }
 }
 
 /// One shock on the schedule.
@@ -60,40 +81,39 @@ impl Shocks {
                 .position(|n| *n == name.as_deref())
                 .expect("validated: a known group")
         };
+        let informed = || -> Vec<_> { p.informed.iter().map(|g| g.name.as_deref()).collect() };
+        let noise = || -> Vec<_> { p.noise.iter().map(|g| g.name.as_deref()).collect() };
+        let makers = || -> Vec<_> { p.market_maker.iter().map(|g| g.name.as_deref()).collect() };
         Shocks(
             p.shocks
                 .iter()
+                .filter(|sh| !sh.kind.is_program())
                 .map(|sh| {
                     let factor = sh.factor.unwrap_or(1.0);
-                    let (action, name) = match sh.kind {
-                        ShockKind::FundamentalJump => (
-                            match (sh.size_ticks, sh.size_fraction) {
-                                (Some(t), _) => ShockAction::JumpBy(t * s.books[0].tick_size),
-                                (_, f) => ShockAction::JumpTimes(1.0 + f.unwrap_or(0.0)),
-                            },
-                            "fundamental_jump",
-                        ),
-                        ShockKind::Volatility => (ShockAction::Volatility(factor), "volatility"),
-                        ShockKind::InformedBurst => (
-                            ShockAction::InformedRate(
-                                group(
-                                    p.informed.iter().map(|g| g.name.as_deref()).collect(),
-                                    &sh.group,
-                                ),
-                                factor,
-                            ),
-                            "informed_burst",
-                        ),
-                        ShockKind::NoiseLiquidity => (
-                            ShockAction::NoiseLimitRate(
-                                group(
-                                    p.noise.iter().map(|g| g.name.as_deref()).collect(),
-                                    &sh.group,
-                                ),
-                                factor,
-                            ),
-                            "noise_liquidity",
-                        ),
+                    let action = match sh.kind {
+                        ShockKind::FundamentalJump => match (sh.size_ticks, sh.size_fraction) {
+                            (Some(t), _) => ShockAction::JumpBy(t * s.books[0].tick_size),
+                            (_, f) => ShockAction::JumpTimes(1.0 + f.unwrap_or(0.0)),
+                        },
+                        ShockKind::Volatility => ShockAction::Volatility(factor),
+                        ShockKind::InformedBurst => {
+                            ShockAction::InformedRate(group(informed(), &sh.group), factor)
+                        }
+                        ShockKind::NoiseLiquidity => {
+                            ShockAction::NoiseLimitRate(group(noise(), &sh.group), factor)
+                        }
+                        ShockKind::MakerLimit => {
+                            ShockAction::MakerLimit(group(makers(), &sh.group), factor)
+                        }
+                        ShockKind::LossLimit => {
+                            ShockAction::LossLimit(group(makers(), &sh.group), factor)
+                        }
+                        ShockKind::Latency => {
+                            ShockAction::Latency(group(makers(), &sh.group), factor)
+                        }
+                        ShockKind::SellProgram | ShockKind::BuyProgram => {
+                            unreachable!("programs are agents, filtered out above")
+                        }
                     };
                     let start_ns = secs_to_ns(sh.start_s);
                     Shock {
@@ -102,7 +122,7 @@ impl Shocks {
                             .duration_s
                             .map(|d| start_ns.saturating_add(secs_to_ns(d))),
                         action,
-                        name,
+                        name: sh.kind.as_str(),
                         started: false,
                         ended: false,
                     }
@@ -117,6 +137,10 @@ pub fn neutral_factors(s: &Scenario) -> ShockFactors {
     ShockFactors {
         informed_rate: vec![1.0; s.params.informed.len()],
         noise_limit_rate: vec![1.0; s.params.noise.len()],
+        maker_limit: vec![1.0; s.params.market_maker.len()],
+        maker_loss_limit: vec![1.0; s.params.market_maker.len()],
+        maker_latency: vec![1.0; s.params.market_maker.len()],
+        active: 0,
     }
 }
 
@@ -159,15 +183,15 @@ pub fn apply_shocks(
                     fundamental.vol_factor *= f;
                     f
                 }
-                ShockAction::InformedRate(g, f) => {
-                    factors.informed_rate[g] *= f;
-                    f
-                }
-                ShockAction::NoiseLimitRate(g, f) => {
-                    factors.noise_limit_rate[g] *= f;
+                action => {
+                    let (slot, f) = action.factor_slot(&mut factors).expect("a factor");
+                    *slot *= f;
                     f
                 }
             };
+            if sh.end_ns.is_some() {
+                factors.active += 1;
+            }
             event(EventKind::ShockStart, value);
             if sh.end_ns.is_none() {
                 sh.ended = true;
@@ -176,21 +200,19 @@ pub fn apply_shocks(
         }
         if sh.started && sh.end_ns.is_some_and(|e| now > e) {
             sh.ended = true;
+            factors.active -= 1;
             let value = match sh.action {
                 ShockAction::Volatility(f) => {
                     fundamental.vol_factor /= f;
                     f
                 }
-                ShockAction::InformedRate(g, f) => {
-                    factors.informed_rate[g] /= f;
-                    f
-                }
-                ShockAction::NoiseLimitRate(g, f) => {
-                    factors.noise_limit_rate[g] /= f;
-                    f
-                }
                 ShockAction::JumpBy(x) => x,
                 ShockAction::JumpTimes(m) => m,
+                action => {
+                    let (slot, f) = action.factor_slot(&mut factors).expect("a factor");
+                    *slot /= f;
+                    f
+                }
             };
             event(EventKind::ShockEnd, value);
         }

@@ -640,6 +640,7 @@ pub fn record_samples(
                     state: mm.map_or("", |m| m.risk.state.as_str()),
                     time_in_state_s: mm
                         .map(|m| clock.end_ns().saturating_sub(m.risk.entered_ns) as f64 * 1e-9),
+                    withdrawn_s: mm.map(|m| m.risk.withdrawn_ns(clock.end_ns()) as f64 * 1e-9),
                 }),
             );
         }

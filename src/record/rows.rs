@@ -172,6 +172,8 @@ pub struct AgentRow<'a> {
     pub state: &'static str,
     /// Market makers: seconds in that state.
     pub time_in_state_s: Option<f64>,
+    /// Market makers: seconds spent withdrawn since the open.
+    pub withdrawn_s: Option<f64>,
 }
 
 /// A row of options.csv: one change of a dealer's option position.
@@ -326,6 +328,25 @@ pub struct SummaryRow {
     /// Mean over market makers of the fraction of the run they spent withdrawn (empty
     /// without makers).
     pub mm_withdrawn_fraction: Option<f64>,
+    /// Halts, every book.
+    pub halts: u64,
+    /// Time spent halted, seconds, summed over books.
+    pub halted_s: f64,
+    /// Programs' total quantity, lots (0: no program).
+    pub program_lots: u64,
+    /// Programs' filled quantity, lots.
+    pub program_filled_lots: u64,
+    /// Programs' target participation, the mean over programs weighted by quantity (empty
+    /// without a program).
+    pub program_target_participation: Option<f64>,
+    /// Programs' realised participation: lots filled over the volume their books traded while
+    /// they ran, from each one's start to its end (or the run's), summed over programs
+    /// (empty without a program, or before one started).
+    pub program_participation: Option<f64>,
+    /// Market makers' hot-potato ratio in shock windows: lots they traded over Σ |their
+    /// inventory change|, both summed over makers and windows (empty without a window, or
+    /// with no net change).
+    pub hot_potato_ratio: Option<f64>,
 }
 
 /// The columns of book.csv for the given depth bands, in the order [`super::Recorder`]

@@ -2,7 +2,8 @@
 
 use super::rows::SummaryRow;
 use super::{OutputDir, PriceScale};
-use crate::agents::market_maker::{MakerPnl, MarketMaker, OptionDesk, maker_pnl};
+use crate::agents::market_maker::{HotPotato, MakerPnl, MarketMaker, OptionDesk, maker_pnl};
+use crate::agents::program::Program;
 use crate::market::exchange::Exchange;
 use crate::market::fundamental::Fundamental;
 use crate::models::withdrawal::Trigger;
@@ -60,10 +61,10 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         agents += 1;
         let b = usize::from(agent.book.0);
         let Some(mm) = mm else {
-            let k = if agent.kind == AgentKind::Informed {
-                1
-            } else {
-                2
+            let k = match agent.kind {
+                AgentKind::Informed => 1,
+                AgentKind::Program => continue,
+                _ => 2,
             };
             pnl[b][k] += acct.pnl_tick_lots(refs_ticks[b]);
             continue;
@@ -138,6 +139,22 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
             .reduce(|a, b| a + b)
             .unwrap_or(0.0)
     });
+    let (halts, halted_s) = book_entities.iter().fold((0, 0.0), |(n, s), &e| {
+        let ex = world.get::<Exchange>(e).expect("book");
+        let ongoing = ex
+            .halt
+            .map_or(0, |(start, until)| until.min(end_ns) - start.min(end_ns));
+        (n + ex.halts, s + (ex.halted_ns + ongoing) as f64 * 1e-9)
+    });
+    let programs = program_stats(world);
+    let hot_potato = {
+        let mut q = world.query_filtered::<(&AgentId, &Account), With<MarketMaker>>();
+        let mut accounts: Vec<(u32, Account)> = q.iter(world).map(|(id, a)| (id.0, *a)).collect();
+        accounts.sort_unstable_by_key(|&(id, _)| id);
+        let mut hp = world.resource::<HotPotato>().clone();
+        hp.close(accounts.iter().map(|(_, a)| a));
+        hp.ratio()
+    };
     // Book-steps: the spread and depth statistics are summed over every book.
     let steps = stats.steps.max(1) as f64 * n_books as f64;
     SummaryRow {
@@ -198,7 +215,50 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         withdrawals_volatility: withdrawals[Trigger::Volatility.index()],
         mm_withdrawn_fraction: (makers > 0)
             .then(|| withdrawn_s / (makers as f64 * scenario.steps as f64 * scenario.dt_s())),
+        halts,
+        halted_s,
+        program_lots: programs.lots,
+        program_filled_lots: programs.filled_lots,
+        program_target_participation: (programs.lots > 0)
+            .then(|| programs.target_weighted / programs.lots as f64),
+        program_participation: (programs.volume_lots > 0)
+            .then(|| programs.filled_lots as f64 / programs.volume_lots as f64),
+        hot_potato_ratio: hot_potato,
     }
+}
+
+/// The programs' totals.
+#[derive(Debug, Default)]
+struct ProgramStats {
+    lots: u64,
+    filled_lots: u64,
+    /// Σ quantity × target participation.
+    target_weighted: f64,
+    /// Σ over started programs of their book's volume while they ran.
+    volume_lots: u64,
+}
+
+fn program_stats(world: &mut World) -> ProgramStats {
+    let volumes: Vec<u64> = world
+        .resource::<BookIndex>()
+        .0
+        .iter()
+        .map(|&e| world.get::<Exchange>(e).expect("book").volume_lots)
+        .collect();
+    let mut s = ProgramStats::default();
+    let mut q = world.query::<(&Agent, &Account, &Program)>();
+    for (agent, acct, p) in q.iter(world) {
+        s.lots += p.quantity_lots;
+        s.target_weighted += p.quantity_lots as f64 * p.rule.participation;
+        if let Some(v0) = p.volume_at_start {
+            s.filled_lots += Program::filled_lots(acct);
+            let v1 = p
+                .done
+                .map_or(volumes[usize::from(agent.book.0)], |(_, v)| v);
+            s.volume_lots += v1 - v0;
+        }
+    }
+    s
 }
 
 /// Writes summary.csv.

@@ -1,5 +1,5 @@
-//! The step's events for events.csv: makers' state changes and failed hedges (and, as they
-//! come, market-wide events). Every kind pushes into one [`EventLog`], cleared as each step
+//! The step's events for events.csv: makers' state changes, failed hedges, shocks, programs'
+//! progress and halts. Every kind pushes into one [`EventLog`], cleared as each step
 //! begins.
 
 use super::resources::BookId;
@@ -16,6 +16,14 @@ pub enum EventKind {
     ShockStart,
     /// A scheduled shock ended.
     ShockEnd,
+    /// A program filled another tenth of its quantity.
+    ProgramProgress,
+    /// A program filled its whole quantity.
+    ProgramDone,
+    /// A book halted.
+    HaltStart,
+    /// A halted book reopened.
+    HaltEnd,
 }
 
 impl EventKind {
@@ -26,6 +34,10 @@ impl EventKind {
             EventKind::HedgeFailed => "hedge_failed",
             EventKind::ShockStart => "shock_start",
             EventKind::ShockEnd => "shock_end",
+            EventKind::ProgramProgress => "program_progress",
+            EventKind::ProgramDone => "program_done",
+            EventKind::HaltStart => "halt_start",
+            EventKind::HaltEnd => "halt_end",
         }
     }
 }

@@ -207,6 +207,10 @@ pub struct MarketView {
     pub last_trade: Option<i64>,
     /// Public realised volatility of the reference price, ticks per √s.
     pub vol_ticks_per_sqrt_s: f64,
+    /// Lots traded in the book since the open.
+    pub volume_lots: u64,
+    /// Whether the book is halted.
+    pub halted: bool,
 }
 
 /// The book entities (each carries an [`Exchange`](crate::market::exchange::Exchange)), by

@@ -1,5 +1,5 @@
 //! What scheduled shocks do to the agents, as factors every kind reads: an informed group's
-//! look rate, a noise group's limit-order rate. The market's shock system
+//! look rate, a noise group's limit-order rate, a maker group's limits and latency. The market's shock system
 //! ([`crate::market::shocks`]) sets them as shocks start and end.
 
 use bevy_ecs::prelude::*;
@@ -11,4 +11,13 @@ pub struct ShockFactors {
     pub informed_rate: Vec<f64>,
     /// Noise groups' limit-order rate α.
     pub noise_limit_rate: Vec<f64>,
+    /// Market-maker groups' position limit.
+    pub maker_limit: Vec<f64>,
+    /// Market-maker groups' loss limit.
+    pub maker_loss_limit: Vec<f64>,
+    /// Market-maker groups' latency (quotes and hedges).
+    pub maker_latency: Vec<f64>,
+    /// Shocks with a duration (and programs) under way: the shock windows the hot-potato
+    /// ratio is measured in.
+    pub active: u32,
 }

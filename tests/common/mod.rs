@@ -86,3 +86,15 @@ pub fn num(r: &BTreeMap<String, String>, col: &str) -> Option<f64> {
     let v = &r[col];
     (!v.is_empty()).then(|| v.parse().unwrap_or_else(|_| panic!("{col}: {v:?}")))
 }
+
+/// The mean of `col` over the rows with `from ≤ t_s < to` (empty fields skipped); there must
+/// be at least one.
+pub fn mean(rows: &[BTreeMap<String, String>], col: &str, from: f64, to: f64) -> f64 {
+    let v: Vec<f64> = rows
+        .iter()
+        .filter(|r| (from..to).contains(&num(r, "t_s").unwrap()))
+        .filter_map(|r| num(r, col))
+        .collect();
+    assert!(!v.is_empty(), "no {col} in [{from}, {to})");
+    v.iter().sum::<f64>() / v.len() as f64
+}

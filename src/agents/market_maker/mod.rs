@@ -3,13 +3,17 @@
 //! Quotes are post-only limit orders; the exchange's risk gate enforces the position limit.
 
 mod fills;
+mod hot_potato;
 pub mod options;
 mod quote;
+mod shocked;
 mod state;
 
 pub use fills::{HedgeLog, HedgeRecord, settle_makers};
+pub use hot_potato::{HotPotato, track_hot_potato};
 pub use options::{OptionDesk, OptionDesks, OptionLog, OptionRecord, run_option_desks};
 pub use quote::{QuoteLog, QuoteRecord, quote_market_makers};
+pub use shocked::{MakerGroupsBase, follow_maker_shocks};
 pub use state::{HedgeInFlight, Ledger, LiveQuote, MarketMaker, PendingMarkout, RiskState};
 
 use crate::models::hedge::HedgeRule;
@@ -18,7 +22,7 @@ use crate::models::vol::VolEstimator;
 use crate::models::withdrawal::{Levels, Trigger, WithdrawalRule};
 use crate::rng::{self, Purpose, uniform};
 use crate::scenario::{
-    HedgeStyle, MarketMakerParams, Scenario, TriggerParams, WithdrawalParams, secs_to_ns,
+    HedgeStyle, MarketMakerParams, Scenario, ShockKind, TriggerParams, WithdrawalParams, secs_to_ns,
 };
 use crate::sim::components::AgentKind;
 use crate::sim::kind::{KindPlugin, SetupContext};
@@ -109,25 +113,37 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
     });
     // The opening lines, written with the first step's records.
     world.insert_resource(OptionLog(option_log));
-    world.insert_resource(MakerGroups(
-        makers
-            .iter()
-            .map(|g| {
-                let venue = g
-                    .hedge
-                    .as_ref()
-                    .map(|h| BookId(scenario.book_index(h.venue.as_deref()) as u16));
-                let bi = scenario.book_index(g.book.as_deref());
-                let b = &scenario.books[bi];
-                maker_group(
-                    g.clone(),
-                    BookId(bi as u16),
-                    venue,
-                    b.tick_size * b.lot_size as f64,
-                )
-            })
-            .collect(),
-    ));
+    let groups: Vec<MakerGroup> = makers
+        .iter()
+        .map(|g| {
+            let venue = g
+                .hedge
+                .as_ref()
+                .map(|h| BookId(scenario.book_index(h.venue.as_deref()) as u16));
+            let bi = scenario.book_index(g.book.as_deref());
+            let b = &scenario.books[bi];
+            maker_group(
+                g.clone(),
+                BookId(bi as u16),
+                venue,
+                b.tick_size * b.lot_size as f64,
+            )
+        })
+        .collect();
+    let shocked = scenario.params.shocks.iter().any(|sh| {
+        matches!(
+            sh.kind,
+            ShockKind::MakerLimit | ShockKind::LossLimit | ShockKind::Latency
+        )
+    });
+    if shocked {
+        world.insert_resource(MakerGroupsBase {
+            applied: vec![[1.0; 3]; groups.len()],
+            groups: groups.clone(),
+        });
+    }
+    world.insert_resource(MakerGroups(groups));
+    world.insert_resource(HotPotato::default());
     world.insert_resource(QuoteLog::default());
     world.insert_resource(HedgeLog {
         records: Vec::new(),
@@ -146,6 +162,10 @@ pub fn systems(schedule: &mut Schedule, turn: DecideTurn) {
             .in_set(Phase::Decide)
             .in_set(turn),
         settle_makers.in_set(Phase::Settle),
+        track_hot_potato.in_set(Phase::Detect),
+        follow_maker_shocks
+            .in_set(Phase::Exogenous)
+            .after(crate::market::shocks::apply_shocks),
     ));
 }
 

@@ -3,12 +3,13 @@
 
 use super::{
     BookParams, HedgeParams, HedgeStyle, InformedRule, MarketMakerParams, QuoteStrategy, Scenario,
-    ScenarioError, ScenarioFile, ShockKind, WithdrawalParams, secs_to_ns,
+    ScenarioError, ScenarioFile, WithdrawalParams, secs_to_ns,
 };
 use std::path::Path;
 
 mod checker;
 mod sanity;
+mod shocks;
 
 use checker::Checker;
 use sanity::{check_fundamental_range, check_maker_can_quote, check_name};
@@ -306,7 +307,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         ));
     }
 
-    check_shocks(&c, &f)?;
+    shocks::check_shocks(&c, &f, &books)?;
 
     let o = &f.output;
     c.positive("output.sample_interval_s", o.sample_interval_s)?;
@@ -415,6 +416,16 @@ fn check_books(c: &Checker, f: &ScenarioFile) -> Result<Vec<BookParams>, Scenari
         c.positive(&k("initial_price"), b.initial_price)?;
         c.positive(&k("vol_halflife_s"), b.vol_halflife_s)?;
         c.positive(&k("vol_sample_interval_s"), b.vol_sample_interval_s)?;
+        if let Some(h) = &b.halt {
+            c.at_least_one(&k("halt.move_ticks"), h.move_ticks)?;
+            c.seconds(
+                &k("halt.window_s"),
+                h.window_s,
+                f.run.dt_s,
+                f.run.duration_s,
+            )?;
+            c.seconds(&k("halt.pause_s"), h.pause_s, f.run.dt_s, f.run.duration_s)?;
+        }
         if !(64..=MAX_SPAN_TICKS).contains(&b.max_span_ticks) {
             return Err(c.fail(
                 &k("max_span_ticks"),
@@ -667,101 +678,6 @@ fn check_options(
                     flow.edge_vol_per_sqrt_s
                 ),
             ));
-        }
-    }
-    Ok(())
-}
-
-/// `[[shocks]]`: times inside the run, the keys of each kind and none other, known groups.
-fn check_shocks(c: &Checker, f: &ScenarioFile) -> Result<(), ScenarioError> {
-    let end = f.run.duration_s;
-    for (i, sh) in f.shocks.iter().enumerate() {
-        let k = |name: &str| format!("shocks[{i}].{name}");
-        if !(sh.start_s.is_finite() && sh.start_s >= 0.0 && sh.start_s < end) {
-            return Err(c.fail(
-                &k("start_s"),
-                format!(
-                    "must lie inside the run: 0 ≤ start_s < {end} (run.duration_s), got {}",
-                    sh.start_s
-                ),
-            ));
-        }
-        let kind = match sh.kind {
-            ShockKind::FundamentalJump => "fundamental_jump",
-            ShockKind::Volatility => "volatility",
-            ShockKind::InformedBurst => "informed_burst",
-            ShockKind::NoiseLiquidity => "noise_liquidity",
-        };
-        let jump = sh.kind == ShockKind::FundamentalJump;
-        let grouped = matches!(
-            sh.kind,
-            ShockKind::InformedBurst | ShockKind::NoiseLiquidity
-        );
-        for (key, set, applies) in [
-            ("duration_s", sh.duration_s.is_some(), !jump),
-            ("factor", sh.factor.is_some(), !jump),
-            ("group", sh.group.is_some(), grouped),
-            ("size_ticks", sh.size_ticks.is_some(), jump),
-            ("size_fraction", sh.size_fraction.is_some(), jump),
-        ] {
-            if set && !applies {
-                return Err(c.not_applicable(&k(key), "kind", kind));
-            }
-        }
-        if jump {
-            match (sh.size_ticks, sh.size_fraction) {
-                (Some(t), None) => c.finite(&k("size_ticks"), t)?,
-                (None, Some(x)) if x.is_finite() && x > -1.0 => {}
-                (None, Some(x)) => {
-                    return Err(c.fail(
-                        &k("size_fraction"),
-                        format!("must be a finite fraction > -1, got {x}"),
-                    ));
-                }
-                _ => {
-                    return Err(c.fail(
-                        &k("size_ticks"),
-                        "a fundamental_jump needs exactly one of size_ticks and size_fraction"
-                            .into(),
-                    ));
-                }
-            }
-            continue;
-        }
-        let Some(d) = sh.duration_s else {
-            return Err(c.fail(
-                &k("duration_s"),
-                format!("is required with kind = {kind:?}"),
-            ));
-        };
-        c.positive(&k("duration_s"), d)?;
-        let Some(factor) = sh.factor else {
-            return Err(c.fail(&k("factor"), format!("is required with kind = {kind:?}")));
-        };
-        if !(factor.is_finite() && factor > 0.0 && factor <= 1e3) {
-            return Err(c.fail(
-                &k("factor"),
-                format!("must be a multiplier > 0 and ≤ 1000, got {factor}"),
-            ));
-        }
-        if grouped {
-            let names: Vec<&str> = match sh.kind {
-                ShockKind::InformedBurst => f
-                    .informed
-                    .iter()
-                    .filter_map(|g| g.name.as_deref())
-                    .collect(),
-                _ => f.noise.iter().filter_map(|g| g.name.as_deref()).collect(),
-            };
-            let Some(name) = sh.group.as_deref() else {
-                return Err(c.fail(&k("group"), format!("is required with kind = {kind:?}")));
-            };
-            if !names.contains(&name) {
-                return Err(c.fail(
-                    &k("group"),
-                    format!("names no such group: {name:?} (the groups are {names:?})"),
-                ));
-            }
         }
     }
     Ok(())
