@@ -128,15 +128,28 @@ fn bad(file: &Path, message: impl Into<String>) -> SweepError {
     }
 }
 
-/// A toml parse error's message, with its line.
+/// A toml parse error's message, with its line, and the key and section on that line.
 fn toml_message(e: &toml::de::Error, text: &str) -> String {
     let msg = e.message().trim_end().replace('\n', " ");
-    match e.span() {
-        Some(span) => {
-            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            format!("line {line}: {msg}")
+    let Some(span) = e.span() else {
+        return msg;
+    };
+    let start = span.start.min(text.len());
+    let line_no = text[..start].matches('\n').count() + 1;
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or("").trim();
+    let section = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .unwrap_or("");
+    match line.split_once('=') {
+        Some((k, _)) if !line.starts_with('[') => {
+            format!("line {line_no}, key `{}` in {section}: {msg}", k.trim())
         }
-        None => msg,
+        _ if !line.is_empty() => format!("line {line_no} (`{line}`): {msg}"),
+        _ => msg,
     }
 }
 
