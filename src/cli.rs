@@ -1,5 +1,7 @@
 //! Command-line interface: flags → commands, progress, exit codes.
 
+mod sweep;
+
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use depthsim::record::summary::{Manifest, file_digests, sha256_hex, write_manifest};
@@ -115,6 +117,33 @@ pub enum Command {
         /// A result folder written by depthsim run.
         dir: PathBuf,
         /// Print only the per-file lines and the verdict (no progress, no notes).
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Run a parameter sweep: a base scenario over a grid (or list) of parameters × seeds.
+    ///
+    /// Runs go in parallel (--jobs), each in its own World with its own seed, derived from
+    /// the sweep's seed, the point's parameter values and the replicate: results do not
+    /// depend on --jobs or --shard. Each run's folder is written under runs/ in the sweep's
+    /// folder as it finishes; rerunning the command skips the finished runs. At the end (of
+    /// an unsharded sweep) runs.csv has one row per run, in run order. A changed sweep file
+    /// refuses to resume into the old folder (exit code 2) unless --restart.
+    #[command(after_help = "Examples:
+  depthsim sweep scenarios/sweeps/mm_limit_x_informed.toml --jobs 2
+  depthsim sweep scenarios/sweeps/tiny_grid.toml --shard 0/3 --out /tmp/g
+  depthsim merge /tmp/g")]
+    Sweep(sweep::SweepArgs),
+    /// Join a sharded sweep's runs into its runs.csv.
+    ///
+    /// DIR is the sweep's folder; more folders (shards run with other --out folders) may
+    /// follow, and their runs are read too. runs.csv is written into DIR, identical to an
+    /// unsharded sweep's. Refuses (exit code 2) if any run is missing, saying which, or if the
+    /// folders hold different sweeps.
+    Merge {
+        /// The sweep's folder, then any other folders holding some of its runs.
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
     },
@@ -344,6 +373,8 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Reproduce { dir, quiet } => reproduce(&dir, quiet),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge { dirs, quiet } => sweep::merge_dirs(&dirs, quiet),
     }
 }
 

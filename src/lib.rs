@@ -11,7 +11,8 @@
 //!   [`record`] (outputs), and [`engine`], the wiring nothing else imports (the list of
 //!   kinds, the world setup, the schedule, [`engine::Simulation`]);
 //! - [`run`]: one complete run, used by the command line; [`reproduce`]: a finished run
-//!   rerun from its manifest and checked file by file.
+//!   rerun from its manifest and checked file by file; [`sweep`]: many runs of one base
+//!   scenario over a grid of parameters and seeds, in parallel, sharded, resumable.
 
 pub mod agents;
 pub mod engine;
@@ -24,3 +25,4 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;
