@@ -91,7 +91,7 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
 }
 
 /// The informed traders' one system, in its decide turn.
-pub fn systems(schedule: &mut Schedule, turn: DecideTurn) {
+pub fn systems(schedule: &mut Schedule, turn: DecideTurn, _: &Scenario) {
     schedule.add_systems(decide_informed.in_set(Phase::Decide).in_set(turn));
 }
 

@@ -58,7 +58,7 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
 }
 
 /// The noise traders' one system, in its decide turn.
-pub fn systems(schedule: &mut Schedule, turn: DecideTurn) {
+pub fn systems(schedule: &mut Schedule, turn: DecideTurn, _: &Scenario) {
     schedule.add_systems(decide_noise.in_set(Phase::Decide).in_set(turn));
 }
 

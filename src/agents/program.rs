@@ -109,9 +109,11 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
     world.insert_resource(agenda);
 }
 
-/// The programs' one system, in its decide turn.
-pub fn systems(schedule: &mut Schedule, turn: DecideTurn) {
-    schedule.add_systems(run_programs.in_set(Phase::Decide).in_set(turn));
+/// The programs' one system, in its decide turn (none without a program).
+pub fn systems(schedule: &mut Schedule, turn: DecideTurn, scenario: &Scenario) {
+    if scenario.params.shocks.iter().any(|s| s.kind.is_program()) {
+        schedule.add_systems(run_programs.in_set(Phase::Decide).in_set(turn));
+    }
 }
 
 /// Decide phase: programs due this step watch the volume, and from their start send their

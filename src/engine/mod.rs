@@ -39,7 +39,7 @@ impl Simulation {
     /// resource to write CSV files).
     pub fn new(scenario: &Scenario) -> Result<Simulation, ScheduleBuildError> {
         let mut world = build_world(scenario);
-        let schedule = schedule::build(&mut world)?;
+        let schedule = schedule::build(&mut world, scenario)?;
         Ok(Simulation {
             world,
             schedule,

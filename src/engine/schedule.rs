@@ -10,6 +10,7 @@ use crate::market::observe::publish_views;
 use crate::market::settle::settle_trades;
 use crate::market::shocks::apply_shocks;
 use crate::record::{record_quotes, record_samples, record_trades};
+use crate::scenario::Scenario;
 use crate::sim::phase::{DecideTurn, Phase};
 use crate::sim::resources::begin_step;
 use bevy_ecs::prelude::*;
@@ -22,7 +23,7 @@ fn has_recorder(rec: Option<Res<crate::record::Recorder>>) -> bool {
 }
 
 /// Builds the schedule and checks it (ambiguities are errors).
-pub fn build(world: &mut World) -> Result<Schedule, ScheduleBuildError> {
+pub fn build(world: &mut World, scenario: &Scenario) -> Result<Schedule, ScheduleBuildError> {
     let mut s = Schedule::default();
     s.set_executor(SingleThreadedExecutor::new());
     s.set_build_settings(ScheduleBuildSettings {
@@ -57,7 +58,7 @@ pub fn build(world: &mut World) -> Result<Schedule, ScheduleBuildError> {
     s.add_systems(settle_trades.in_set(Phase::Settle));
     s.add_systems(accumulate_stats.in_set(Phase::Detect));
     for (turn, kind) in KINDS.iter().enumerate() {
-        (kind.systems)(&mut s, DecideTurn(turn));
+        (kind.systems)(&mut s, DecideTurn(turn), scenario);
     }
     s.add_systems(
         (record_trades, record_quotes, record_samples)

@@ -155,18 +155,34 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
 /// The makers' systems: option expiries and client trades, then requoting and hedging, in
 /// their decide turn; learning their orders' fate and scoring markouts once the step is
 /// matched.
-pub fn systems(schedule: &mut Schedule, turn: DecideTurn) {
+pub fn systems(schedule: &mut Schedule, turn: DecideTurn, scenario: &Scenario) {
     schedule.add_systems((
         (run_option_desks, quote_market_makers)
             .chain()
             .in_set(Phase::Decide)
             .in_set(turn),
         settle_makers.in_set(Phase::Settle),
-        track_hot_potato.in_set(Phase::Detect),
-        follow_maker_shocks
-            .in_set(Phase::Exogenous)
-            .after(crate::market::shocks::apply_shocks),
     ));
+    let shocks = &scenario.params.shocks;
+    // shock windows: a shock with a duration, or a program
+    if shocks
+        .iter()
+        .any(|s| s.duration_s.is_some() || s.kind.is_program())
+    {
+        schedule.add_systems(track_hot_potato.in_set(Phase::Detect));
+    }
+    if shocks.iter().any(|s| {
+        matches!(
+            s.kind,
+            ShockKind::MakerLimit | ShockKind::LossLimit | ShockKind::Latency
+        )
+    }) {
+        schedule.add_systems(
+            follow_maker_shocks
+                .in_set(Phase::Exogenous)
+                .after(crate::market::shocks::apply_shocks),
+        );
+    }
 }
 
 /// A market-maker group's parameters in the form the system uses.
