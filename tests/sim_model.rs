@@ -212,6 +212,63 @@ max_position_lots = 15
     );
 }
 
+/// The same market under a hair-trigger halt rule: the book halts over and over, orders
+/// pile up and are processed at each reopening, and the exchange's risk view, the agents'
+/// accounts, the book and the position limits still agree after every step.
+#[test]
+fn halts_keep_the_exchange_and_the_agents_consistent() {
+    let text = r#"
+[run]
+seed = 3
+duration_s = 120.0
+dt_s = 0.05
+[market]
+tick_size = 0.01
+initial_price = 100.0
+[market.halt]
+move_ticks = 3
+window_s = 2.0
+pause_s = 1.0
+[fundamental]
+model = "random_walk"
+volatility_per_sqrt_s = 0.2
+[[noise]]
+count = 10
+mu_per_s = 2.0
+alpha_per_tick_s = 0.3
+delta_per_s = 0.2
+sigma_lots = 3
+window_ticks = 10
+[[informed]]
+count = 5
+rate_per_s = 10.0
+threshold_ticks = 1.0
+order_lots = 7
+max_position_lots = 40
+[[market_maker]]
+count = 3
+strategy = "fixed"
+requote_interval_s = 0.2
+half_spread_ticks = 1.0
+levels = 4
+lots_per_level = 6
+max_position_lots = 15
+"#;
+    let (mm, inf) = max_abs_inventory_by_kind(text);
+    assert!(mm <= 15 && inf <= 40, "limits breached: {mm}, {inf}");
+    let mut sim = Simulation::new(&scenario(text)).unwrap();
+    for _ in 0..sim.total_steps() {
+        sim.step();
+    }
+    let ex = sim.exchange();
+    assert!(
+        ex.halts >= 10,
+        "the rule should fire often: {} halts",
+        ex.halts
+    );
+    ex.book.check_invariants().unwrap();
+}
+
 /// Informed traders earn from market makers (adverse selection): over a long enough run with a
 /// moving value, informed PnL is positive and the makers' markouts are negative.
 #[test]

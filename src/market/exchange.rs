@@ -128,7 +128,6 @@ pub struct Exchange {
     pub halt_events: Vec<EventRecord>,
     moves: MoveDetector,
     held: Vec<OrderRequest>,
-    reopening: Vec<OrderRequest>,
     expiries: Calendar<Expiry>,
     due_now: Vec<Timed<Expiry>>,
     due_heap: BinaryHeap<Reverse<(u64, Expiry)>>,
@@ -160,7 +159,6 @@ impl Exchange {
             halt_events: Vec::new(),
             moves: MoveDetector::default(),
             held: Vec::new(),
-            reopening: Vec::new(),
             expiries: Calendar::new(dt_ns, 4096),
             due_now: Vec::new(),
             due_heap: BinaryHeap::new(),
@@ -252,20 +250,19 @@ impl Exchange {
         self.halted_ns += until - start;
         self.halt_events
             .push(self.halt_event(t_ns, EventKind::HaltEnd, None));
-        let mut held = std::mem::take(&mut self.held);
-        std::mem::swap(&mut self.reopening, &mut held);
-        for (i, r) in self.reopening.clone().iter().enumerate() {
+        let batch = std::mem::take(&mut self.held);
+        for (i, r) in batch.iter().enumerate() {
             if self.halt.is_some() {
-                self.held.extend_from_slice(&self.reopening[i..]);
+                self.held.extend_from_slice(&batch[i..]);
                 break;
             }
             self.process(r, t_ns, end_ns, out, stats);
         }
-        self.reopening.clear();
-        // reuse the held buffer's allocation next time
+        // keep the buffer's allocation for the next halt
         if self.held.is_empty() {
-            self.held = held;
-            self.held.clear();
+            let mut buffer = batch;
+            buffer.clear();
+            self.held = buffer;
         }
     }
 
