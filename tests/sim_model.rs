@@ -157,13 +157,8 @@ fn max_abs_inventory_by_kind(text: &str) -> (i64, i64) {
     (mm, inf)
 }
 
-/// A strongly trending value and aggressive informed traders push the market makers to their
-/// limits; neither kind may ever hold more than its limit, at any step. Along the way, the
-/// exchange's risk view (positions, resting lots per side) must agree with the agents' accounts
-/// and with the book after every step.
-#[test]
-fn market_makers_and_informed_traders_never_breach_their_position_limits() {
-    let text = r#"
+/// A small market whose makers and informed traders run into their position limits.
+const LIMITS_MARKET: &str = r#"
 [run]
 seed = 3
 duration_s = 120.0
@@ -196,6 +191,14 @@ levels = 4
 lots_per_level = 6
 max_position_lots = 15
 "#;
+
+/// A strongly trending value and aggressive informed traders push the market makers to their
+/// limits; neither kind may ever hold more than its limit, at any step. Along the way, the
+/// exchange's risk view (positions, resting lots per side) must agree with the agents' accounts
+/// and with the book after every step.
+#[test]
+fn market_makers_and_informed_traders_never_breach_their_position_limits() {
+    let text = LIMITS_MARKET;
     let (mm, inf) = max_abs_inventory_by_kind(text);
     assert!(mm <= 15, "a market maker reached |inventory| {mm} > 15");
     assert!(
@@ -217,43 +220,12 @@ max_position_lots = 15
 /// accounts, the book and the position limits still agree after every step.
 #[test]
 fn halts_keep_the_exchange_and_the_agents_consistent() {
-    let text = r#"
-[run]
-seed = 3
-duration_s = 120.0
-dt_s = 0.05
-[market]
-tick_size = 0.01
-initial_price = 100.0
-[market.halt]
-move_ticks = 3
-window_s = 2.0
-pause_s = 1.0
-[fundamental]
-model = "random_walk"
-volatility_per_sqrt_s = 0.2
-[[noise]]
-count = 10
-mu_per_s = 2.0
-alpha_per_tick_s = 0.3
-delta_per_s = 0.2
-sigma_lots = 3
-window_ticks = 10
-[[informed]]
-count = 5
-rate_per_s = 10.0
-threshold_ticks = 1.0
-order_lots = 7
-max_position_lots = 40
-[[market_maker]]
-count = 3
-strategy = "fixed"
-requote_interval_s = 0.2
-half_spread_ticks = 1.0
-levels = 4
-lots_per_level = 6
-max_position_lots = 15
-"#;
+    let with_halt = LIMITS_MARKET.replace(
+        "initial_price = 100.0\n",
+        "initial_price = 100.0\n[market.halt]\nmove_ticks = 3\nwindow_s = 2.0\npause_s = 1.0\n",
+    );
+    assert_ne!(with_halt, LIMITS_MARKET);
+    let text = with_halt.as_str();
     let (mm, inf) = max_abs_inventory_by_kind(text);
     assert!(mm <= 15 && inf <= 40, "limits breached: {mm}, {inf}");
     let mut sim = Simulation::new(&scenario(text)).unwrap();

@@ -152,8 +152,9 @@ impl Scenario {
     }
 }
 
-/// The toml error's message, with the line, section and key it points at.
-fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
+/// The toml error's message, with the line, section and key it points at (scenario and
+/// sweep files alike).
+pub(crate) fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
     let msg = e.message().trim_end().replace('\n', " ");
     let Some(span) = e.span() else {
         return msg;

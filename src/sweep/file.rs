@@ -128,31 +128,6 @@ fn bad(file: &Path, message: impl Into<String>) -> SweepError {
     }
 }
 
-/// A toml parse error's message, with its line, and the key and section on that line.
-fn toml_message(e: &toml::de::Error, text: &str) -> String {
-    let msg = e.message().trim_end().replace('\n', " ");
-    let Some(span) = e.span() else {
-        return msg;
-    };
-    let start = span.start.min(text.len());
-    let line_no = text[..start].matches('\n').count() + 1;
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[line_start..].lines().next().unwrap_or("").trim();
-    let section = text[..line_start]
-        .lines()
-        .rev()
-        .map(str::trim)
-        .find(|l| l.starts_with('['))
-        .unwrap_or("");
-    match line.split_once('=') {
-        Some((k, _)) if !line.starts_with('[') => {
-            format!("line {line_no}, key `{}` in {section}: {msg}", k.trim())
-        }
-        _ if !line.is_empty() => format!("line {line_no} (`{line}`): {msg}"),
-        _ => msg,
-    }
-}
-
 impl Sweep {
     /// Reads and checks a sweep file, and validates every point against its base scenario.
     pub fn load(file: &Path) -> Result<Sweep, SweepError> {
@@ -163,7 +138,8 @@ impl Sweep {
 
     /// Checks sweep text; `file` names it in messages and anchors the base scenario's path.
     pub fn from_toml(text: &str, file: &Path) -> Result<Sweep, SweepError> {
-        let f: SweepFile = toml::from_str(text).map_err(|e| bad(file, toml_message(&e, text)))?;
+        let f: SweepFile = toml::from_str(text)
+            .map_err(|e| bad(file, crate::scenario::describe_toml_error(&e, text)))?;
         let s = f.sweep;
         let seed = u64::try_from(s.seed).map_err(|_| {
             bad(
