@@ -52,12 +52,84 @@ pub struct BookGreeks {
 }
 
 /// A dealer's options, in the order they were added.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Alongside the lines the book keeps, per line, the numbers [`Self::exposure`] needs in a
+/// struct-of-arrays layout (the strike and its logarithm, the weight in lots, the kind as a
+/// sign, the expiry), so the fields are private: every change goes through [`Self::push`],
+/// [`Self::add`] or [`Self::settle_expired`], which keep the two in step. Two books are equal
+/// when their lines are.
+#[derive(Debug, Clone, Default)]
 pub struct OptionBook {
-    /// The positions. Lines are kept as added (several lines may share a kind, strike and
-    /// expiry).
-    pub lines: Vec<OptionLine>,
+    /// The positions, as added (several lines may share a kind, strike and expiry when they
+    /// were [pushed](Self::push)).
+    lines: Vec<OptionLine>,
+    /// Per-line numbers for [`Self::exposure`], index for index with `lines`.
+    cache: LineCache,
 }
+
+/// The numbers [`OptionBook::exposure`] reads per line, one vector each, all as long as the
+/// book's lines: derived from the lines alone.
+#[derive(Debug, Clone, Default)]
+struct LineCache {
+    /// Strike, ticks.
+    strike_ticks: Vec<f64>,
+    /// `ln(strike_ticks)` (`libm::log`); 0 for a strike ≤ 0, which the fast path never reads.
+    ln_strike: Vec<f64>,
+    /// `contracts × multiplier_lots`.
+    weight_lots: Vec<f64>,
+    /// +1 for a call, −1 for a put.
+    kind_sign: Vec<f64>,
+    /// Expiry, ns.
+    expiry_ns: Vec<u64>,
+}
+
+impl LineCache {
+    fn push(&mut self, line: &OptionLine) {
+        let strike = line.strike_ticks as f64;
+        self.strike_ticks.push(strike);
+        self.ln_strike
+            .push(if strike > 0.0 { libm::log(strike) } else { 0.0 });
+        self.weight_lots.push(line.weight_lots());
+        self.kind_sign.push(match line.kind {
+            OptionKind::Call => 1.0,
+            OptionKind::Put => -1.0,
+        });
+        self.expiry_ns.push(line.expiry_ns);
+    }
+
+    fn remove(&mut self, i: usize) {
+        self.strike_ticks.remove(i);
+        self.ln_strike.remove(i);
+        self.weight_lots.remove(i);
+        self.kind_sign.remove(i);
+        self.expiry_ns.remove(i);
+    }
+
+    /// Copies entry `from` over entry `to`.
+    fn copy_within(&mut self, from: usize, to: usize) {
+        self.strike_ticks[to] = self.strike_ticks[from];
+        self.ln_strike[to] = self.ln_strike[from];
+        self.weight_lots[to] = self.weight_lots[from];
+        self.kind_sign[to] = self.kind_sign[from];
+        self.expiry_ns[to] = self.expiry_ns[from];
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.strike_ticks.truncate(len);
+        self.ln_strike.truncate(len);
+        self.weight_lots.truncate(len);
+        self.kind_sign.truncate(len);
+        self.expiry_ns.truncate(len);
+    }
+}
+
+impl PartialEq for OptionBook {
+    fn eq(&self, other: &Self) -> bool {
+        self.lines == other.lines
+    }
+}
+
+impl Eq for OptionBook {}
 
 impl OptionBook {
     /// An empty book.
@@ -65,9 +137,54 @@ impl OptionBook {
         Self::default()
     }
 
-    /// Adds a line at the end.
+    /// The lines, in book order.
+    pub fn lines(&self) -> &[OptionLine] {
+        &self.lines
+    }
+
+    /// The number of lines.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Whether the book has no lines.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Adds a line at the end, even when another line has the same kind, strike and expiry
+    /// (see [`Self::add`] to merge instead).
     pub fn push(&mut self, line: OptionLine) {
+        self.cache.push(&line);
         self.lines.push(line);
+    }
+
+    /// Adds `line` to the book, merging it into the first line with the same kind,
+    /// `strike_ticks`, `expiry_ns` and `multiplier_lots`: their contracts are summed
+    /// (saturating at the `i64` bounds), and a line whose contracts reach 0 is removed, the
+    /// others keeping their order. Without such a line it is appended, as by [`Self::push`],
+    /// unless its contracts are 0 (then nothing changes).
+    pub fn add(&mut self, line: OptionLine) {
+        let same = self.lines.iter().position(|l| {
+            l.kind == line.kind
+                && l.strike_ticks == line.strike_ticks
+                && l.expiry_ns == line.expiry_ns
+                && l.multiplier_lots == line.multiplier_lots
+        });
+        match same {
+            Some(i) => {
+                let merged = &mut self.lines[i];
+                merged.contracts = merged.contracts.saturating_add(line.contracts);
+                if merged.contracts == 0 {
+                    self.lines.remove(i);
+                    self.cache.remove(i);
+                } else {
+                    self.cache.weight_lots[i] = merged.weight_lots();
+                }
+            }
+            None if line.contracts != 0 => self.push(line),
+            None => {}
+        }
     }
 
     /// The sum over live lines (`now_ns < expiry_ns`) of their Black–Scholes greeks at
@@ -106,15 +223,22 @@ impl OptionBook {
     /// expiry passes. The remaining lines keep their order; nothing is allocated.
     pub fn settle_expired(&mut self, spot_ticks: f64, now_ns: u64) -> f64 {
         let mut cash = 0.0;
-        self.lines.retain(|line| {
+        let mut kept = 0;
+        for i in 0..self.lines.len() {
+            let line = self.lines[i];
             if now_ns >= line.expiry_ns {
                 cash +=
                     intrinsic(line.kind, spot_ticks, line.strike_ticks as f64) * line.weight_lots();
-                false
             } else {
-                true
+                if kept != i {
+                    self.lines[kept] = line;
+                    self.cache.copy_within(i, kept);
+                }
+                kept += 1;
             }
-        });
+        }
+        self.lines.truncate(kept);
+        self.cache.truncate(kept);
         cash
     }
 }
@@ -138,9 +262,11 @@ mod tests {
     }
 
     fn book(lines: &[OptionLine]) -> OptionBook {
-        OptionBook {
-            lines: lines.to_vec(),
+        let mut b = OptionBook::new();
+        for &l in lines {
+            b.push(l);
         }
+        b
     }
 
     #[test]
@@ -182,10 +308,10 @@ mod tests {
             line(Put, 9_800, 60 * S, 1),
         ];
         let long = book(&lines);
-        let mut short = long.clone();
-        for l in &mut short.lines {
-            l.contracts = -l.contracts;
-        }
+        let short = book(&lines.map(|l| OptionLine {
+            contracts: -l.contracts,
+            ..l
+        }));
         let (a, b) = (
             long.exposure(10_010.0, 5 * S, 2e-4),
             short.exposure(10_010.0, 5 * S, 2e-4),
@@ -206,7 +332,7 @@ mod tests {
             line(Call, 10_500, 5 * S, 4),   // expired out of the money: worth nothing
             line(Call, 10_000, 90 * S, -1), // live
         ]);
-        let live = book(&[b.lines[1], b.lines[4]]);
+        let live = book(&[b.lines()[1], b.lines()[4]]);
         let now = 10 * S;
         assert_eq!(
             b.exposure(10_000.0, now, 3e-4),
@@ -218,7 +344,7 @@ mod tests {
         assert_eq!(b, live, "the live lines stay, in order");
         // nothing left to settle
         assert_eq!(b.settle_expired(10_000.0, now), 0.0);
-        assert_eq!(b.lines.len(), 2);
+        assert_eq!(b.len(), 2);
         // a step before expiry the line is live and worth about its intrinsic value
         let one = book(&[line(Call, 9_900, 10 * S, 2)]);
         let e = one.exposure(10_000.0, now - 1, 3e-4);
@@ -264,11 +390,85 @@ mod tests {
     }
 
     #[test]
+    fn add_merges_lines_with_the_same_terms_and_removes_those_that_net_to_zero() {
+        let mut b = OptionBook::new();
+        b.add(line(Call, 10_000, 60 * S, 3));
+        b.add(line(Put, 10_000, 60 * S, -2));
+        b.add(line(Call, 10_000, 90 * S, 1));
+        // same kind, strike, expiry and multiplier as the first: merged in place
+        b.add(line(Call, 10_000, 60 * S, 4));
+        // another multiplier: a line of its own
+        b.add(OptionLine {
+            multiplier_lots: 100,
+            ..line(Call, 10_000, 60 * S, 1)
+        });
+        assert_eq!(
+            b.lines(),
+            &[
+                line(Call, 10_000, 60 * S, 7),
+                line(Put, 10_000, 60 * S, -2),
+                line(Call, 10_000, 90 * S, 1),
+                OptionLine {
+                    multiplier_lots: 100,
+                    ..line(Call, 10_000, 60 * S, 1)
+                },
+            ]
+        );
+        // the cache follows: the same exposure as a book pushed line by line
+        let pushed = book(b.lines());
+        assert_eq!(
+            b.exposure(10_020.0, S, 3e-4),
+            pushed.exposure(10_020.0, S, 3e-4)
+        );
+        // netting to zero removes the line; the others keep their order
+        b.add(line(Put, 10_000, 60 * S, 2));
+        assert_eq!(b.len(), 3);
+        assert_eq!(b.lines()[1], line(Call, 10_000, 90 * S, 1));
+        assert_eq!(
+            b.exposure(10_020.0, S, 3e-4),
+            book(b.lines()).exposure(10_020.0, S, 3e-4)
+        );
+        // a zero-contract line with nothing to merge into changes nothing
+        let before = b.clone();
+        b.add(line(Put, 9_000, 60 * S, 0));
+        assert_eq!(b, before);
+        // push never merges
+        b.push(line(Call, 10_000, 90 * S, 1));
+        assert_eq!(b.len(), 4);
+    }
+
+    #[test]
+    fn settling_keeps_the_cache_in_step_with_the_lines() {
+        let mut b = OptionBook::new();
+        for i in 0..20_i64 {
+            b.push(OptionLine {
+                kind: if i % 2 == 0 { Call } else { Put },
+                strike_ticks: 9_800 + 25 * i,
+                expiry_ns: (1 + (i as u64 * 7) % 10) * 10 * S,
+                contracts: i - 9,
+                multiplier_lots: 1 + i as u64 % 3,
+            });
+        }
+        for now in [15 * S, 45 * S, 75 * S] {
+            b.settle_expired(10_000.0, now);
+            assert!(b.lines().iter().all(|l| l.expiry_ns > now));
+            for spot in [9_900.0, 10_000.0, 10_150.0] {
+                assert_eq!(
+                    b.exposure(spot, now, 4e-4),
+                    book(b.lines()).exposure(spot, now, 4e-4)
+                );
+            }
+            b.add(line(Call, 10_000, now + 30 * S, 2));
+        }
+    }
+
+    #[test]
     fn an_empty_book_has_no_exposure() {
         let mut b = OptionBook::new();
         assert_eq!(b.exposure(10_000.0, 0, 1e-3), BookGreeks::default());
         assert_eq!(b.settle_expired(10_000.0, u64::MAX), 0.0);
         b.push(line(Call, 10_000, S, 1));
-        assert_eq!(b.lines.len(), 1);
+        assert_eq!(b.len(), 1);
+        assert!(!b.is_empty() && OptionBook::new().is_empty());
     }
 }
