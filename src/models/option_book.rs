@@ -765,6 +765,7 @@ fn as_polynomial(t: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::black_scholes::norm_cdf;
     use super::*;
     use OptionKind::{Call, Put};
 
@@ -980,6 +981,234 @@ mod tests {
             }
             b.add(line(Call, 10_000, now + 30 * S, 2));
         }
+    }
+
+    /// The exact reference: each live line's [`greeks`] times its weight, summed in line
+    /// order, and beside it the sums of the terms' absolute values.
+    fn exact_sum(b: &OptionBook, spot: f64, now: u64, vol: f64) -> (BookGreeks, BookGreeks) {
+        let (mut sum, mut abs) = (BookGreeks::default(), BookGreeks::default());
+        for l in b.lines().iter().filter(|l| now < l.expiry_ns) {
+            let tau_s = (l.expiry_ns - now) as f64 * 1e-9;
+            let g = greeks(l.kind, spot, l.strike_ticks as f64, tau_s, vol);
+            let w = l.weight_lots();
+            let terms = [
+                g.price * w,
+                g.delta * w,
+                g.gamma * w,
+                g.vega * w,
+                g.theta * w,
+            ];
+            sum.value += terms[0];
+            sum.delta_lots += terms[1];
+            sum.gamma_lots_per_tick += terms[2];
+            sum.vega += terms[3];
+            sum.theta += terms[4];
+            abs.value += terms[0].abs();
+            abs.delta_lots += terms[1].abs();
+            abs.gamma_lots_per_tick += terms[2].abs();
+            abs.vega += terms[3].abs();
+            abs.theta += terms[4].abs();
+        }
+        (sum, abs)
+    }
+
+    /// A deterministic stream of uniform numbers in [0, 1).
+    struct Uniform(u64);
+
+    impl Uniform {
+        fn next(&mut self) -> f64 {
+            self.0 = self.0.wrapping_add(1);
+            (crate::rng::splitmix64(self.0) >> 11) as f64 / (1_u64 << 53) as f64
+        }
+
+        /// `10^x`, `x` uniform in [lo, hi].
+        fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
+            libm::pow(10.0, lo + (hi - lo) * self.next())
+        }
+    }
+
+    #[test]
+    fn the_fast_exposure_is_within_its_documented_bound_of_the_exact_sum() {
+        // 2000 books of 0 to 300 lines (more than one chunk), at spots from 50 to 10⁶ ticks
+        // and volatilities from 10⁻⁶ to 10⁻² per √s; strikes from e⁻⁴ to e⁴ times the spot,
+        // times to expiry from 1 ns to 30 years (log-uniform: many lines in their last
+        // seconds, some below MIN_FAST_VOL_SQRT_TAU, deep in and out of the money), a tenth
+        // of the lines expired, a few with a zero or negative strike
+        let mut u = Uniform(0x5eed);
+        let mut worst = [0.0_f64; 5];
+        let mut b = OptionBook::new();
+        for _ in 0..2000 {
+            let spot = u.log_uniform(1.7, 6.0);
+            let vol = u.log_uniform(-6.0, -2.0);
+            let now = (u.next() * 1e15) as u64;
+            b = OptionBook::new();
+            for _ in 0..(u.next() * 300.0) as usize {
+                let strike = if u.next() < 0.02 {
+                    -(u.next() * 5.0) as i64
+                } else {
+                    (spot * libm::exp(8.0 * u.next() - 4.0)).round().max(1.0) as i64
+                };
+                let tau_ns = u.log_uniform(0.0, 18.0) as u64;
+                let expiry_ns = if u.next() < 0.1 {
+                    now - tau_ns.min(now)
+                } else {
+                    now + tau_ns
+                };
+                b.push(OptionLine {
+                    kind: if u.next() < 0.5 { Call } else { Put },
+                    strike_ticks: strike,
+                    expiry_ns,
+                    contracts: (u.next() * 101.0) as i64 - 50,
+                    multiplier_lots: 1 + (u.next() * 1000.0) as u64,
+                });
+            }
+            let fast = b.exposure(spot, now, vol);
+            let (exact, abs) = exact_sum(&b, spot, now, vol);
+            // the bounds: value 10⁻⁷·Σ|w|·(S + K), delta 10⁻⁷·Σ|w|, and gamma, vega and
+            // theta 10⁻⁷ of the sum of the absolute values of the lines' terms, or of
+            // 10⁻¹⁴³ per lot where those underflow (lines 30 standard deviations and more
+            // from the money)
+            let (mut weights, mut weights_spot_strike) = (0.0, 0.0);
+            for l in b.lines().iter().filter(|l| now < l.expiry_ns) {
+                weights += l.weight_lots().abs();
+                weights_spot_strike +=
+                    l.weight_lots().abs() * (spot + (l.strike_ticks as f64).max(0.0));
+            }
+            let floor = (1e-143 * weights).max(f64::MIN_POSITIVE);
+            let errors = [
+                (fast.value - exact.value).abs() / weights_spot_strike.max(f64::MIN_POSITIVE),
+                (fast.delta_lots - exact.delta_lots).abs() / weights.max(f64::MIN_POSITIVE),
+                (fast.gamma_lots_per_tick - exact.gamma_lots_per_tick).abs()
+                    / abs.gamma_lots_per_tick.max(floor),
+                (fast.vega - exact.vega).abs() / abs.vega.max(floor),
+                (fast.theta - exact.theta).abs() / abs.theta.max(floor),
+            ];
+            for (w, e) in worst.iter_mut().zip(errors) {
+                *w = w.max(e);
+            }
+            let what = format!("S={spot} t={now} σ={vol}: {fast:?} vs {exact:?}");
+            assert!(errors.iter().all(|&e| e <= 1e-7), "{errors:?} {what}");
+        }
+        eprintln!("worst relative errors (value, delta, gamma, vega, theta): {worst:?}");
+        assert!(b.len() < 301);
+    }
+
+    #[test]
+    fn lines_off_the_fast_path_are_the_exact_greeks() {
+        let now = 1_000 * S;
+        // in their last moments (σ√τ < 10⁻⁶: τ < 1 ms at σ = 3·10⁻⁵), with a zero or negative
+        // strike, or expired
+        let lines = [
+            line(Call, 10_000, now + 1, 3),
+            line(Put, 10_000, now + 999_000, -2),
+            line(Call, 9_990, now + 500_000, 1),
+            line(Put, 0, now + 60 * S, 4),
+            line(Call, -5, now + 60 * S, -1),
+            line(Put, 10_010, now, 7),
+        ];
+        for l in lines {
+            let one = book(&[l]);
+            assert_eq!(
+                one.exposure(10_000.0, now, 3e-5),
+                exact_sum(&one, 10_000.0, now, 3e-5).0,
+                "{l:?}"
+            );
+        }
+        let all = book(&lines);
+        assert_eq!(
+            all.exposure(10_000.0, now, 3e-5),
+            exact_sum(&all, 10_000.0, now, 3e-5).0
+        );
+        // a spot or volatility outside the fast path's range takes every line to the exact
+        // path, with its edge cases: all finite
+        let ordinary = book(&[
+            line(Call, 9_900, now + 60 * S, 2),
+            line(Put, 10_100, now + S, -3),
+        ]);
+        for (spot, vol) in [
+            (0.0, 1e-3),
+            (-10.0, 1e-3),
+            (f64::NAN, 1e-3),
+            (f64::INFINITY, 1e-3),
+            (1e25, 1e-3),
+            (10_000.0, 0.0),
+            (10_000.0, -1e-3),
+            (10_000.0, f64::NAN),
+            (10_000.0, 1e30),
+        ] {
+            let e = ordinary.exposure(spot, now, vol);
+            let (exact, _) = exact_sum(&ordinary, spot, now, vol);
+            assert_eq!(format!("{e:?}"), format!("{exact:?}"), "S={spot} σ={vol}");
+            // (an infinite spot saturates the prices at f64::MAX, times the weights)
+            if spot.is_finite() {
+                for x in [
+                    e.value,
+                    e.delta_lots,
+                    e.gamma_lots_per_tick,
+                    e.vega,
+                    e.theta,
+                ] {
+                    assert!(x.is_finite(), "S={spot} σ={vol}: {e:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_exposure_is_finite_at_the_edges_of_its_range() {
+        let now = 5 * S;
+        let mut b = OptionBook::new();
+        for (k, tau_ns) in [
+            (1, 1_000),
+            (1, u64::MAX - now),
+            (i64::MAX, 1_000),
+            (i64::MAX, u64::MAX - now),
+            (10_000, 1),
+            (10_000, u64::MAX - now),
+        ] {
+            for kind in [Call, Put] {
+                b.push(OptionLine {
+                    kind,
+                    strike_ticks: k,
+                    expiry_ns: now + tau_ns,
+                    contracts: 7,
+                    multiplier_lots: 3,
+                });
+            }
+        }
+        for spot in [1e-20, 1e-3, 1.0, 1e4, 1e20] {
+            for vol in [1e-20, 1e-9, 1e-4, 1.0, 1e20] {
+                let e = b.exposure(spot, now, vol);
+                for x in [
+                    e.value,
+                    e.delta_lots,
+                    e.gamma_lots_per_tick,
+                    e.vega,
+                    e.theta,
+                ] {
+                    assert!(x.is_finite(), "S={spot} σ={vol}: {e:?}");
+                }
+                assert!(e.gamma_lots_per_tick >= 0.0 && e.vega >= 0.0 && e.theta <= 0.0);
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_normal_functions_are_within_their_bounds() {
+        let mut worst_exp = 0.0_f64;
+        let mut worst_cdf = 0.0_f64;
+        for i in 0..=300_000 {
+            let a = i as f64 * 1e-4; // 0 to 30
+            let e = exp_neg_half_square(a);
+            let exact = libm::exp(-0.5 * a * a);
+            worst_exp = worst_exp.max((e / exact - 1.0).abs());
+            let t = 1.0 / (1.0 + AS_P * a);
+            let tail = e * as_polynomial(t);
+            worst_cdf = worst_cdf.max((tail - norm_cdf(-a)).abs());
+        }
+        eprintln!("exp relative error {worst_exp:e}, N absolute error {worst_cdf:e}");
+        assert!(worst_exp < 1e-10, "{worst_exp}");
+        assert!(worst_cdf < 7.5e-8, "{worst_cdf}");
     }
 
     #[test]
