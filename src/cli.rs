@@ -1,15 +1,18 @@
 //! Command-line interface: flags → commands, progress, exit codes.
 
+mod sweep;
+
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use depthsim::record::summary::{Manifest, write_manifest};
+use depthsim::record::summary::{Manifest, file_digests, sha256_hex, write_manifest};
 use depthsim::record::{ForeignOutput, OutputDir, Recovered, check_replaceable, recover_abandoned};
+use depthsim::reproduce::{RecordedRun, Verdict, compare, rerun_digests};
 use depthsim::run::{RunError, default_output_path, run_into};
-use depthsim::scenario::{Overrides, Scenario};
+use depthsim::scenario::{Override, Overrides, Scenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sha2::{Digest, Sha256};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -25,27 +28,50 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `--set`'s short help.
+const SET_HELP: &str = "Set a scenario key: PATH=VALUE, e.g. run.duration_s=10.0 (repeatable)";
+
+/// `--set`'s long help (`--help`).
+const SET_LONG_HELP: &str = "Set a scenario key, as PATH=VALUE (repeatable; applied in order, \
+    after the file is read).\n\n\
+    PATH names the key as the error messages do: run.duration_s, noise[1].mu_per_s, \
+    market_maker[0].hedge.band_lots, output.depth_bands_ticks. An index counts a section's \
+    [[tables]] from 0, in file order. VALUE is a TOML value, written as in a scenario file: \
+    10.0, 5, true, [5, 10], \"ioc\". Quote the whole argument for the shell when it holds \
+    brackets or a string: --set 'noise[0].mu_per_s=2.5' \
+    --set 'market_maker[0].hedge.style=\"ioc\"'.\n\n\
+    The value is checked exactly like the file's: an unknown key, a wrong type or a value out \
+    of range is refused (exit code 2), naming the key and what is allowed. A key the file \
+    leaves out may be set if the format has it; an array of tables the file lacks, or an index \
+    beyond it, is refused. --seed, when given too, wins over --set run.seed. The overrides are \
+    listed in manifest.json.";
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a scenario and write its CSV files.
     ///
     /// Files go to output/<scenario name>/seed-<seed>/ (or --out): book.csv, l2.csv,
-    /// trades.csv, quotes.csv, hedges.csv (when makers hedge), agents.csv, summary.csv and
-    /// manifest.json. They are written under a temporary name and moved into place only
+    /// trades.csv, quotes.csv, hedges.csv (when makers hedge), options.csv (when they hold
+    /// options), events.csv, agents.csv, summary.csv and manifest.json (how the run was made, with the --set overrides and every file's
+    /// SHA-256). They are written under a temporary name and moved into place only
     /// when the run completes. An earlier result
     /// there is replaced; anything else is refused (see --out). Ctrl-C (SIGINT) or SIGTERM
     /// stops the run, removes the temporary folder and exits with 130 or 143; a second one
     /// ends the process at once, and the next run into the same folder tidies up after it.
-    #[command(
-        after_help = "Examples:\n  depthsim run scenarios/baseline.toml\n  depthsim run scenarios/baseline.toml --seed 7 --out /tmp/b7"
-    )]
+    #[command(after_help = "Examples:
+  depthsim run scenarios/baseline.toml
+  depthsim run scenarios/baseline.toml --seed 7 --out /tmp/b7
+  depthsim run scenarios/tiny.toml --set run.duration_s=10.0 --set 'noise[0].mu_per_s=2.5'
+  depthsim run scenarios/tiny.toml --set 'output.depth_bands_ticks=[5, 20]' --out /tmp/bands")]
     Run {
         /// The scenario file (TOML).
         file: PathBuf,
         /// Use this seed instead of the file's run.seed.
         #[arg(long)]
         seed: Option<u64>,
+        #[arg(long = "set", value_name = "PATH=VALUE", help = SET_HELP, long_help = SET_LONG_HELP)]
+        set: Vec<Override>,
         /// Write the files into this folder instead of output/<name>/seed-<seed>.
         ///
         /// An earlier depthsim result there is replaced: a folder whose manifest.json is
@@ -60,25 +86,153 @@ pub enum Command {
     },
     /// Check a scenario file without running it.
     ///
-    /// On success it prints to stdout the scenario as it will run, every default filled in,
-    /// as a complete scenario file: `depthsim validate FILE > resolved.toml` runs exactly like
-    /// FILE. A summary line (steps, agents, sampling in whole steps) goes to stderr.
+    /// On success it prints to stdout the scenario as it will run, every default filled in
+    /// and every --set applied, as a complete scenario file: `depthsim validate FILE >
+    /// resolved.toml` runs exactly like FILE. A summary line (steps, agents, sampling in
+    /// whole steps) goes to stderr.
+    #[command(after_help = "Examples:
+  depthsim validate scenarios/baseline.toml
+  depthsim validate scenarios/tiny.toml --set 'market_maker[0].max_position_lots=10'")]
     Validate {
         /// The scenario file (TOML).
         file: PathBuf,
+        #[arg(long = "set", value_name = "PATH=VALUE", help = SET_HELP, long_help = SET_LONG_HELP)]
+        set: Vec<Override>,
+    },
+    /// Rerun a finished run from its manifest.json, and check its files.
+    ///
+    /// Reads DIR/manifest.json and reruns the resolved scenario it records (every default
+    /// filled in, the seed and the --set overrides applied: the scenario file is not needed)
+    /// into a temporary folder under the system's temp folder, removed afterwards. Then it
+    /// checks every output file the manifest lists: its SHA-256 in DIR and in the rerun must
+    /// both be the one the manifest recorded. One line per file on stdout: match, DIFFERS
+    /// (saying which copy) or missing (not in DIR). DIR is only read, never changed.
+    ///
+    /// Exit code 0 when every file matches, 1 when any differs or is missing, 2 when DIR holds
+    /// no depthsim manifest recording its files' SHA-256 (the message says why).
+    #[command(after_help = "Example:
+  depthsim run scenarios/tiny.toml --set run.duration_s=10.0 --out /tmp/t
+  depthsim reproduce /tmp/t")]
+    Reproduce {
+        /// A result folder written by depthsim run.
+        dir: PathBuf,
+        /// Print only the per-file lines and the verdict (no progress, no notes).
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Run a parameter sweep: a base scenario over a grid (or list) of parameters × seeds.
+    ///
+    /// Runs go in parallel (--jobs), each in its own World with its own seed, derived from
+    /// the sweep's seed, the point's parameter values and the replicate: results do not
+    /// depend on --jobs or --shard. Each run's folder is written under runs/ in the sweep's
+    /// folder as it finishes; rerunning the command skips the finished runs. At the end (of
+    /// an unsharded sweep) runs.csv has one row per run, in run order. A changed sweep file
+    /// refuses to resume into the old folder (exit code 2) unless --restart.
+    #[command(after_help = "Examples:
+  depthsim sweep scenarios/sweeps/mm_limit_x_informed.toml --jobs 2
+  depthsim sweep scenarios/sweeps/tiny_grid.toml --shard 0/3 --out /tmp/g
+  depthsim merge /tmp/g")]
+    Sweep(sweep::SweepArgs),
+    /// Join a sharded sweep's runs into its runs.csv.
+    ///
+    /// DIR is the sweep's folder; more folders (shards run with other --out folders) may
+    /// follow, and their runs are read too. runs.csv is written into DIR, identical to an
+    /// unsharded sweep's. Refuses (exit code 2) if any run is missing, saying which, or if the
+    /// folders hold different sweeps.
+    Merge {
+        /// The sweep's folder, then any other folders holding some of its runs.
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
     },
 }
 
-fn load(file: &Path, seed: Option<u64>) -> Result<Scenario> {
+fn load(file: &Path, seed: Option<u64>, set: &[Override]) -> Result<Scenario> {
     // A ScenarioError stays in the chain: main maps it to exit code 2.
-    Ok(Scenario::load(file, &Overrides { seed })?)
+    let overrides = Overrides {
+        seed,
+        set: set.to_vec(),
+    };
+    Ok(Scenario::load(file, &overrides)?)
 }
 
-/// Runs the parsed command.
-pub fn execute(cli: Cli) -> Result<()> {
+/// ` with --set A --set B`, or nothing without overrides.
+fn with_overrides(set: &[impl std::fmt::Display]) -> String {
+    set.iter()
+        .map(|o| format!(" --set {o}"))
+        .fold(String::new(), |acc, o| {
+            if acc.is_empty() {
+                format!(" with{o}")
+            } else {
+                acc + &o
+            }
+        })
+}
+
+/// `text` with every control character (a newline would end a comment or a line) as `?`.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
+/// The progress bar of a long run on a terminal, shown once the run has taken a second, and
+/// the wall clock since it started.
+struct Progress {
+    bar: ProgressBar,
+    started: Instant,
+    show: bool,
+    shown: bool,
+}
+
+impl Progress {
+    fn new(steps: u64, quiet: bool) -> Progress {
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "wall time for the manifest and the progress bar, outside the simulation"
+        )]
+        let started = Instant::now();
+        let bar = ProgressBar::with_draw_target(Some(steps), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} simulating [{bar:40}] {percent}% {elapsed} (eta {eta})",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        Progress {
+            bar,
+            started,
+            show: !quiet && std::io::stderr().is_terminal(),
+            shown: false,
+        }
+    }
+
+    fn update(&mut self, done: u64) {
+        if self.show && !self.shown && self.started.elapsed() > Duration::from_secs(1) {
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+            self.shown = true;
+        }
+        self.bar.set_position(done);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+
+    fn elapsed_s(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
+    }
+}
+
+/// Runs the parsed command; its exit code when it did what was asked (`reproduce` gives 1
+/// when some file does not match).
+pub fn execute(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Validate { file } => {
-            let s = load(&file, None)?;
+        Command::Validate { file, set } => {
+            let s = load(&file, None, &set)?;
             let agents: u64 = s
                 .params
                 .noise
@@ -96,9 +250,10 @@ pub fn execute(cli: Cli) -> Result<()> {
                     .map(|g| u64::from(g.count))
                     .sum::<u64>();
             print_stderr(&format!(
-                "{}: ok — scenario {:?}, seed {}, {} steps of {} s ({} s), {} agents; \
+                "{}{}: ok — scenario {:?}, seed {}, {} steps of {} s ({} s), {} agents; \
                  book.csv every {} steps, agents.csv every {} steps\n",
                 file.display(),
+                one_line(&with_overrides(&set)),
                 s.name,
                 s.seed,
                 s.steps,
@@ -109,33 +264,29 @@ pub fn execute(cli: Cli) -> Result<()> {
                 s.agents_every_steps,
             ));
             // A comment may hold no control characters (a newline would end it).
-            let shown: String = file
-                .display()
-                .to_string()
-                .chars()
-                .map(|c| if c.is_control() { '?' } else { c })
-                .collect();
+            let shown = match with_overrides(&set) {
+                w if w.is_empty() => one_line(&file.display().to_string()),
+                w => one_line(&format!("{}{w},", file.display())),
+            };
             print_stdout(&format!(
                 "# {shown} as depthsim {} runs it, every default filled in (depthsim validate)\n{}",
                 env!("CARGO_PKG_VERSION"),
                 toml::to_string(&s.params)?
             ))
-            .context("writing the resolved scenario")
+            .context("writing the resolved scenario")?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Run {
             file,
             seed,
+            set,
             out,
             quiet,
         } => {
             catch_stop_signals().context("installing the handlers for Ctrl-C and SIGTERM")?;
-            let scenario = load(&file, seed)?;
+            let scenario = load(&file, seed, &set)?;
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-            let sha = Sha256::digest(&bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>();
             let final_path =
                 out.unwrap_or_else(|| default_output_path(Path::new("output"), &scenario));
             // Tidy up after runs killed outright, which may put back an earlier result.
@@ -154,45 +305,37 @@ pub fn execute(cli: Cli) -> Result<()> {
             let dir = OutputDir::create(&final_path).with_context(|| {
                 format!("creating the output folder for {}", final_path.display())
             })?;
-            #[expect(
-                clippy::disallowed_methods,
-                reason = "wall time for the manifest and the progress bar, outside the simulation"
-            )]
-            let started = Instant::now();
-            let bar =
-                ProgressBar::with_draw_target(Some(scenario.steps), ProgressDrawTarget::hidden());
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{spinner} simulating [{bar:40}] {percent}% {elapsed} (eta {eta})",
-                )
-                .expect("valid template")
-                .progress_chars("=> "),
-            );
-            let show = !quiet && std::io::stderr().is_terminal();
-            let mut shown = false;
-            let mut progress = |done: u64, _total: u64| {
-                if show && !shown && started.elapsed() > Duration::from_secs(1) {
-                    bar.set_draw_target(ProgressDrawTarget::stderr());
-                    shown = true;
-                }
-                bar.set_position(done);
-            };
+            let mut progress = Progress::new(scenario.steps, quiet);
             let should_stop = || stop_signal().is_some();
-            let result = run_into(&scenario, &dir, &mut progress, &should_stop);
-            bar.finish_and_clear();
+            let result = run_into(
+                &scenario,
+                &dir,
+                &mut |done, _total| progress.update(done),
+                &should_stop,
+            );
+            progress.finish();
             let summary = match result {
                 Err(RunError::Interrupted) => return Err(interrupted(dir)),
                 r => r.with_context(|| format!("running {}", file.display()))?,
             };
-            let wall_time_s = started.elapsed().as_secs_f64();
+            let files = output_files(&scenario);
+            // Every file is complete here (run_into flushed them); the manifest is not hashed.
+            let sha256 = file_digests(
+                dir.temp_path(),
+                files.iter().copied().filter(|f| *f != "manifest.json"),
+            )
+            .context("computing the SHA-256 of the output files")?;
+            let wall_time_s = progress.elapsed_s();
             let manifest = Manifest {
                 program: "depthsim",
                 version: env!("CARGO_PKG_VERSION"),
                 scenario_file: file.display().to_string(),
-                scenario_sha256: sha,
+                scenario_sha256: sha256_hex(&bytes),
                 seed: scenario.seed,
+                overrides: set.iter().map(|o| o.as_str().to_string()).collect(),
                 command_line: std::env::args().skip(1).collect(),
-                files: output_files(&scenario),
+                files,
+                sha256,
                 scenario: &scenario,
                 wall_time_s,
             };
@@ -227,9 +370,92 @@ pub fn execute(cli: Cli) -> Result<()> {
                     path.display()
                 ));
             }
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
+        Command::Reproduce { dir, quiet } => reproduce(&dir, quiet),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge { dirs, quiet } => sweep::merge_dirs(&dirs, quiet),
     }
+}
+
+/// `depthsim reproduce DIR`: rerun, compare, one line per file.
+fn reproduce(dir: &Path, quiet: bool) -> Result<ExitCode> {
+    catch_stop_signals().context("installing the handlers for Ctrl-C and SIGTERM")?;
+    // Both errors map to exit code 2 in main: DIR holds no usable manifest.
+    let recorded = RecordedRun::read(dir)?;
+    let scenario = recorded.scenario()?;
+    if !quiet {
+        let ours = env!("CARGO_PKG_VERSION");
+        if recorded.version != ours {
+            print_stderr(&one_line(&format!(
+                "note: {} was made by depthsim {}; this is depthsim {ours}, whose files may \
+                 differ\n",
+                dir.display(),
+                recorded.version
+            )));
+        }
+        print_stderr(&one_line(&format!(
+            "{}: rerunning the scenario its manifest records ({:?}, seed {}: {}{}), {} steps, \
+             in a temporary folder",
+            dir.display(),
+            scenario.name,
+            recorded.seed,
+            recorded.scenario_file,
+            with_overrides(&recorded.overrides),
+            scenario.steps
+        )));
+        print_stderr("\n");
+    }
+    let mut progress = Progress::new(scenario.steps, quiet);
+    let should_stop = || stop_signal().is_some();
+    let result = rerun_digests(
+        &scenario,
+        &mut |done, _total| progress.update(done),
+        &should_stop,
+    );
+    progress.finish();
+    let rerun = match result {
+        Err(RunError::Interrupted) => {
+            return Err(anyhow::Error::new(Interrupted {
+                signal: stop_signal().unwrap_or(0),
+                what: format!(
+                    "removed the temporary rerun; {} was not changed",
+                    dir.display()
+                ),
+            }));
+        }
+        r => r.with_context(|| format!("rerunning {}", dir.display()))?,
+    };
+    let checks = compare(&recorded, &rerun);
+    let width = checks.iter().map(|c| c.file.len()).max().unwrap_or(0);
+    let mut text = String::new();
+    for c in &checks {
+        let (word, why) = match &c.verdict {
+            Verdict::Match => ("match", String::new()),
+            Verdict::Differs(why) => ("DIFFERS", format!("  {why}")),
+            Verdict::Missing => ("missing", "  not in the folder".to_string()),
+        };
+        text.push_str(one_line(&format!("{:<width$}  {word:<7}{why}", c.file)).trim_end());
+        text.push('\n');
+    }
+    let bad = checks
+        .iter()
+        .filter(|c| c.verdict != Verdict::Match)
+        .count();
+    text.push_str(&if bad == 0 {
+        format!(
+            "all {} files match: the folder holds what the run wrote, and a rerun writes it again\n",
+            checks.len()
+        )
+    } else {
+        format!("{bad} of {} files do not match\n", checks.len())
+    });
+    print_stdout(&text).context("writing the comparison")?;
+    Ok(if bad == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Writes `text` to stdout. A closed pipe (`depthsim validate FILE | head -1`) is no error:
@@ -337,7 +563,13 @@ fn foreign_or(e: std::io::Error, context: impl FnOnce() -> String) -> anyhow::Er
 }
 
 fn output_files(s: &Scenario) -> Vec<&'static str> {
-    let mut f = vec!["book.csv", "agents.csv", "summary.csv", "manifest.json"];
+    let mut f = vec![
+        "book.csv",
+        "agents.csv",
+        "events.csv",
+        "summary.csv",
+        "manifest.json",
+    ];
     if s.params.output.trades {
         f.push("trades.csv");
     }
@@ -347,8 +579,11 @@ fn output_files(s: &Scenario) -> Vec<&'static str> {
     if s.params.output.quotes && !s.params.market_maker.is_empty() {
         f.push("quotes.csv");
     }
-    if s.params.output.hedges && s.params.market_maker.iter().any(|g| g.hedge.is_some()) {
+    if s.writes_hedges() {
         f.push("hedges.csv");
+    }
+    if s.writes_options() {
+        f.push("options.csv");
     }
     f
 }

@@ -10,7 +10,9 @@
 //!   [`agents`] (one module per kind: its components, resources, spawning and systems),
 //!   [`record`] (outputs), and [`engine`], the wiring nothing else imports (the list of
 //!   kinds, the world setup, the schedule, [`engine::Simulation`]);
-//! - [`run`]: one complete run, used by the command line.
+//! - [`run`]: one complete run, used by the command line; [`reproduce`]: a finished run
+//!   rerun from its manifest and checked file by file; [`sweep`]: many runs of one base
+//!   scenario over a grid of parameters and seeds, in parallel, sharded, resumable.
 
 pub mod agents;
 pub mod engine;
@@ -18,7 +20,9 @@ pub mod lob;
 pub mod market;
 pub mod models;
 pub mod record;
+pub mod reproduce;
 pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;

@@ -1,7 +1,8 @@
-//! The `depthsim` command. Exit codes: 0 success, 2 bad input (scenario, flags, or an --out
-//! that is not an earlier result), 130 or 143 a run stopped by SIGINT (Ctrl-C) or SIGTERM
-//! (128 plus the signal, as a shell reports a process it killed; the partial output is
-//! removed), 1 any other failure. Errors go to stderr with their chain of causes.
+//! The `depthsim` command. Exit codes: 0 success, 2 bad input (scenario, flags, `--set`, an
+//! --out that is not an earlier result, or a `reproduce` folder with no usable manifest), 130
+//! or 143 a run stopped by SIGINT (Ctrl-C) or SIGTERM (128 plus the signal, as a shell reports
+//! a process it killed; the partial output is removed), 1 any other failure, and `reproduce`
+//! finding a file that does not match. Errors go to stderr with their chain of causes.
 //!
 //! Output goes through `cli::print_stdout` and `cli::print_stderr`, never `println!` (which
 //! panics when the reader is gone). A closed pipe is no error, for every command:
@@ -28,7 +29,7 @@ fn main() -> ExitCode {
         }
     };
     match cli::execute(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
             if let Some(i) = e.downcast_ref::<cli::Interrupted>() {
                 cli::print_stderr(&format!("{i}\n"));
@@ -40,6 +41,10 @@ fn main() -> ExitCode {
                     .is_some()
                     || c.downcast_ref::<depthsim::record::ForeignOutput>()
                         .is_some()
+                    || c.downcast_ref::<depthsim::reproduce::NotARecordedRun>()
+                        .is_some()
+                    || c.downcast_ref::<depthsim::sweep::SweepError>()
+                        .is_some_and(depthsim::sweep::SweepError::is_bad_input)
             });
             ExitCode::from(if bad_input { 2 } else { 1 })
         }

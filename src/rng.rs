@@ -26,6 +26,8 @@ pub enum Purpose {
     Informed = 3,
     /// A group of market makers.
     MarketMaker = 4,
+    /// A market-maker group's client option flow.
+    ClientFlow = 5,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer with good avalanche.

@@ -41,8 +41,9 @@ fn run_tiny(out: &Path, extra: &[&str]) {
     );
 }
 
-const CSV_FILES: [&str; 6] = [
+const CSV_FILES: [&str; 7] = [
     "book.csv",
+    "events.csv",
     "l2.csv",
     "trades.csv",
     "quotes.csv",
@@ -70,7 +71,12 @@ fn run_writes_every_file_with_the_documented_columns() {
     assert_eq!(
         header(&out.join("book.csv")),
         "t_s,book,best_bid,best_ask,mid,spread,resting_orders,depth_bid_3t_lots,depth_ask_3t_lots,\
-         depth_bid_10t_lots,depth_ask_10t_lots,fundamental,last_trade,volume_lots,trades"
+         depth_bid_10t_lots,depth_ask_10t_lots,fundamental,last_trade,volume_lots,trades,\
+         makers_quoting_bid,makers_quoting_ask,maker_depth_share"
+    );
+    assert_eq!(
+        header(&out.join("events.csv")),
+        "t_s,book,agent_id,group,kind,from,to,trigger,value,threshold"
     );
     assert_eq!(
         header(&out.join("l2.csv")),
@@ -88,14 +94,22 @@ fn run_writes_every_file_with_the_documented_columns() {
     );
     assert_eq!(
         header(&out.join("agents.csv")),
-        "t_s,agent_id,kind,group,inventory_lots,cash,pnl,volume_lots,fills,quoting,markout_per_lot"
+        "t_s,agent_id,kind,group,inventory_lots,cash,pnl,volume_lots,fills,quoting,markout_per_lot,\
+         net_delta_lots,option_delta_lots,option_gamma_lots_per_tick,option_vega,option_theta_per_s,\
+         option_value,hedges,hedge_lots,hedge_slippage,pnl_spread,pnl_inventory,pnl_hedging,\
+         pnl_option_premium,pnl_option_revaluation,pnl_settlement,state,time_in_state_s,withdrawn_s"
     );
     assert_eq!(
         header(&out.join("summary.csv")),
         "scenario,seed,duration_s,dt_s,steps,agents,order_instructions,limit_orders,market_orders,\
          cancels,expiries,rejections,trades,volume_lots,unfilled_lots,mean_spread_ticks,two_sided_fraction,\
          depth_band_ticks,mean_depth_bid_lots,mean_depth_ask_lots,final_price,final_fundamental,\
-         pnl_market_makers,pnl_informed,pnl_noise,mm_markout_per_lot"
+         pnl_market_makers,pnl_informed,pnl_noise,mm_markout_per_lot,pnl_mm_spread,pnl_mm_inventory,\
+         pnl_mm_hedging,pnl_mm_option_premium,pnl_mm_option_revaluation,pnl_mm_settlement,hedges,\
+         hedges_failed,hedge_lots,hedge_unfilled_lots,hedge_mean_slippage_ticks,withdrawals_loss,\
+         withdrawals_inventory,withdrawals_hedge_failure,withdrawals_drawdown,withdrawals_toxicity,\
+         withdrawals_volatility,mm_withdrawn_fraction,halts,halted_s,program_lots,program_filled_lots,\
+         program_target_participation,program_participation,hot_potato_ratio"
     );
     // 60 s sampled every second; every row has as many fields as the header.
     let book = fs::read_to_string(out.join("book.csv")).unwrap();
@@ -322,6 +336,14 @@ fn shipped_scenarios_validate() {
         "zi_only",
         "large_market",
         "hedge_in_thin_book",
+        "short_gamma",
+        "long_gamma",
+        "no_gamma",
+        "calm",
+        "informed_shock",
+        "withdrawal_cascade",
+        "flash_crash",
+        "flash_crash_halt",
     ] {
         let p = repo(&format!("scenarios/{name}.toml"));
         for (i, line) in fs::read_to_string(&p).unwrap().lines().enumerate() {
@@ -388,6 +410,28 @@ fn readme_documents_every_output_column() {
             };
             assert!(
                 outputs.contains(&documented),
+                "README does not document {f} column {col}"
+            );
+        }
+    }
+    // the files of hedging dealers with options
+    let gamma = tmp.path().join("short_gamma");
+    let o = run(&[
+        "run",
+        "--quiet",
+        "--out",
+        gamma.to_str().unwrap(),
+        repo("scenarios/short_gamma.toml").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["hedges.csv", "options.csv"] {
+        assert!(
+            outputs.contains(&format!("**{f}**")),
+            "README does not describe {f}"
+        );
+        for col in header(&gamma.join(f)).split(',') {
+            assert!(
+                outputs.contains(&format!("`{col}`")),
                 "README does not document {f} column {col}"
             );
         }

@@ -1,14 +1,12 @@
 //! Hedging makers: the shipped scenario `hedge_in_thin_book` (shortened) has makers that
 //! quote a busy book and hedge their inventory in a thin one. Their hedges show in
-//! hedges.csv and in the thin book's trades, cost slippage, sometimes fail, and the run
-//! reproduces byte for byte.
+//! hedges.csv and in the thin book's trades, cost slippage, sometimes fail, add up in
+//! summary.csv, and the run reproduces byte for byte (run to run, with one or two threads).
 
 mod common;
 
-use common::{assert_same_files, run_ok};
-use std::collections::BTreeMap;
+use common::{assert_same_files, int, num, rows, run_ok, run_ok_with_env};
 use std::fs;
-use std::path::Path;
 
 fn scenario() -> String {
     let path = concat!(
@@ -21,41 +19,15 @@ fn scenario() -> String {
     text.replace(long, "duration_s = 240.0 ")
 }
 
-/// The rows of a CSV file as column → value maps (no quoted commas in these files).
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let text = fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<String> = lines
-        .next()
-        .unwrap()
-        .split(',')
-        .map(str::to_string)
-        .collect();
-    lines
-        .map(|l| {
-            header
-                .iter()
-                .cloned()
-                .zip(l.split(',').map(str::to_string))
-                .collect()
-        })
-        .collect()
-}
-
-fn int(r: &BTreeMap<String, String>, col: &str) -> i64 {
-    r[col]
-        .parse()
-        .unwrap_or_else(|_| panic!("{col}: {:?}", r[col]))
-}
-
 #[test]
 fn makers_hedge_in_the_thin_book_pay_slippage_sometimes_fail_and_reproduce() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("hedge.toml");
     fs::write(&file, scenario()).unwrap();
+    // run to run, and with one or two worker threads allowed: the same bytes
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    run_ok(&file, &a);
-    run_ok(&file, &b);
+    run_ok_with_env(&file, &a, &[("RAYON_NUM_THREADS", "1")]);
+    run_ok_with_env(&file, &b, &[("RAYON_NUM_THREADS", "2")]);
     assert_same_files(
         &a,
         &b,
@@ -124,6 +96,26 @@ fn makers_hedge_in_the_thin_book_pay_slippage_sometimes_fail_and_reproduce() {
         .sum();
     assert!(taken > 0, "no maker hedge traded in the thin book");
     assert_eq!(taken, filled_total);
+
+    // summary.csv's hedge statistics are hedges.csv's
+    let summary = &rows(&a.join("summary.csv"))[0];
+    assert_eq!(int(summary, "hedges"), hedges.len() as i64);
+    let failed = hedges
+        .iter()
+        .filter(|h| int(h, "unfilled_lots") != 0)
+        .count();
+    assert!(failed >= 1);
+    assert_eq!(int(summary, "hedges_failed"), failed as i64);
+    assert_eq!(int(summary, "hedge_lots"), filled_total);
+    let unfilled: i64 = hedges.iter().map(|h| int(h, "unfilled_lots").abs()).sum();
+    assert_eq!(int(summary, "hedge_unfilled_lots"), unfilled);
+    let cost: f64 = hedges
+        .iter()
+        .filter(|h| int(h, "filled_lots") != 0)
+        .map(|h| num(h, "slippage_ticks").unwrap() * int(h, "filled_lots").abs() as f64)
+        .sum();
+    let mean = num(summary, "hedge_mean_slippage_ticks").unwrap();
+    assert!((mean - cost / filled_total as f64).abs() < 1e-9, "{mean}");
 }
 
 /// Market-order hedges in the maker's own book (`tiny.toml` with a hedge table): they trade

@@ -14,7 +14,8 @@ out = sys.argv[1]
 expect = {
     "book.csv": ["t_s","book","best_bid","best_ask","mid","spread","resting_orders","depth_bid_3t_lots",
                  "depth_ask_3t_lots","depth_bid_10t_lots","depth_ask_10t_lots","fundamental",
-                 "last_trade","volume_lots","trades"],
+                 "last_trade","volume_lots","trades","makers_quoting_bid","makers_quoting_ask",
+                 "maker_depth_share"],
     "l2.csv": ["t_s","book","side","level","price","qty_lots","orders"],
     "trades.csv": ["t_s","book","price","qty_lots","aggressor","mid_before","fundamental","buyer_id",
                    "buyer_kind","buyer_group","seller_id","seller_kind","seller_group"],
@@ -22,15 +23,27 @@ expect = {
                    "sigma2_ticks2_per_s","inventory_lots","target_bid","target_ask","bid_lots",
                    "ask_lots","requoted"],
     "agents.csv": ["t_s","agent_id","kind","group","inventory_lots","cash","pnl","volume_lots",
-                   "fills","quoting","markout_per_lot"],
+                   "fills","quoting","markout_per_lot","net_delta_lots","option_delta_lots",
+                   "option_gamma_lots_per_tick","option_vega","option_theta_per_s","option_value",
+                   "hedges","hedge_lots","hedge_slippage","pnl_spread","pnl_inventory","pnl_hedging",
+                   "pnl_option_premium","pnl_option_revaluation","pnl_settlement","state",
+                   "time_in_state_s", "withdrawn_s"],
     "summary.csv": ["scenario","seed","duration_s","dt_s","steps","agents","order_instructions",
                     "limit_orders","market_orders","cancels","expiries","rejections","trades",
                     "volume_lots","unfilled_lots","mean_spread_ticks","two_sided_fraction","depth_band_ticks",
                     "mean_depth_bid_lots","mean_depth_ask_lots","final_price","final_fundamental",
-                    "pnl_market_makers","pnl_informed","pnl_noise","mm_markout_per_lot"],
+                    "pnl_market_makers","pnl_informed","pnl_noise","mm_markout_per_lot",
+                    "pnl_mm_spread","pnl_mm_inventory","pnl_mm_hedging","pnl_mm_option_premium",
+                    "pnl_mm_option_revaluation","pnl_mm_settlement","hedges","hedges_failed",
+                    "hedge_lots","hedge_unfilled_lots","hedge_mean_slippage_ticks",
+                    "withdrawals_loss","withdrawals_inventory","withdrawals_hedge_failure",
+                    "withdrawals_drawdown","withdrawals_toxicity","withdrawals_volatility",
+                    "mm_withdrawn_fraction", "halts", "halted_s", "program_lots",
+                    "program_filled_lots", "program_target_participation",
+                    "program_participation", "hot_potato_ratio"],
 }
 text = {"book","side","aggressor","buyer_kind","buyer_group","seller_kind","seller_group","kind","group",
-        "quoting","scenario","requoted"}
+        "quoting","scenario","requoted","state"}
 for name, cols in expect.items():
     df = pd.read_csv(f"{out}/{name}")
     assert list(df.columns) == cols, (name, list(df.columns))
@@ -128,4 +141,57 @@ fn hedges_csv_loads_with_pandas_with_the_documented_columns() {
     assert!(text.contains("duration_s = 600.0 "));
     let text = text.replace("duration_s = 600.0 ", "duration_s = 60.0 ");
     check_with_pandas(&text, HEDGES_SCRIPT);
+}
+
+const OPTIONS_SCRIPT: &str = r#"
+import sys, pandas as pd
+out = sys.argv[1]
+o = pd.read_csv(f"{out}/options.csv")
+cols = ["t_s","agent_id","group","book","event","kind","strike","expiry_s","contracts",
+        "multiplier_lots","price","fair_value","vol_per_sqrt_s","mid","cash"]
+assert list(o.columns) == cols, list(o.columns)
+for c in cols:
+    if c not in {"group", "book", "event", "kind"}:
+        assert pd.api.types.is_numeric_dtype(o[c]), (c, o[c].dtype)
+assert set(o.event) == {"open", "client", "expiry"}, set(o.event)
+opened = o[o.event == "open"]
+assert (opened.t_s == 0).all() and (opened.price == opened.fair_value).all()
+client = o[o.event == "client"]
+# the dealers sell above fair value and buy below it
+sold, bought = client[client.contracts < 0], client[client.contracts > 0]
+assert len(sold) > len(bought) > 0
+assert (sold.price > sold.fair_value).all() and (bought.price < bought.fair_value).all()
+# the cash column is -contracts x multiplier x price (lot_size 1)
+assert ((o.cash + o.contracts * o.multiplier_lots * o.price).abs() < 1e-6).all()
+# every line opened or traded and not expired is still held: contracts net per series
+held = o.groupby(["agent_id", "kind", "strike", "expiry_s"]).contracts.sum()
+end = pd.read_csv(f"{out}/summary.csv").duration_s[0]
+assert (held[held.index.get_level_values("expiry_s") <= end] == 0).all(), held
+# the PnL parts add up, per maker and sample, and in summary.csv
+a = pd.read_csv(f"{out}/agents.csv")
+m = a[a.kind == "market_maker"]
+parts = ["pnl_spread","pnl_inventory","pnl_hedging","pnl_option_premium",
+         "pnl_option_revaluation","pnl_settlement"]
+assert ((m[parts].sum(axis=1) - m.pnl).abs() <= 1e-9 * m.pnl.abs().clip(lower=1)).all()
+assert (m.net_delta_lots - m.inventory_lots - m.option_delta_lots).abs().max() < 1e-9
+assert (m.option_gamma_lots_per_tick[m.t_s < end] < 0).all(), "short gamma until expiry"
+assert (m.hedge_slippage == -m.pnl_hedging).all()
+s = pd.read_csv(f"{out}/summary.csv").iloc[0]
+total = sum(s["pnl_mm_" + p[4:]] for p in parts)
+assert abs(total - s.pnl_market_makers) < 1e-6, (total, s.pnl_market_makers)
+last = m[m.t_s == m.t_s.max()]
+assert abs(last.pnl.sum() - s.pnl_market_makers) < 1e-6
+assert abs(last.pnl_settlement.sum() - s.pnl_mm_settlement) < 1e-6
+assert s.hedges == last.hedges.sum() and s.hedge_lots == last.hedge_lots.sum()
+print("pandas ok: options.csv", len(o), "rows")
+"#;
+
+/// The dealers of `short_gamma.toml`: options.csv loads, with its events, premiums on the
+/// right side of fair value and its cash; the PnL parts add up in agents.csv and summary.csv.
+#[test]
+fn options_csv_and_the_pnl_parts_check_out_in_pandas() {
+    if !pandas_available() {
+        return;
+    }
+    check_with_pandas(&shipped("short_gamma.toml"), OPTIONS_SCRIPT);
 }

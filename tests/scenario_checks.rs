@@ -264,3 +264,396 @@ fn hedge_keys_are_checked_and_named() {
     let text = toml::to_string(&load(&tiny()).unwrap().params).unwrap();
     assert!(!text.contains("hedge]"), "{text}");
 }
+
+fn short_gamma() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/short_gamma.toml"
+    ))
+    .unwrap()
+}
+
+/// `short_gamma.toml` with its first option line's `key = value` replaced (the line must
+/// exist once, with its comment).
+fn with_option(old: &str, new: &str) -> String {
+    let text = short_gamma();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(old))
+        .unwrap_or_else(|| panic!("no line {old}"));
+    text.replacen(line, new, 1)
+}
+
+#[test]
+fn option_keys_are_checked_and_named() {
+    let key = |k: &str| format!("market_maker[0].options[0].{k}");
+    for (old, new, k, why) in [
+        ("strike = 100.00", "strike = 0.0", "strike", "> 0"),
+        ("strike = 100.00", "strike = -5.0", "strike", "> 0"),
+        (
+            "strike = 100.00",
+            "strike = 100.005",
+            "strike",
+            "multiple of the book's tick_size",
+        ),
+        (
+            "expiry_s = 1800.0",
+            "expiry_s = 0.0",
+            "expiry_s",
+            "after the open",
+        ),
+        (
+            "expiry_s = 1800.0",
+            "expiry_s = 1800.5",
+            "expiry_s",
+            "no later than the run's end",
+        ),
+        ("contracts = -25", "contracts = 0", "contracts", "non-zero"),
+        (
+            "multiplier_lots = 10",
+            "multiplier_lots = 0",
+            "multiplier_lots",
+            "between 1",
+        ),
+    ] {
+        refused(&with_option(old, new), &[&key(k), why]);
+    }
+    refused(
+        &with_option("implied_vol_per_sqrt_s", "implied_vol_per_sqrt_s = 0.0"),
+        &[
+            "market_maker[0].implied_vol_per_sqrt_s",
+            "volatility per √s",
+        ],
+    );
+    refused(
+        &with_option("implied_vol_per_sqrt_s", "implied_vol_per_sqrt_s = -1e-4"),
+        &["market_maker[0].implied_vol_per_sqrt_s"],
+    );
+    refused(
+        &with_option("implied_vol_per_sqrt_s", ""),
+        &["market_maker[0].implied_vol_per_sqrt_s", "required"],
+    );
+    refused(
+        &with_option("option_vol", "option_vol = \"historic\""),
+        &["option_vol", "implied", "realised"],
+    );
+    refused(
+        &with_option("kind = \"call\"", "kind = \"straddle\""),
+        &["kind", "call", "put"],
+    );
+    let flow = "market_maker[0].client_flow";
+    for (old, new, needle) in [
+        ("rate_per_s = 0.02", "rate_per_s = 0.0", "rate_per_s"),
+        ("buy_share = 0.8", "buy_share = 1.5", "buy_share"),
+        ("kinds = ", "kinds = []", "kinds"),
+        ("strikes = ", "strikes = [100.0, -1.0]", "strikes[1]"),
+        ("expiries_s = ", "expiries_s = [3600.0]", "expiries_s[0]"),
+        ("contracts = 5", "contracts = 0", "contracts"),
+        (
+            "edge_vol_per_sqrt_s",
+            "edge_vol_per_sqrt_s = 0.0002",
+            "edge_vol_per_sqrt_s",
+        ),
+    ] {
+        refused(&with_option(old, new), &[&format!("{flow}.{needle}")]);
+    }
+    // a volatility with nothing to price
+    let none = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/no_gamma.toml"
+    ))
+    .unwrap()
+    .replace(
+        "[market_maker.hedge]",
+        "implied_vol_per_sqrt_s = 0.0002\n\n[market_maker.hedge]",
+    );
+    refused(
+        &none,
+        &["market_maker[0].implied_vol_per_sqrt_s", "applies only"],
+    );
+    // the defaults are filled in and the resolved scenario keeps the option tables
+    let s = load(&short_gamma()).unwrap();
+    let g = &s.params.market_maker[0];
+    assert_eq!(g.options.len(), 2);
+    assert_eq!(
+        g.option_vol,
+        Some(depthsim::scenario::OptionVolSource::Implied)
+    );
+    let text = toml::to_string(&s.params).unwrap();
+    assert!(text.contains("[[market_maker.options]]"), "{text}");
+    assert!(text.contains("[market_maker.client_flow]"), "{text}");
+    let again = Scenario::from_toml(&text, Path::new("x.toml"), &Overrides::default()).unwrap();
+    assert_eq!(
+        again.params, s.params,
+        "the resolved scenario reloads as itself"
+    );
+}
+
+#[test]
+fn a_hedge_venue_must_have_the_groups_tick() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/hedge_in_thin_book.toml"
+    ))
+    .unwrap();
+    // the thin book's tick becomes 0.05
+    let at = text.find("name = \"thin\"").expect("a thin book");
+    let (head, tail) = text.split_at(at);
+    assert!(tail.contains("tick_size = 0.01"));
+    let text = format!(
+        "{head}{}",
+        tail.replacen("tick_size = 0.01", "tick_size = 0.05", 1)
+    );
+    refused(&text, &["market_maker[0].hedge.venue", "tick_size"]);
+}
+
+fn with_withdrawal(table: &str) -> String {
+    tiny().replace(
+        "max_position_lots = 30       # inventory limit\n",
+        &format!("max_position_lots = 30\n\n[market_maker.withdrawal]\n{table}\n"),
+    )
+}
+
+#[test]
+fn withdrawal_keys_are_checked_and_named() {
+    let key = "market_maker[0].withdrawal";
+    for (table, needle, why) in [
+        (
+            "inventory = { widen = 0.6, withdraw = 0.9, exit = 0.7 }",
+            "inventory.exit",
+            "below the entry level",
+        ),
+        (
+            "toxicity = { widen = 3.0, withdraw = 1.0 }",
+            "toxicity.widen",
+            "not be above withdraw",
+        ),
+        (
+            "drawdown = { exit = 1.0 }",
+            "drawdown",
+            "needs an entry level",
+        ),
+        ("loss = { withdraw = inf }", "loss.withdraw", "finite"),
+        (
+            "hedge_failure = { withdraw = 0.5, exit = 0.1 }",
+            "hedge_failure",
+            "group that hedges",
+        ),
+        (
+            "min_time_in_state_s = -1.0",
+            "min_time_in_state_s",
+            "seconds",
+        ),
+        ("cooldown_s = 1e9", "cooldown_s", "seconds"),
+        (
+            "widen_spread_factor = 0.5",
+            "widen_spread_factor",
+            "between 1",
+        ),
+        ("widen_size_factor = 0.0", "widen_size_factor", "(0, 1]"),
+        (
+            "cooldown_size_factor = 2.0",
+            "cooldown_size_factor",
+            "(0, 1]",
+        ),
+        ("unwind_lots = 0", "unwind_lots", "between 1"),
+        ("toxicity_fills = 0", "toxicity_fills", "at least 1"),
+        ("signal_halflife_s = 0.0", "signal_halflife_s", "> 0"),
+        (
+            "volatility = { widen = 2.0, panic = 3.0 }",
+            "panic",
+            "unknown field",
+        ),
+    ] {
+        refused(
+            &with_withdrawal(table),
+            &[
+                &format!("{key}.{needle}").replace(&format!("{key}.panic"), "panic"),
+                why,
+            ],
+        );
+    }
+    // the defaults are filled in, and a table without triggers is accepted
+    let s = load(&with_withdrawal("inventory = { widen = 0.5, exit = 0.2 }")).unwrap();
+    let w = s.params.market_maker[0].withdrawal.clone().unwrap();
+    assert_eq!((w.min_time_in_state_s, w.cooldown_s), (5.0, 30.0));
+    assert!(!w.unwind && w.unwind_lots == 10);
+    assert!(load(&with_withdrawal("")).is_ok());
+}
+
+fn with_shock(table: &str) -> String {
+    tiny().replace("[output]", &format!("[[shocks]]\n{table}\n\n[output]"))
+}
+
+#[test]
+fn shock_keys_are_checked_and_named() {
+    assert!(tiny().contains("[output]"));
+    for (table, needle, why) in [
+        (
+            "kind = \"fundamental_jump\"\nstart_s = 60.0\nsize_ticks = 5.0",
+            "shocks[0].start_s",
+            "inside the run",
+        ),
+        (
+            "kind = \"fundamental_jump\"\nstart_s = -1.0\nsize_ticks = 5.0",
+            "shocks[0].start_s",
+            "inside the run",
+        ),
+        (
+            "kind = \"fundamental_jump\"\nstart_s = 1.0",
+            "shocks[0].size_ticks",
+            "exactly one",
+        ),
+        (
+            "kind = \"fundamental_jump\"\nstart_s = 1.0\nsize_fraction = -1.5",
+            "shocks[0].size_fraction",
+            "> -1",
+        ),
+        (
+            "kind = \"fundamental_jump\"\nstart_s = 1.0\nsize_ticks = 5.0\nduration_s = 3.0",
+            "shocks[0].duration_s",
+            "does not apply",
+        ),
+        (
+            "kind = \"volatility\"\nstart_s = 1.0\nfactor = 2.0",
+            "shocks[0].duration_s",
+            "required",
+        ),
+        (
+            "kind = \"volatility\"\nstart_s = 1.0\nduration_s = -2.0\nfactor = 2.0",
+            "shocks[0].duration_s",
+            "> 0",
+        ),
+        (
+            "kind = \"volatility\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 0.0",
+            "shocks[0].factor",
+            "> 0",
+        ),
+        (
+            "kind = \"informed_burst\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 2.0\ngroup = \"nobody\"",
+            "shocks[0].group",
+            "names no [[informed]] group",
+        ),
+        (
+            "kind = \"noise_liquidity\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 2.0",
+            "shocks[0].group",
+            "required",
+        ),
+        (
+            "kind = \"volatility\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 2.0\ngroup = \"x\"",
+            "shocks[0].group",
+            "does not apply",
+        ),
+        (
+            "kind = \"sell_program\"\nstart_s = 1.0\nparticipation = 0.1",
+            "shocks[0].quantity_lots",
+            "required",
+        ),
+        (
+            "kind = \"sell_program\"\nstart_s = 1.0\nquantity_lots = 0\nparticipation = 0.1",
+            "shocks[0].quantity_lots",
+            "between 1 and",
+        ),
+        (
+            "kind = \"buy_program\"\nstart_s = 1.0\nquantity_lots = 10\nparticipation = 0.0",
+            "shocks[0].participation",
+            "(0, 1]",
+        ),
+        (
+            "kind = \"buy_program\"\nstart_s = 1.0\nquantity_lots = 10\nparticipation = 1.5",
+            "shocks[0].participation",
+            "(0, 1]",
+        ),
+        (
+            "kind = \"sell_program\"\nstart_s = 1.0\nquantity_lots = 10\nparticipation = 0.1\nduration_s = 5.0",
+            "shocks[0].duration_s",
+            "does not apply",
+        ),
+        (
+            "kind = \"sell_program\"\nstart_s = 1.0\nquantity_lots = 10\nparticipation = 0.1\nmin_child_lots = 5\nmax_child_lots = 2",
+            "shocks[0].max_child_lots",
+            "at least min_child_lots",
+        ),
+        (
+            "kind = \"sell_program\"\nstart_s = 1.0\nquantity_lots = 10\nparticipation = 0.1\nbook = \"elsewhere\"",
+            "shocks[0].book",
+            "names no book",
+        ),
+        (
+            "kind = \"sell_program\"\nstart_s = 1.0\nquantity_lots = 10\nparticipation = 0.1\nwindow_s = 0.0",
+            "shocks[0].window_s",
+            "seconds",
+        ),
+        (
+            "kind = \"maker_limit\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 0.5\ngroup = \"nobody\"",
+            "shocks[0].group",
+            "names no [[market_maker]] group",
+        ),
+        (
+            "kind = \"loss_limit\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 0.5\ngroup = \"mm\"",
+            "shocks[0].group",
+            "with a withdrawal.loss trigger",
+        ),
+        (
+            "kind = \"latency\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 3.0",
+            "shocks[0].group",
+            "required",
+        ),
+        (
+            "kind = \"earthquake\"\nstart_s = 1.0",
+            "kind",
+            "fundamental_jump",
+        ),
+    ] {
+        refused(&with_shock(table), &[needle, why]);
+    }
+    assert!(
+        load(&with_shock(
+            "kind = \"volatility\"\nstart_s = 1.0\nduration_s = 2.0\nfactor = 2.0"
+        ))
+        .is_ok()
+    );
+    assert!(
+        load(&with_shock(
+            "kind = \"sell_program\"\nstart_s = 1.0\nquantity_lots = 10\nparticipation = 0.1"
+        ))
+        .is_ok()
+    );
+}
+
+#[test]
+fn halt_keys_are_checked_and_named() {
+    let with_halt = |table: &str| {
+        tiny().replace(
+            "[fundamental]",
+            &format!("[market.halt]\n{table}\n\n[fundamental]"),
+        )
+    };
+    assert!(tiny().contains("[market]") && tiny().contains("[fundamental]"));
+    for (table, needle, why) in [
+        (
+            "move_ticks = 10\nwindow_s = 5.0\npause_s = 0.0",
+            "market.halt.pause_s",
+            "seconds",
+        ),
+        (
+            "move_ticks = 0\nwindow_s = 5.0\npause_s = 3.0",
+            "market.halt.move_ticks",
+            "at least 1",
+        ),
+        (
+            "move_ticks = 10\nwindow_s = -5.0\npause_s = 3.0",
+            "market.halt.window_s",
+            "seconds",
+        ),
+        ("move_ticks = 10\nwindow_s = 5.0", "pause_s", "missing"),
+        (
+            "move_ticks = 10\nwindow_s = 5.0\npause_s = 3.0\nbands = 2",
+            "bands",
+            "unknown",
+        ),
+    ] {
+        refused(&with_halt(table), &[needle, why]);
+    }
+    assert!(load(&with_halt("move_ticks = 10\nwindow_s = 5.0\npause_s = 3.0")).is_ok());
+}

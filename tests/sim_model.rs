@@ -150,20 +150,15 @@ fn max_abs_inventory_by_kind(text: &str) -> (i64, i64) {
             match agent.kind {
                 AgentKind::MarketMaker => mm = mm.max(acct.inventory_lots.abs()),
                 AgentKind::Informed => inf = inf.max(acct.inventory_lots.abs()),
-                AgentKind::Noise => {}
+                AgentKind::Noise | AgentKind::Program => {}
             }
         }
     }
     (mm, inf)
 }
 
-/// A strongly trending value and aggressive informed traders push the market makers to their
-/// limits; neither kind may ever hold more than its limit, at any step. Along the way, the
-/// exchange's risk view (positions, resting lots per side) must agree with the agents' accounts
-/// and with the book after every step.
-#[test]
-fn market_makers_and_informed_traders_never_breach_their_position_limits() {
-    let text = r#"
+/// A small market whose makers and informed traders run into their position limits.
+const LIMITS_MARKET: &str = r#"
 [run]
 seed = 3
 duration_s = 120.0
@@ -196,6 +191,14 @@ levels = 4
 lots_per_level = 6
 max_position_lots = 15
 "#;
+
+/// A strongly trending value and aggressive informed traders push the market makers to their
+/// limits; neither kind may ever hold more than its limit, at any step. Along the way, the
+/// exchange's risk view (positions, resting lots per side) must agree with the agents' accounts
+/// and with the book after every step.
+#[test]
+fn market_makers_and_informed_traders_never_breach_their_position_limits() {
+    let text = LIMITS_MARKET;
     let (mm, inf) = max_abs_inventory_by_kind(text);
     assert!(mm <= 15, "a market maker reached |inventory| {mm} > 15");
     assert!(
@@ -210,6 +213,32 @@ max_position_lots = 15
         inf >= 30,
         "the test should push informed traders near their limit (max seen {inf})"
     );
+}
+
+/// The same market under a hair-trigger halt rule: the book halts over and over, orders
+/// pile up and are processed at each reopening, and the exchange's risk view, the agents'
+/// accounts, the book and the position limits still agree after every step.
+#[test]
+fn halts_keep_the_exchange_and_the_agents_consistent() {
+    let with_halt = LIMITS_MARKET.replace(
+        "initial_price = 100.0\n",
+        "initial_price = 100.0\n[market.halt]\nmove_ticks = 3\nwindow_s = 2.0\npause_s = 1.0\n",
+    );
+    assert_ne!(with_halt, LIMITS_MARKET);
+    let text = with_halt.as_str();
+    let (mm, inf) = max_abs_inventory_by_kind(text);
+    assert!(mm <= 15 && inf <= 40, "limits breached: {mm}, {inf}");
+    let mut sim = Simulation::new(&scenario(text)).unwrap();
+    for _ in 0..sim.total_steps() {
+        sim.step();
+    }
+    let ex = sim.exchange();
+    assert!(
+        ex.halts >= 10,
+        "the rule should fire often: {} halts",
+        ex.halts
+    );
+    ex.book.check_invariants().unwrap();
 }
 
 /// Informed traders earn from market makers (adverse selection): over a long enough run with a

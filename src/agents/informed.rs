@@ -12,6 +12,7 @@ use crate::sim::phase::{DecideTurn, Phase};
 use crate::sim::resources::{
     AGENDA_STEPS, Action, Agenda, BookId, Clock, Inbox, MarketViews, NO_TAG,
 };
+use crate::sim::shocks::ShockFactors;
 use bevy_ecs::prelude::*;
 use std::collections::VecDeque;
 
@@ -90,7 +91,7 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
 }
 
 /// The informed traders' one system, in its decide turn.
-pub fn systems(schedule: &mut Schedule, turn: DecideTurn) {
+pub fn systems(schedule: &mut Schedule, turn: DecideTurn, _: &Scenario) {
     schedule.add_systems(decide_informed.in_set(Phase::Decide).in_set(turn));
 }
 
@@ -155,6 +156,7 @@ pub fn decide_informed(
     fundamental: Res<Fundamental>,
     mut agenda: ResMut<Agenda<InformedTrader>>,
     mut inbox: ResMut<Inbox>,
+    factors: Res<ShockFactors>,
     mut traders: Query<(&Agent, &Account, &mut InformedTrader, &mut AgentRng)>,
 ) {
     agenda.run_due(clock.end_ns(), |id, entity, t| {
@@ -187,7 +189,8 @@ pub fn decide_informed(
             };
             inbox.push(arrival_ns, g.book, id, NO_TAG, action);
         }
-        t.saturating_add(secs_to_ns(exponential(&mut rng.0, p.rate_per_s)))
+        let rate = p.rate_per_s * factors.informed_rate[agent.group as usize];
+        t.saturating_add(secs_to_ns(exponential(&mut rng.0, rate)))
     });
 }
 

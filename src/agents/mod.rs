@@ -8,3 +8,4 @@
 pub mod informed;
 pub mod market_maker;
 pub mod noise;
+pub mod program;

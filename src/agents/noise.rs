@@ -20,6 +20,7 @@ use crate::sim::components::AgentKind;
 use crate::sim::kind::{KindPlugin, SetupContext};
 use crate::sim::phase::{DecideTurn, Phase};
 use crate::sim::resources::{Action, BookId, Clock, Inbox, MarketViews, NO_TAG};
+use crate::sim::shocks::ShockFactors;
 use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
 
@@ -57,7 +58,7 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
 }
 
 /// The noise traders' one system, in its decide turn.
-pub fn systems(schedule: &mut Schedule, turn: DecideTurn) {
+pub fn systems(schedule: &mut Schedule, turn: DecideTurn, _: &Scenario) {
     schedule.add_systems(decide_noise.in_set(Phase::Decide).in_set(turn));
 }
 
@@ -80,17 +81,19 @@ pub struct NoiseGroup {
     pub book: BookId,
     /// Time of the group's next event, ns.
     pub next_event_ns: u64,
+    /// The multiplier of α the rates were computed with (1 unless a shock is on).
+    pub limit_factor: f64,
 }
 
 impl NoiseGroup {
     /// Derives the rates and draws the first event time.
     pub fn new(params: NoiseParams, first_agent: u32, book: BookId, mut rng: ChaCha8Rng) -> Self {
-        let limit_rate = 2.0 * params.alpha_per_tick_s * f64::from(params.window_ticks);
-        let rate_per_s = params.mu_per_s + limit_rate;
+        let (rate_per_s, p_market) = rates(&params, 1.0);
         let next_event_ns = secs_to_ns(exponential(&mut rng, rate_per_s));
         NoiseGroup {
             rate_per_s,
-            p_market: params.mu_per_s / rate_per_s,
+            p_market,
+            limit_factor: 1.0,
             latency_ns: secs_to_ns(params.latency_s),
             params,
             first_agent,
@@ -99,6 +102,14 @@ impl NoiseGroup {
             next_event_ns,
         }
     }
+}
+
+/// The group's event rate and market-order probability with its limit-order rate α
+/// multiplied by `limit_factor`.
+fn rates(p: &NoiseParams, limit_factor: f64) -> (f64, f64) {
+    let limit_rate = 2.0 * p.alpha_per_tick_s * f64::from(p.window_ticks) * limit_factor;
+    let rate_per_s = p.mu_per_s + limit_rate;
+    (rate_per_s, p.mu_per_s / rate_per_s)
 }
 
 /// All noise groups, in scenario order.
@@ -144,9 +155,15 @@ pub fn decide_noise(
     views: Res<MarketViews>,
     mut groups: ResMut<NoiseGroups>,
     mut inbox: ResMut<Inbox>,
+    factors: Res<ShockFactors>,
 ) {
     let end = clock.end_ns();
-    for g in &mut groups.0 {
+    for (g, &factor) in groups.0.iter_mut().zip(&factors.noise_limit_rate) {
+        if factor != g.limit_factor {
+            // a liquidity shock started or ended: the next wait is drawn at the new rate
+            (g.rate_per_s, g.p_market) = rates(&g.params, factor);
+            g.limit_factor = factor;
+        }
         if g.next_event_ns >= end {
             continue;
         }

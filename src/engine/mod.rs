@@ -8,7 +8,7 @@ mod setup;
 pub use schedule::build as build_schedule;
 pub use setup::build_world;
 
-use crate::agents::{informed, market_maker, noise};
+use crate::agents::{informed, market_maker, noise, program};
 use crate::lob::Book;
 use crate::market::exchange::Exchange;
 use crate::scenario::Scenario;
@@ -19,7 +19,12 @@ use bevy_ecs::schedule::ScheduleBuildError;
 
 /// Every kind of agent, in registration order: the order agent ids are assigned in (each
 /// kind's groups in file order) and the order kinds decide in within a step.
-pub const KINDS: &[KindPlugin] = &[market_maker::PLUGIN, informed::PLUGIN, noise::PLUGIN];
+pub const KINDS: &[KindPlugin] = &[
+    market_maker::PLUGIN,
+    informed::PLUGIN,
+    noise::PLUGIN,
+    program::PLUGIN,
+];
 
 /// A world and its schedule, ready to step.
 pub struct Simulation {
@@ -34,7 +39,7 @@ impl Simulation {
     /// resource to write CSV files).
     pub fn new(scenario: &Scenario) -> Result<Simulation, ScheduleBuildError> {
         let mut world = build_world(scenario);
-        let schedule = schedule::build(&mut world)?;
+        let schedule = schedule::build(&mut world, scenario)?;
         Ok(Simulation {
             world,
             schedule,

@@ -8,7 +8,9 @@ use crate::market::fundamental::advance_fundamental;
 use crate::market::metrics::accumulate_stats;
 use crate::market::observe::publish_views;
 use crate::market::settle::settle_trades;
+use crate::market::shocks::apply_shocks;
 use crate::record::{record_quotes, record_samples, record_trades};
+use crate::scenario::Scenario;
 use crate::sim::phase::{DecideTurn, Phase};
 use crate::sim::resources::begin_step;
 use bevy_ecs::prelude::*;
@@ -21,7 +23,7 @@ fn has_recorder(rec: Option<Res<crate::record::Recorder>>) -> bool {
 }
 
 /// Builds the schedule and checks it (ambiguities are errors).
-pub fn build(world: &mut World) -> Result<Schedule, ScheduleBuildError> {
+pub fn build(world: &mut World, scenario: &Scenario) -> Result<Schedule, ScheduleBuildError> {
     let mut s = Schedule::default();
     s.set_executor(SingleThreadedExecutor::new());
     s.set_build_settings(ScheduleBuildSettings {
@@ -46,13 +48,17 @@ pub fn build(world: &mut World) -> Result<Schedule, ScheduleBuildError> {
         s.configure_sets(DecideTurn(turn - 1).before(DecideTurn(turn)));
     }
     s.add_systems(begin_step.in_set(Phase::Clock));
-    s.add_systems(advance_fundamental.in_set(Phase::Exogenous));
+    s.add_systems(
+        (apply_shocks, advance_fundamental)
+            .chain()
+            .in_set(Phase::Exogenous),
+    );
     s.add_systems(publish_views.in_set(Phase::Observe));
     s.add_systems(match_orders.in_set(Phase::Match));
     s.add_systems(settle_trades.in_set(Phase::Settle));
     s.add_systems(accumulate_stats.in_set(Phase::Detect));
     for (turn, kind) in KINDS.iter().enumerate() {
-        (kind.systems)(&mut s, DecideTurn(turn));
+        (kind.systems)(&mut s, DecideTurn(turn), scenario);
     }
     s.add_systems(
         (record_trades, record_quotes, record_samples)

@@ -5,10 +5,11 @@ use super::KINDS;
 use crate::lob::{BookConfig, OwnerId, SelfTradePolicy};
 use crate::market::exchange::{Exchange, RiskGate};
 use crate::market::fundamental::Fundamental;
+use crate::market::halt::HaltRule;
 use crate::market::metrics::StatsBand;
 use crate::market::observe::PublicVol;
 use crate::models::vol::VolEstimator;
-use crate::scenario::{Scenario, SelfTradeParam};
+use crate::scenario::{Scenario, SelfTradeParam, secs_to_ns};
 use crate::sim::kind::SetupContext;
 use crate::sim::resources::{
     AgentDirectory, AgentIndex, BookId, BookIndex, Clock, Inbox, MarketView, MarketViews, RunStats,
@@ -47,6 +48,11 @@ pub fn build_world(scenario: &Scenario) -> World {
             RiskGate::new(ctx.limits.clone()),
             dt_ns,
         );
+        exchange.halt_rule = b.halt.map(|h| HaltRule {
+            move_ticks: h.move_ticks as i64,
+            window_ns: secs_to_ns(h.window_s),
+            pause_ns: secs_to_ns(h.pause_s),
+        });
         for &agent in &ctx.anonymous {
             exchange.book.set_anonymous(OwnerId(agent));
         }
@@ -66,6 +72,9 @@ pub fn build_world(scenario: &Scenario) -> World {
     });
     world.insert_resource(Inbox::default());
     world.insert_resource(StepOutcomes::default());
+    world.insert_resource(crate::sim::events::EventLog::default());
+    world.insert_resource(crate::market::shocks::Shocks::from_scenario(scenario));
+    world.insert_resource(crate::market::shocks::neutral_factors(scenario));
     world.insert_resource(MarketViews(vec![
         MarketView::default();
         book_entities.len()

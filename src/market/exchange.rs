@@ -1,10 +1,14 @@
-//! The exchange: one book entity, a pre-trade risk gate, good-till-time expiries, and the
-//! matching system that drains the inbox in (arrival time, sequence) order.
+//! The exchange: one book entity, a pre-trade risk gate ([`RiskGate`]), good-till-time
+//! expiries, volatility halts, and the matching system that drains the inbox in (arrival
+//! time, sequence) order.
 
+use super::halt::{HaltRule, MoveDetector};
+pub use super::risk::RiskGate;
 use crate::lob::{
     Book, BookConfig, Event, OrderId, OwnerId, Price, Qty, Report, Side, TimeInForce,
 };
 use crate::sim::calendar::{Calendar, Timed};
+use crate::sim::events::{EventKind, EventLog, EventRecord, ValueUnit};
 use crate::sim::resources::{
     Ack, Action, BookId, BookIndex, Clock, Inbox, NO_TAG, OrderRequest, RunStats, StepOutcomes,
     TradeEvent,
@@ -12,76 +16,6 @@ use crate::sim::resources::{
 use bevy_ecs::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-
-/// Per-agent position limits enforced before an order reaches the book, the way a broker's
-/// risk check does: an order is cut (or refused) so that even if every resting order of the
-/// agent on that side and the new order all filled, |position| stays within the limit.
-#[derive(Debug, Clone, Default)]
-pub struct RiskGate {
-    limit_lots: Vec<Option<u64>>,
-    position_lots: Vec<i64>,
-    resting_lots: Vec<[u64; 2]>,
-}
-
-fn ix(side: Side) -> usize {
-    match side {
-        Side::Buy => 0,
-        Side::Sell => 1,
-    }
-}
-
-impl RiskGate {
-    /// A gate for `limits.len()` agents (`None`: unlimited).
-    pub fn new(limits: Vec<Option<u64>>) -> Self {
-        let n = limits.len();
-        RiskGate {
-            limit_lots: limits,
-            position_lots: vec![0; n],
-            resting_lots: vec![[0, 0]; n],
-        }
-    }
-
-    /// How much of `qty` the agent may send on `side`.
-    #[inline]
-    pub fn allowed(&self, agent: u32, side: Side, qty: u64) -> u64 {
-        let a = agent as usize;
-        let Some(limit) = self.limit_lots[a] else {
-            return qty;
-        };
-        let exposure = self.position_lots[a] * side.sign() + self.resting_lots[a][ix(side)] as i64;
-        let room = limit as i64 - exposure;
-        qty.min(room.max(0) as u64)
-    }
-
-    /// The agent's position as the exchange knows it, lots.
-    pub fn position(&self, agent: u32) -> i64 {
-        self.position_lots[agent as usize]
-    }
-
-    /// The agent's resting lots on `side`.
-    pub fn resting(&self, agent: u32, side: Side) -> u64 {
-        self.resting_lots[agent as usize][ix(side)]
-    }
-
-    #[inline]
-    fn on_rest(&mut self, agent: u32, side: Side, qty: u64) {
-        self.resting_lots[agent as usize][ix(side)] += qty;
-    }
-
-    #[inline]
-    fn on_remove(&mut self, agent: u32, side: Side, qty: u64) {
-        self.resting_lots[agent as usize][ix(side)] -= qty;
-    }
-
-    #[inline]
-    fn on_fill(&mut self, maker: u32, taker: u32, aggressor: Side, qty: u64) {
-        let q = qty as i64;
-        self.position_lots[taker as usize] += aggressor.sign() * q;
-        let maker_side = aggressor.opposite();
-        self.position_lots[maker as usize] += maker_side.sign() * q;
-        self.resting_lots[maker as usize][ix(maker_side)] -= qty;
-    }
-}
 
 /// An order the exchange will cancel at a given time unless it has finished by then.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -107,6 +41,20 @@ pub struct Exchange {
     pub volume_since_sample: u64,
     /// Trades since the recorder last sampled.
     pub trades_since_sample: u64,
+    /// Lots traded since the open.
+    pub volume_lots: u64,
+    /// Its halt rule, if it has one.
+    pub halt_rule: Option<HaltRule>,
+    /// Halts so far.
+    pub halts: u64,
+    /// Time spent halted in finished halts, ns.
+    pub halted_ns: u64,
+    /// Start and reopening time of the halt in force, ns.
+    pub halt: Option<(u64, u64)>,
+    /// Halt starts and ends of the current step, for events.csv.
+    pub halt_events: Vec<EventRecord>,
+    moves: MoveDetector,
+    held: Vec<OrderRequest>,
     expiries: Calendar<Expiry>,
     due_now: Vec<Timed<Expiry>>,
     due_heap: BinaryHeap<Reverse<(u64, Expiry)>>,
@@ -130,6 +78,14 @@ impl Exchange {
             risk,
             volume_since_sample: 0,
             trades_since_sample: 0,
+            volume_lots: 0,
+            halt_rule: None,
+            halts: 0,
+            halted_ns: 0,
+            halt: None,
+            halt_events: Vec::new(),
+            moves: MoveDetector::default(),
+            held: Vec::new(),
             expiries: Calendar::new(dt_ns, 4096),
             due_now: Vec::new(),
             due_heap: BinaryHeap::new(),
@@ -145,8 +101,14 @@ impl Exchange {
             .unwrap_or_else(|| 2 * self.last_trade.unwrap_or(self.opening_ticks))
     }
 
+    /// Whether the book is halted at `t_ns`.
+    pub fn halted_at(&self, t_ns: u64) -> bool {
+        self.halt.is_some_and(|(_, until)| t_ns < until)
+    }
+
     /// Processes this step's requests (sorted, all arriving before `end_ns`) merged in time
-    /// with the expiries due before `end_ns`.
+    /// with the expiries due before `end_ns`. While the book is halted, arriving requests are
+    /// held; at the reopening they are processed in arrival order, at the reopening time.
     pub fn run_step(
         &mut self,
         end_ns: u64,
@@ -161,8 +123,24 @@ impl Exchange {
         let mut next = 0;
         let id = self.id;
         for r in requests.iter().filter(|r| r.book == id) {
+            while let Some((_, until)) = self.halt
+                && until <= r.arrival_ns
+            {
+                self.expire_until(until, &mut next, stats);
+                self.reopen(until, end_ns, out, stats);
+            }
             self.expire_until(r.arrival_ns, &mut next, stats);
-            self.process(r, end_ns, out, stats);
+            if self.halt.is_some() {
+                self.held.push(*r);
+                continue;
+            }
+            self.process(r, r.arrival_ns, end_ns, out, stats);
+        }
+        while let Some((_, until)) = self.halt
+            && until < end_ns
+        {
+            self.expire_until(until, &mut next, stats);
+            self.reopen(until, end_ns, out, stats);
         }
         self.expire_until(u64::MAX, &mut next, stats);
         self.due_now.clear();
@@ -192,6 +170,44 @@ impl Exchange {
         }
     }
 
+    /// Ends the halt at `t_ns` and processes the held requests in arrival order, at `t_ns`;
+    /// if one of them halts the book again, the rest stay held.
+    fn reopen(&mut self, t_ns: u64, end_ns: u64, out: &mut StepOutcomes, stats: &mut RunStats) {
+        let (start, until) = self.halt.take().expect("halted");
+        self.halted_ns += until - start;
+        self.halt_events
+            .push(self.halt_event(t_ns, EventKind::HaltEnd, None));
+        let batch = std::mem::take(&mut self.held);
+        for (i, r) in batch.iter().enumerate() {
+            if self.halt.is_some() {
+                self.held.extend_from_slice(&batch[i..]);
+                break;
+            }
+            self.process(r, t_ns, end_ns, out, stats);
+        }
+        // keep the buffer's allocation for the next halt
+        if self.held.is_empty() {
+            let mut buffer = batch;
+            buffer.clear();
+            self.held = buffer;
+        }
+    }
+
+    fn halt_event(&self, t_ns: u64, kind: EventKind, moved: Option<i64>) -> EventRecord {
+        EventRecord {
+            t_ns,
+            book: Some(self.id),
+            agent: None,
+            kind,
+            from: None,
+            to: None,
+            trigger: Some("price_move"),
+            value: moved.map(|m| m as f64),
+            threshold: self.halt_rule.map(|h| h.move_ticks as f64),
+            unit: ValueUnit::Plain,
+        }
+    }
+
     fn expire(&mut self, e: Expiry, stats: &mut RunStats) {
         if let Ok(c) = self.book.cancel(OwnerId(e.owner), e.id) {
             self.risk.on_remove(e.owner, c.side, c.qty.0);
@@ -199,9 +215,11 @@ impl Exchange {
         }
     }
 
+    /// Processes `r` at `t_ns` (its arrival, or the reopening it was held for).
     fn process(
         &mut self,
         r: &OrderRequest,
+        t_ns: u64,
         end_ns: u64,
         out: &mut StepOutcomes,
         stats: &mut RunStats,
@@ -260,7 +278,7 @@ impl Exchange {
                 return;
             }
         };
-        self.apply_events(r.arrival_ns, mid_x2_before, out, stats);
+        self.apply_events(t_ns, mid_x2_before, out, stats);
         match result {
             Some(Report {
                 id,
@@ -272,7 +290,7 @@ impl Exchange {
                 if rested.0 > 0 {
                     self.risk.on_rest(r.agent, side, rested.0);
                     if let Some(life) = lifetime {
-                        let t = r.arrival_ns.saturating_add(life);
+                        let t = t_ns.saturating_add(life);
                         let e = Expiry { id, owner: r.agent };
                         if t < end_ns {
                             self.due_heap.push(Reverse((t, e)));
@@ -330,13 +348,18 @@ impl Exchange {
         out: &mut StepOutcomes,
         stats: &mut RunStats,
     ) {
+        let mut moved = 0;
         for ev in &self.events {
             match *ev {
                 Event::Fill(f) => {
+                    if let Some(rule) = self.halt_rule {
+                        moved = moved.max(self.moves.trade(t_ns, f.price.0, rule.window_ns));
+                    }
                     self.risk
                         .on_fill(f.maker_owner.0, f.taker_owner.0, f.aggressor, f.qty.0);
                     self.last_trade = Some(f.price.0);
                     self.volume_since_sample += f.qty.0;
+                    self.volume_lots += f.qty.0;
                     self.trades_since_sample += 1;
                     stats.trades += 1;
                     stats.volume_lots += f.qty.0;
@@ -359,6 +382,17 @@ impl Exchange {
                 }
             }
         }
+        // the order that moved the price that far completes; the book halts after it
+        if let Some(rule) = self.halt_rule
+            && moved >= rule.move_ticks
+            && self.halt.is_none()
+        {
+            self.halt = Some((t_ns, t_ns.saturating_add(rule.pause_ns)));
+            self.halts += 1;
+            self.moves.clear();
+            self.halt_events
+                .push(self.halt_event(t_ns, EventKind::HaltStart, Some(moved)));
+        }
     }
 }
 
@@ -370,6 +404,7 @@ pub fn match_orders(
     mut exchanges: Query<&mut Exchange>,
     mut out: ResMut<StepOutcomes>,
     mut stats: ResMut<RunStats>,
+    mut events: ResMut<EventLog>,
 ) {
     let end = clock.end_ns();
     let requests = &mut inbox.requests;
@@ -380,6 +415,9 @@ pub fn match_orders(
             .get_mut(entity)
             .expect("book entity has an Exchange");
         ex.run_step(end, &requests[..due], &mut out, &mut stats);
+        if !ex.halt_events.is_empty() {
+            events.0.append(&mut ex.halt_events);
+        }
     }
     requests.drain(..due);
 }

@@ -22,6 +22,8 @@ pub struct Fundamental {
     /// Values at the start of recent steps, newest last (for delayed observation).
     history: VecDeque<f64>,
     keep_steps: usize,
+    /// Multiplier of the volatility (scheduled volatility shocks; 1 without).
+    pub vol_factor: f64,
 }
 
 impl Fundamental {
@@ -39,7 +41,14 @@ impl Fundamental {
             next_jump_ns,
             history: VecDeque::new(),
             keep_steps,
+            vol_factor: 1.0,
         }
+    }
+
+    /// A scheduled jump, before the step advances: the value the step starts from becomes
+    /// `(value + add) × times`.
+    pub fn shift(&mut self, add: f64, times: f64) {
+        self.end_value = (self.end_value + add) * times;
     }
 
     /// The value at the start of the step `steps_ago` steps before the current one (the
@@ -61,7 +70,7 @@ impl Fundamental {
             self.history.pop_front();
         }
         let z = rng::standard_normal(&mut self.rng);
-        let s = self.params.volatility_per_sqrt_s;
+        let s = self.params.volatility_per_sqrt_s * self.vol_factor;
         let mut v = self.value;
         match self.params.model {
             FundamentalModel::RandomWalk => v += s * dt_s.sqrt() * z,

@@ -28,6 +28,8 @@ pub fn publish_views(
             ref_ticks,
             last_trade: ex.last_trade,
             vol_ticks_per_sqrt_s: vols.0[i].sigma_per_sqrt_s(),
+            volume_lots: ex.volume_lots,
+            halted: ex.halted_at(clock.start_ns()),
         };
     }
 }

@@ -45,6 +45,16 @@ pub enum OptionKind {
     Put,
 }
 
+impl OptionKind {
+    /// "call" or "put", as written in CSV files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OptionKind::Call => "call",
+            OptionKind::Put => "put",
+        }
+    }
+}
+
 /// An option's price and sensitivities, from one evaluation. Units: see the module docs.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Greeks {

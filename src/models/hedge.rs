@@ -1,7 +1,7 @@
 //! A market maker's hedging rule: when its net delta leaves the band `[−band, +band]` it trades
 //! back to the target (the part not already covered by hedges still on their way), at most
-//! once per `min_interval`. Net delta is in lots of the underlying: today the maker's
-//! inventory summed over its books ([`net_delta_lots`]); an options book's delta adds to it.
+//! once per `min_interval`. Net delta is in lots of the underlying: the maker's inventory
+//! summed over its books plus its options' delta ([`net_delta_lots`]).
 
 use crate::lob::Side;
 use crate::scenario::HedgeStyle;
@@ -47,11 +47,19 @@ pub struct HedgeOrder {
     pub limit_ticks: Option<i64>,
 }
 
-/// Net delta in lots of the underlying: the inventory (summed over every book the agent
-/// trades; each lot is one lot of the underlying). An options delta will add to it.
+/// Net delta in whole lots of the underlying: the inventory (summed over every book the
+/// agent trades; each lot is one lot of the underlying) plus its options' delta, rounded to
+/// the nearest lot (half away from zero). A delta beyond ±2⁶² lots saturates.
 #[inline]
-pub fn net_delta_lots(inventory_lots: i64) -> i64 {
-    inventory_lots
+pub fn net_delta_lots(inventory_lots: i64, option_delta_lots: f64) -> i64 {
+    const LIMIT: f64 = (1u64 << 62) as f64;
+    let d = option_delta_lots.round();
+    let d = if d.is_finite() {
+        d.clamp(-LIMIT, LIMIT)
+    } else {
+        0.0
+    };
+    inventory_lots.saturating_add(d as i64)
 }
 
 /// The hedge to send now, if any: none while |net delta| ≤ band, none within `min_interval`
@@ -184,6 +192,16 @@ mod tests {
         let mut x = inputs(7);
         x.mid_ticks = 10_000.0;
         assert_eq!(decide_hedge(&r, &x).unwrap().limit_ticks, Some(9_997));
+    }
+
+    #[test]
+    fn net_delta_adds_the_options_delta_rounded_to_a_lot() {
+        assert_eq!(net_delta_lots(10, 0.0), 10);
+        assert_eq!(net_delta_lots(10, -2.4), 8);
+        assert_eq!(net_delta_lots(10, -2.5), 7);
+        assert_eq!(net_delta_lots(-3, 7.6), 5);
+        assert_eq!(net_delta_lots(0, f64::NAN), 0);
+        assert_eq!(net_delta_lots(0, 1e300), 1 << 62);
     }
 
     #[test]

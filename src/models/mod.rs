@@ -8,5 +8,8 @@ pub mod hedge;
 pub mod informed;
 /// A dealer's option book as plain data, its aggregate greeks and the settlement of expired lines.
 pub mod option_book;
+/// Percentage-of-volume execution: how much a program sends at each decision.
+pub mod program;
 pub mod quotes;
 pub mod vol;
+pub mod withdrawal;

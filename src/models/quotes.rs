@@ -73,6 +73,8 @@ pub struct QuoteParams {
     pub lots_per_level: u64,
     /// Absolute inventory limit, lots.
     pub max_position_lots: u64,
+    /// The model's half-spread is multiplied by this (1: as the model says).
+    pub spread_factor: f64,
 }
 
 impl QuoteParams {
@@ -99,6 +101,17 @@ impl QuoteParams {
             level_spacing_ticks: p.level_spacing_ticks,
             lots_per_level: p.lots_per_level,
             max_position_lots: p.max_position_lots,
+            spread_factor: 1.0,
+        }
+    }
+
+    /// The same quotes with the half-spread times `spread_factor` and the lots per level
+    /// times `size_factor` (at least one lot): how a widened or cooling-down maker quotes.
+    pub fn scaled(&self, spread_factor: f64, size_factor: f64) -> Self {
+        QuoteParams {
+            spread_factor: self.spread_factor * spread_factor,
+            lots_per_level: ((self.lots_per_level as f64 * size_factor).round() as u64).max(1),
+            ..*self
         }
     }
 }
@@ -133,6 +146,7 @@ pub fn best_quotes(p: &QuoteParams, x: &QuoteInputs) -> BestQuotes {
             skew_ticks_per_lot,
         } => (x.mid_ticks - q * skew_ticks_per_lot, half_spread_ticks),
     };
+    let half = half * p.spread_factor;
     let (bid_f, ask_f) = match p.rounding {
         QuoteRounding::Outward => ((centre - half).floor(), (centre + half).ceil()),
         QuoteRounding::Nearest => ((centre - half).round(), (centre + half).round()),
@@ -240,6 +254,7 @@ mod tests {
             level_spacing_ticks: 2,
             lots_per_level: 4,
             max_position_lots: 10,
+            spread_factor: 1.0,
         }
     }
 
@@ -356,5 +371,24 @@ mod tests {
         assert!(needs_requote(&[], &target, 1, true));
         assert!(needs_requote(&[lv(100, 4)], &[], 1, true));
         assert!(!needs_requote(&[], &[], 1, false));
+    }
+
+    #[test]
+    fn scaled_quotes_are_wider_and_smaller() {
+        let p = params(QuoteStrategy::Fixed);
+        let x = QuoteInputs {
+            mid_ticks: 10_000.0,
+            inventory_lots: 0,
+            var_per_s: 1.0,
+            book_bid_ticks: None,
+            book_ask_ticks: None,
+        };
+        let normal = best_quotes(&p, &x);
+        let wide = p.scaled(3.0, 0.5);
+        let w = best_quotes(&wide, &x);
+        assert_eq!(w.half_spread_ticks, 3.0 * normal.half_spread_ticks);
+        assert!(w.ask_ticks - w.bid_ticks > normal.ask_ticks - normal.bid_ticks);
+        assert_eq!(wide.lots_per_level, (p.lots_per_level / 2).max(1));
+        assert_eq!(p.scaled(1.0, 1e-9).lots_per_level, 1, "at least one lot");
     }
 }

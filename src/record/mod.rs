@@ -13,16 +13,19 @@ pub use output::{
 pub use scale::PriceScale;
 pub use trades::TradeWriter;
 
-use crate::agents::market_maker::{HedgeLog, MarketMaker, QuoteLog};
+use crate::agents::market_maker::{
+    HedgeLog, MarketMaker, OptionDesk, OptionLog, QuoteLog, maker_pnl,
+};
 use crate::lob::Side;
 use crate::market::exchange::Exchange;
 use crate::market::fundamental::Fundamental;
 use crate::market::metrics::depth_around;
 use crate::sim::components::AgentKind;
 use crate::sim::components::{Account, Agent};
+use crate::sim::events::{EventLog, ValueUnit};
 use crate::sim::resources::{AgentDirectory, AgentIndex, BookIndex, Clock, StepOutcomes};
 use bevy_ecs::prelude::*;
-use rows::{AgentRow, HedgeRow, L2Row, QuoteRow, book_header};
+use rows::{AgentRow, EventRow, HedgeRow, L2Row, OptionRow, QuoteRow, book_header};
 use serde::Serialize;
 use std::fs::File;
 use std::io::BufWriter;
@@ -69,7 +72,14 @@ pub struct Recorder {
     l2: Option<CsvOut>,
     quotes: Option<CsvOut>,
     hedges: Option<CsvOut>,
+    options: Option<CsvOut>,
+    events: CsvOut,
     agents: CsvOut,
+    /// Reused, per book: makers quoting the bid, the ask, and their lots within the first
+    /// band.
+    maker_books: Vec<(u64, u64, u64)>,
+    /// Reused: a maker's position and twice the reference price per book.
+    positions: Vec<(i64, i64)>,
     /// Per book: its price scale, name and basis (currency).
     scales: Vec<PriceScale>,
     book_names: Vec<String>,
@@ -146,6 +156,45 @@ fn open_hedges(dir: &OutputDir) -> csv::Result<CsvOut> {
     open_with_header(dir, "hedges.csv", &sample)
 }
 
+/// events.csv with its header written up front (most runs have no event).
+fn open_events(dir: &OutputDir) -> csv::Result<CsvOut> {
+    let sample = EventRow {
+        t_s: 0.0,
+        book: "",
+        agent_id: None,
+        group: "",
+        kind: "",
+        from: "",
+        to: "",
+        trigger: "",
+        value: None,
+        threshold: None,
+    };
+    open_with_header(dir, "events.csv", &sample)
+}
+
+/// options.csv with its header written up front.
+fn open_options(dir: &OutputDir) -> csv::Result<CsvOut> {
+    let sample = OptionRow {
+        t_s: 0.0,
+        agent_id: 0,
+        group: "",
+        book: "",
+        event: "",
+        kind: "",
+        strike: 0.0,
+        expiry_s: 0.0,
+        contracts: 0,
+        multiplier_lots: 0,
+        price: 0.0,
+        fair_value: 0.0,
+        vol_per_sqrt_s: None,
+        mid: 0.0,
+        cash: 0.0,
+    };
+    open_with_header(dir, "options.csv", &sample)
+}
+
 impl Recorder {
     /// Opens the files of a run in `dir` and writes the headers; `agents` gives each agent's
     /// kind and group name, by id.
@@ -176,18 +225,20 @@ impl Recorder {
             } else {
                 None
             },
-            hedges: if o.hedges
-                && scenario
-                    .params
-                    .market_maker
-                    .iter()
-                    .any(|g| g.hedge.is_some())
-            {
+            hedges: if scenario.writes_hedges() {
                 Some(open_hedges(dir)?)
             } else {
                 None
             },
+            options: if scenario.writes_options() {
+                Some(open_options(dir)?)
+            } else {
+                None
+            },
+            events: open_events(dir)?,
+            maker_books: vec![(0, 0, 0); book_names.len()],
             agents: open(dir, "agents.csv")?,
+            positions: Vec::with_capacity(book_names.len()),
             scales: scenario
                 .books
                 .iter()
@@ -235,6 +286,7 @@ impl Recorder {
         }
         flush(&mut self.book, "book.csv")?;
         flush(&mut self.agents, "agents.csv")?;
+        flush(&mut self.events, "events.csv")?;
         if let Some(w) = &mut self.trades {
             w.flush()
                 .map_err(|e| format!("writing {}: {e}", dir.join("trades.csv").display()))?;
@@ -247,6 +299,9 @@ impl Recorder {
         }
         if let Some(w) = &mut self.hedges {
             flush(w, "hedges.csv")?;
+        }
+        if let Some(w) = &mut self.options {
+            flush(w, "options.csv")?;
         }
         Ok(())
     }
@@ -279,12 +334,66 @@ pub fn record_trades(
 pub fn record_quotes(
     log: Res<QuoteLog>,
     hedges: Res<HedgeLog>,
+    option_log: Res<OptionLog>,
+    events: Res<EventLog>,
     dir: Res<AgentDirectory>,
     mut rec: ResMut<Recorder>,
 ) {
     let rec = &mut *rec;
     if rec.error.is_some() {
         return;
+    }
+    if !events.0.is_empty() {
+        let mut r = Ok(());
+        for e in &events.0 {
+            let b = e.book.map(|b| usize::from(b.0));
+            let s = b.map(|b| rec.scales[b]);
+            let convert = |v: f64| match (e.unit, s) {
+                (ValueUnit::TickLots, Some(s)) => s.money_unrounded(v),
+                _ => v,
+            };
+            r = r.and(rec.events.serialize(EventRow {
+                t_s: e.t_ns as f64 / 1e9,
+                book: b.map_or("", |b| rec.book_names[b].as_str()),
+                agent_id: e.agent,
+                group: e.agent.map_or("", |a| dir.0[a as usize].1.as_str()),
+                kind: e.kind.as_str(),
+                from: e.from.unwrap_or(""),
+                to: e.to.unwrap_or(""),
+                trigger: e.trigger.unwrap_or(""),
+                value: e.value.map(convert),
+                threshold: e.threshold.map(convert),
+            }));
+        }
+        rec.note("events.csv", r);
+    }
+    if !option_log.0.is_empty()
+        && let Some(w) = rec.options.as_mut()
+    {
+        let mut r = Ok(());
+        for o in &option_log.0 {
+            let b = usize::from(o.book.0);
+            let s = rec.scales[b];
+            let weight = o.contracts as f64 * o.multiplier_lots as f64;
+            r = r.and(w.serialize(OptionRow {
+                t_s: o.t_ns as f64 / 1e9,
+                agent_id: o.agent,
+                group: &dir.0[o.agent as usize].1,
+                book: &rec.book_names[b],
+                event: o.event.as_str(),
+                kind: o.kind.as_str(),
+                strike: s.price(o.strike_ticks as f64),
+                expiry_s: o.expiry_ns as f64 / 1e9,
+                contracts: o.contracts,
+                multiplier_lots: o.multiplier_lots,
+                price: s.price_unrounded(o.price_ticks),
+                fair_value: s.price_unrounded(o.fair_ticks),
+                vol_per_sqrt_s: o.vol_per_sqrt_s,
+                mid: s.price(o.mid_ticks),
+                cash: s.money_unrounded(-weight * o.price_ticks),
+            }));
+        }
+        rec.note("options.csv", r);
     }
     if !hedges.records.is_empty()
         && let Some(w) = rec.hedges.as_mut()
@@ -353,7 +462,8 @@ pub fn record_samples(
     fundamental: Res<Fundamental>,
     index: Res<AgentIndex>,
     dir: Res<AgentDirectory>,
-    agents: Query<(&Agent, &Account, Option<&MarketMaker>)>,
+    agents: Query<(&Agent, &Account, Option<&MarketMaker>, Option<&OptionDesk>)>,
+    makers: Query<&MarketMaker>,
     mut rec: ResMut<Recorder>,
 ) {
     let n = clock.step + 1;
@@ -370,10 +480,41 @@ pub fn record_samples(
         return;
     }
     rec.refs_x2.clear();
+    for &entity in &books.0 {
+        let ex = exchanges.get(entity).expect("book entity");
+        rec.refs_x2.push(ex.reference_x2_ticks());
+    }
+    if sample {
+        // makers on each side and their lots within the first band, per book
+        let band_x2 = 2 * i64::from(rec.bands[0]);
+        rec.maker_books.iter_mut().for_each(|m| *m = (0, 0, 0));
+        for mm in &makers {
+            let b = usize::from(mm.book.0);
+            let ref_x2 = rec.refs_x2[b];
+            let (mut bid, mut ask) = (false, false);
+            for q in mm.quotes.iter().filter(|q| q.id.is_some()) {
+                let p2 = 2 * q.price_ticks;
+                let within = match q.side {
+                    Side::Buy => {
+                        bid = true;
+                        p2 >= ref_x2 - band_x2
+                    }
+                    Side::Sell => {
+                        ask = true;
+                        p2 <= ref_x2 + band_x2
+                    }
+                };
+                if within {
+                    rec.maker_books[b].2 += q.qty_lots;
+                }
+            }
+            rec.maker_books[b].0 += u64::from(bid);
+            rec.maker_books[b].1 += u64::from(ask);
+        }
+    }
     for (bi, &entity) in books.0.iter().enumerate() {
         let mut ex = exchanges.get_mut(entity).expect("book entity");
-        let ref_x2 = ex.reference_x2_ticks();
-        rec.refs_x2.push(ref_x2);
+        let ref_x2 = rec.refs_x2[bi];
         if !sample {
             continue;
         }
@@ -390,15 +531,23 @@ pub fn record_samples(
             opt(b.spread_ticks().map(|d| s.price(d as f64))),
             Cell::U(b.order_count() as u64),
         ]);
-        for &k in &rec.bands {
+        let mut first_band_lots = 0;
+        for (i, &k) in rec.bands.iter().enumerate() {
             let (bid, ask) = depth_around(b, ref_x2, k);
+            if i == 0 {
+                first_band_lots = bid + ask;
+            }
             rec.cells.extend([Cell::U(bid), Cell::U(ask)]);
         }
+        let (makers_bid, makers_ask, maker_lots) = rec.maker_books[bi];
         rec.cells.extend([
             Cell::F(fundamental.end_value + rec.basis[bi]),
             opt(ex.last_trade.map(|p| s.price(p as f64))),
             Cell::U(ex.volume_since_sample),
             Cell::U(ex.trades_since_sample),
+            Cell::U(makers_bid),
+            Cell::U(makers_ask),
+            opt((first_band_lots > 0).then(|| maker_lots as f64 / first_band_lots as f64)),
         ]);
         let r = rec.book.serialize(CellRow {
             cells: &rec.cells,
@@ -428,12 +577,32 @@ pub fn record_samples(
     if agents_sample {
         let mut r = Ok(());
         for (id, &entity) in index.0.iter().enumerate() {
-            let Ok((agent, acct, mm)) = agents.get(entity) else {
+            let Ok((agent, acct, mm, desk)) = agents.get(entity) else {
                 continue;
             };
             let b = usize::from(agent.book.0);
             let mark = rec.refs_x2[b] as f64 / 2.0;
             let s = rec.scales[b];
+            let pnl = mm.map(|m| {
+                rec.positions.clear();
+                for (bi, &e) in books.0.iter().enumerate() {
+                    let ex = exchanges.get(e).expect("book entity");
+                    rec.positions
+                        .push((ex.risk.position(id as u32), rec.refs_x2[bi]));
+                }
+                maker_pnl(acct, m, desk, &rec.positions, mark, clock.end_ns())
+            });
+            // Underlying amounts are multiples of half a tick·lot: printed exactly at the
+            // tick's decimals + 1. Option amounts are printed in full.
+            let money = |f: fn(&crate::agents::market_maker::MakerPnl) -> f64| {
+                pnl.as_ref().map(|p| s.money(f(p)))
+            };
+            let option_money = |f: fn(&crate::agents::market_maker::MakerPnl) -> f64| {
+                pnl.as_ref().map(|p| s.money_unrounded(f(p)))
+            };
+            let greek = |f: fn(&crate::models::option_book::BookGreeks) -> f64| {
+                pnl.as_ref().map(|p| f(&p.options.greeks))
+            };
             r = r.and(
                 rec.agents.serialize(AgentRow {
                     t_s,
@@ -442,13 +611,36 @@ pub fn record_samples(
                     group: &dir.0[id].1,
                     inventory_lots: acct.inventory_lots,
                     cash: s.money(acct.cash_tick_lots as f64),
-                    pnl: s.money(acct.pnl_tick_lots(mark)),
+                    pnl: match &pnl {
+                        Some(p) if desk.is_some() => s.money_unrounded(p.total_tick_lots()),
+                        Some(p) => s.money(p.underlying_tick_lots),
+                        None => s.money(acct.pnl_tick_lots(mark)),
+                    },
                     volume_lots: acct.volume_lots,
                     fills: acct.fills,
                     quoting: mm.map_or("", |m| m.quoting_state()),
                     markout_per_lot: mm
                         .filter(|m| m.markout_lots > 0)
                         .map(|m| s.money_unrounded(m.markout_tick_lots / m.markout_lots as f64)),
+                    net_delta_lots: greek(|g| g.delta_lots).map(|d| acct.inventory_lots as f64 + d),
+                    option_delta_lots: greek(|g| g.delta_lots),
+                    option_gamma_lots_per_tick: greek(|g| g.gamma_lots_per_tick),
+                    option_vega: option_money(|p| p.options.greeks.vega),
+                    option_theta_per_s: option_money(|p| p.options.greeks.theta),
+                    option_value: option_money(|p| p.options.greeks.value),
+                    hedges: mm.map(|m| m.ledger.hedges),
+                    hedge_lots: mm.map(|m| m.ledger.hedge_lots),
+                    hedge_slippage: money(|p| -p.hedging_tick_lots),
+                    pnl_spread: money(|p| p.spread_tick_lots),
+                    pnl_inventory: money(|p| p.inventory_tick_lots),
+                    pnl_hedging: money(|p| p.hedging_tick_lots),
+                    pnl_option_premium: option_money(|p| p.options.premium_tick_lots),
+                    pnl_option_revaluation: option_money(|p| p.options.revaluation_tick_lots),
+                    pnl_settlement: option_money(|p| p.options.settlement_tick_lots),
+                    state: mm.map_or("", |m| m.risk.state.as_str()),
+                    time_in_state_s: mm
+                        .map(|m| clock.end_ns().saturating_sub(m.risk.entered_ns) as f64 * 1e-9),
+                    withdrawn_s: mm.map(|m| m.risk.withdrawn_ns(clock.end_ns()) as f64 * 1e-9),
                 }),
             );
         }

@@ -118,7 +118,9 @@ pub struct AgentRow<'a> {
     pub inventory_lots: i64,
     /// Cash, currency.
     pub cash: f64,
-    /// Cash plus inventory marked at the reference price, currency.
+    /// Mark-to-market PnL, currency: cash plus inventory at the reference price (a market
+    /// maker: its position in every book at that book's reference price, plus its option
+    /// cash and the live options' value, unrounded, the sum of its `pnl_*` parts).
     pub pnl: f64,
     /// Lots traded so far.
     pub volume_lots: u64,
@@ -130,6 +132,85 @@ pub struct AgentRow<'a> {
     /// Market makers: mean markout per lot of scored fills so far, currency (positive: the mid
     /// moved their way after they traded); empty for other kinds or before any fill is scored.
     pub markout_per_lot: Option<f64>,
+    /// Market makers: net delta, lots of the underlying: inventory plus `option_delta_lots`
+    /// (what its hedging trades back toward the target, rounded to a lot).
+    pub net_delta_lots: Option<f64>,
+    /// Market makers: the options' delta, lots of the underlying (0 without options).
+    pub option_delta_lots: Option<f64>,
+    /// Market makers: the options' gamma, lots of delta per tick of the underlying.
+    pub option_gamma_lots_per_tick: Option<f64>,
+    /// Market makers: the options' vega, currency per 1.0 of volatility per √s (per 0.0001:
+    /// divide by 10 000).
+    pub option_vega: Option<f64>,
+    /// Market makers: the options' theta, currency per second.
+    pub option_theta_per_s: Option<f64>,
+    /// Market makers: the live options' Black–Scholes value, currency (negative: short).
+    pub option_value: Option<f64>,
+    /// Market makers: hedges finished so far.
+    pub hedges: Option<u64>,
+    /// Market makers: lots their hedges filled so far.
+    pub hedge_lots: Option<u64>,
+    /// Market makers: the hedges' slippage cost so far, currency (−`pnl_hedging`).
+    pub hedge_slippage: Option<f64>,
+    /// Market makers, PnL part: spread capture, currency: Σ over quote fills of the fill's
+    /// edge over the mid just before it.
+    pub pnl_spread: Option<f64>,
+    /// Market makers, PnL part: inventory revaluation, currency: the position's value at the
+    /// reference prices now minus its value at the mids it was acquired against.
+    pub pnl_inventory: Option<f64>,
+    /// Market makers, PnL part: hedging, currency: Σ over hedge fills of the fill against
+    /// the venue's mid at the decision (≤ 0 when hedges pay to trade).
+    pub pnl_hedging: Option<f64>,
+    /// Market makers, PnL part: option premium against fair value at each trade, currency.
+    pub pnl_option_premium: Option<f64>,
+    /// Market makers, PnL part: option revaluation, currency: the live options' value now
+    /// minus the fair values of every option trade when made.
+    pub pnl_option_revaluation: Option<f64>,
+    /// Market makers, PnL part: cash settled at expiries, currency.
+    pub pnl_settlement: Option<f64>,
+    /// Market makers: withdrawal state ("quoting", "widened", "withdrawn", "cooldown").
+    pub state: &'static str,
+    /// Market makers: seconds in that state.
+    pub time_in_state_s: Option<f64>,
+    /// Market makers: seconds spent withdrawn since the open.
+    pub withdrawn_s: Option<f64>,
+}
+
+/// A row of options.csv: one change of a dealer's option position.
+#[derive(Debug, Serialize)]
+pub struct OptionRow<'a> {
+    /// Time, seconds from the open.
+    pub t_s: f64,
+    /// The maker's agent id.
+    pub agent_id: u32,
+    /// Its group name.
+    pub group: &'a str,
+    /// The book the option is written on.
+    pub book: &'a str,
+    /// "open" (held from the open), "client" (a client trade) or "expiry" (settled and
+    /// removed).
+    pub event: &'static str,
+    /// "call" or "put".
+    pub kind: &'static str,
+    /// Strike, currency.
+    pub strike: f64,
+    /// Expiry, seconds from the open.
+    pub expiry_s: f64,
+    /// Contracts the maker acquired, signed (positive: bought; an expiry: minus the line's
+    /// contracts, as it leaves the book).
+    pub contracts: i64,
+    /// Lots of the underlying per contract.
+    pub multiplier_lots: u64,
+    /// Price per unit of the underlying, currency (an expiry: the intrinsic value).
+    pub price: f64,
+    /// The maker's fair value per unit then, currency.
+    pub fair_value: f64,
+    /// Volatility the price was computed at, per √s (empty at an expiry).
+    pub vol_per_sqrt_s: Option<f64>,
+    /// The book's reference mid, currency.
+    pub mid: f64,
+    /// Cash to the maker, currency: −contracts × multiplier × price (× lot size).
+    pub cash: f64,
 }
 
 /// A row of l2.csv: one price level at one sampling time.
@@ -208,6 +289,64 @@ pub struct SummaryRow {
     pub pnl_noise: f64,
     /// Market makers' mean markout per scored lot, currency.
     pub mm_markout_per_lot: Option<f64>,
+    /// Σ over market makers of their PnL part spread capture, currency (the six `pnl_mm_*`
+    /// parts add up to `pnl_market_makers`; see agents.csv).
+    pub pnl_mm_spread: f64,
+    /// Σ of the makers' inventory revaluation, currency.
+    pub pnl_mm_inventory: f64,
+    /// Σ of the makers' hedging part (minus the hedges' slippage cost), currency.
+    pub pnl_mm_hedging: f64,
+    /// Σ of the makers' option premium against fair value, currency.
+    pub pnl_mm_option_premium: f64,
+    /// Σ of the makers' option revaluation, currency.
+    pub pnl_mm_option_revaluation: f64,
+    /// Σ of the makers' option settlements, currency.
+    pub pnl_mm_settlement: f64,
+    /// Hedges the makers finished.
+    pub hedges: u64,
+    /// Hedges that filled less than they wanted (partly or not at all).
+    pub hedges_failed: u64,
+    /// Lots the hedges filled.
+    pub hedge_lots: u64,
+    /// Lots the hedges wanted and did not get.
+    pub hedge_unfilled_lots: u64,
+    /// Mean slippage of hedge fills against the decision mid, ticks per lot filled (positive:
+    /// a cost); empty when no hedge filled.
+    pub hedge_mean_slippage_ticks: Option<f64>,
+    /// Makers' withdrawals fired by their loss limit.
+    pub withdrawals_loss: u64,
+    /// Withdrawals fired by inventory utilisation.
+    pub withdrawals_inventory: u64,
+    /// Withdrawals fired by hedge failure.
+    pub withdrawals_hedge_failure: u64,
+    /// Withdrawals fired by drawdown.
+    pub withdrawals_drawdown: u64,
+    /// Withdrawals fired by toxicity.
+    pub withdrawals_toxicity: u64,
+    /// Withdrawals fired by volatility.
+    pub withdrawals_volatility: u64,
+    /// Mean over market makers of the fraction of the run they spent withdrawn (empty
+    /// without makers).
+    pub mm_withdrawn_fraction: Option<f64>,
+    /// Halts, every book.
+    pub halts: u64,
+    /// Time spent halted, seconds, summed over books.
+    pub halted_s: f64,
+    /// Programs' total quantity, lots (0: no program).
+    pub program_lots: u64,
+    /// Programs' filled quantity, lots.
+    pub program_filled_lots: u64,
+    /// Programs' target participation, the mean over programs weighted by quantity (empty
+    /// without a program).
+    pub program_target_participation: Option<f64>,
+    /// Programs' realised participation: lots filled over the volume their books traded while
+    /// they ran, from each one's start to its end (or the run's), summed over programs
+    /// (empty without a program, or before one started).
+    pub program_participation: Option<f64>,
+    /// Market makers' hot-potato ratio in shock windows: lots they traded over Σ |their
+    /// inventory change|, both summed over makers and windows (empty without a window, or
+    /// with no net change).
+    pub hot_potato_ratio: Option<f64>,
 }
 
 /// The columns of book.csv for the given depth bands, in the order [`super::Recorder`]
@@ -229,6 +368,42 @@ pub fn book_header(bands: &[u32]) -> Vec<String> {
         h.push(format!("depth_bid_{k}t_lots"));
         h.push(format!("depth_ask_{k}t_lots"));
     }
-    h.extend(["fundamental", "last_trade", "volume_lots", "trades"].map(String::from));
+    h.extend(
+        [
+            "fundamental",
+            "last_trade",
+            "volume_lots",
+            "trades",
+            "makers_quoting_bid",
+            "makers_quoting_ask",
+            "maker_depth_share",
+        ]
+        .map(String::from),
+    );
     h
+}
+
+/// A row of events.csv: one event.
+#[derive(Debug, Serialize)]
+pub struct EventRow<'a> {
+    /// Time, seconds from the open.
+    pub t_s: f64,
+    /// The book it concerns (empty: market-wide).
+    pub book: &'a str,
+    /// The agent it concerns (empty: market-wide).
+    pub agent_id: Option<u32>,
+    /// The agent's group.
+    pub group: &'a str,
+    /// "state_change" or "hedge_failed".
+    pub kind: &'static str,
+    /// State before a state change.
+    pub from: &'static str,
+    /// State after a state change.
+    pub to: &'static str,
+    /// What caused it: the trigger that fired.
+    pub trigger: &'static str,
+    /// The trigger's value (currency for drawdown and loss; lots for a failed hedge).
+    pub value: Option<f64>,
+    /// The level it crossed (a failed hedge: the lots it wanted).
+    pub threshold: Option<f64>,
 }

@@ -2,14 +2,19 @@
 
 use super::rows::SummaryRow;
 use super::{OutputDir, PriceScale};
-use crate::agents::market_maker::MarketMaker;
+use crate::agents::market_maker::{HotPotato, MakerPnl, MarketMaker, OptionDesk, maker_pnl};
+use crate::agents::program::Program;
 use crate::market::exchange::Exchange;
 use crate::market::fundamental::Fundamental;
+use crate::models::withdrawal::Trigger;
 use crate::scenario::Scenario;
-use crate::sim::components::{Account, Agent, AgentKind};
+use crate::sim::components::{Account, Agent, AgentId, AgentKind};
 use crate::sim::resources::{BookIndex, RunStats};
 use bevy_ecs::prelude::*;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::Path;
 
 /// Computes the run's summary from the world at the end of the run.
 pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
@@ -29,18 +34,86 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
     let fundamental = world.resource::<Fundamental>().end_value;
     // Sums per book in tick·lots (each book has its own scale), converted at the end.
     let mut pnl = vec![[0.0; 3]; n_books];
+    // Per book: the makers' PnL parts (six), in ticks·lots.
+    let mut parts = vec![[0.0; 6]; n_books];
+    let mut option_pnl = vec![0.0; n_books];
+    let mut hedges = crate::agents::market_maker::Ledger::default();
+    let mut hedge_cost_tick_lots = 0.0;
+    let mut withdrawals = [0u64; 7];
+    let mut withdrawn_s = 0.0;
+    let mut makers = 0u64;
+    let book_entities = world.resource::<BookIndex>().0.clone();
+    let refs_x2: Vec<i64> = book_entities
+        .iter()
+        .map(|&e| world.get::<Exchange>(e).expect("book").reference_x2_ticks())
+        .collect();
+    let end_ns = scenario.steps * scenario.dt_ns;
     let mut agents = 0;
-    let mut q = world.query::<(&Agent, &Account)>();
-    for (agent, acct) in q.iter(world) {
+    let mut positions = Vec::with_capacity(n_books);
+    let mut q = world.query::<(
+        &AgentId,
+        &Agent,
+        &Account,
+        Option<&MarketMaker>,
+        Option<&OptionDesk>,
+    )>();
+    for (id, agent, acct, mm, desk) in q.iter(world) {
         agents += 1;
         let b = usize::from(agent.book.0);
-        let k = match agent.kind {
-            AgentKind::MarketMaker => 0,
-            AgentKind::Informed => 1,
-            AgentKind::Noise => 2,
+        let Some(mm) = mm else {
+            let k = match agent.kind {
+                AgentKind::Informed => 1,
+                AgentKind::Program => continue,
+                _ => 2,
+            };
+            pnl[b][k] += acct.pnl_tick_lots(refs_ticks[b]);
+            continue;
         };
-        pnl[b][k] += acct.pnl_tick_lots(refs_ticks[b]);
+        positions.clear();
+        for (bi, &e) in book_entities.iter().enumerate() {
+            let ex = world.get::<Exchange>(e).expect("book");
+            positions.push((ex.risk.position(id.0), refs_x2[bi]));
+        }
+        let p: MakerPnl = maker_pnl(acct, mm, desk, &positions, refs_ticks[b], end_ns);
+        pnl[b][0] += p.underlying_tick_lots;
+        option_pnl[b] += p.options_tick_lots;
+        for (sum, v) in parts[b].iter_mut().zip([
+            p.spread_tick_lots,
+            p.inventory_tick_lots,
+            p.hedging_tick_lots,
+            p.options.premium_tick_lots,
+            p.options.revaluation_tick_lots,
+            p.options.settlement_tick_lots,
+        ]) {
+            *sum += v;
+        }
+        for (sum, n) in withdrawals.iter_mut().zip(mm.risk.withdrawals_by_trigger) {
+            *sum += n;
+        }
+        withdrawn_s += mm.risk.withdrawn_ns(end_ns) as f64 * 1e-9;
+        makers += 1;
+        let l = &mm.ledger;
+        hedges.hedges += l.hedges;
+        hedges.hedges_failed += l.hedges_failed;
+        hedges.hedge_lots += l.hedge_lots;
+        hedges.hedge_unfilled_lots += l.hedge_unfilled_lots;
+        hedge_cost_tick_lots -= p.hedging_tick_lots;
     }
+    // Underlying amounts (multiples of half a tick·lot) rounded to the tick's decimals + 1,
+    // which is exact; option amounts in full.
+    let part = |k: usize| {
+        parts
+            .iter()
+            .zip(&scales)
+            .map(|(p, s)| {
+                if k < 3 {
+                    s.money(p[k])
+                } else {
+                    s.money_unrounded(p[k])
+                }
+            })
+            .sum::<f64>()
+    };
     let money = |k: usize| {
         pnl.iter()
             .zip(&scales)
@@ -66,6 +139,22 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
             .reduce(|a, b| a + b)
             .unwrap_or(0.0)
     });
+    let (halts, halted_s) = book_entities.iter().fold((0, 0.0), |(n, s), &e| {
+        let ex = world.get::<Exchange>(e).expect("book");
+        let ongoing = ex
+            .halt
+            .map_or(0, |(start, until)| until.min(end_ns) - start.min(end_ns));
+        (n + ex.halts, s + (ex.halted_ns + ongoing) as f64 * 1e-9)
+    });
+    let programs = program_stats(world);
+    let hot_potato = {
+        let mut q = world.query_filtered::<(&AgentId, &Account), With<MarketMaker>>();
+        let mut accounts: Vec<(u32, Account)> = q.iter(world).map(|(id, a)| (id.0, *a)).collect();
+        accounts.sort_unstable_by_key(|&(id, _)| id);
+        let mut hp = world.resource::<HotPotato>().clone();
+        hp.close(accounts.iter().map(|(_, a)| a));
+        hp.ratio()
+    };
     // Book-steps: the spread and depth statistics are summed over every book.
     let steps = stats.steps.max(1) as f64 * n_books as f64;
     SummaryRow {
@@ -96,11 +185,80 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         // the first book's
         final_price: scales[0].price(refs_ticks[0]),
         final_fundamental: fundamental + scenario.books[0].basis,
-        pnl_market_makers: money(0),
+        pnl_market_makers: money(0)
+            + option_pnl
+                .iter()
+                .zip(&scales)
+                .map(|(p, s)| s.money_unrounded(*p))
+                .sum::<f64>(),
         pnl_informed: money(1),
         pnl_noise: money(2),
         mm_markout_per_lot: mk_mean,
+        pnl_mm_spread: part(0),
+        pnl_mm_inventory: part(1),
+        pnl_mm_hedging: part(2),
+        pnl_mm_option_premium: part(3),
+        pnl_mm_option_revaluation: part(4),
+        pnl_mm_settlement: part(5),
+        hedges: hedges.hedges,
+        hedges_failed: hedges.hedges_failed,
+        hedge_lots: hedges.hedge_lots,
+        hedge_unfilled_lots: hedges.hedge_unfilled_lots,
+        // In the makers' own ticks (a venue has the same tick).
+        hedge_mean_slippage_ticks: (hedges.hedge_lots > 0)
+            .then(|| hedge_cost_tick_lots / hedges.hedge_lots as f64),
+        withdrawals_loss: withdrawals[Trigger::Loss.index()],
+        withdrawals_inventory: withdrawals[Trigger::Inventory.index()],
+        withdrawals_hedge_failure: withdrawals[Trigger::HedgeFailure.index()],
+        withdrawals_drawdown: withdrawals[Trigger::Drawdown.index()],
+        withdrawals_toxicity: withdrawals[Trigger::Toxicity.index()],
+        withdrawals_volatility: withdrawals[Trigger::Volatility.index()],
+        mm_withdrawn_fraction: (makers > 0)
+            .then(|| withdrawn_s / (makers as f64 * scenario.steps as f64 * scenario.dt_s())),
+        halts,
+        halted_s,
+        program_lots: programs.lots,
+        program_filled_lots: programs.filled_lots,
+        program_target_participation: (programs.lots > 0)
+            .then(|| programs.target_weighted / programs.lots as f64),
+        program_participation: (programs.volume_lots > 0)
+            .then(|| programs.filled_lots as f64 / programs.volume_lots as f64),
+        hot_potato_ratio: hot_potato,
     }
+}
+
+/// The programs' totals.
+#[derive(Debug, Default)]
+struct ProgramStats {
+    lots: u64,
+    filled_lots: u64,
+    /// Σ quantity × target participation.
+    target_weighted: f64,
+    /// Σ over started programs of their book's volume while they ran.
+    volume_lots: u64,
+}
+
+fn program_stats(world: &mut World) -> ProgramStats {
+    let volumes: Vec<u64> = world
+        .resource::<BookIndex>()
+        .0
+        .iter()
+        .map(|&e| world.get::<Exchange>(e).expect("book").volume_lots)
+        .collect();
+    let mut s = ProgramStats::default();
+    let mut q = world.query::<(&Agent, &Account, &Program)>();
+    for (agent, acct, p) in q.iter(world) {
+        s.lots += p.quantity_lots;
+        s.target_weighted += p.quantity_lots as f64 * p.rule.participation;
+        if let Some(v0) = p.volume_at_start {
+            s.filled_lots += Program::filled_lots(acct);
+            let v1 = p
+                .done
+                .map_or(volumes[usize::from(agent.book.0)], |(_, v)| v);
+            s.volume_lots += v1 - v0;
+        }
+    }
+    s
 }
 
 /// Writes summary.csv.
@@ -112,7 +270,8 @@ pub fn write_summary(dir: &OutputDir, row: &SummaryRow) -> csv::Result<()> {
 }
 
 /// manifest.json: everything needed to reproduce the run. Only `wall_time_s` varies between
-/// two runs of the same scenario and seed.
+/// two runs of the same scenario and seed. `scenario.params` is a complete scenario (every
+/// default filled in, every override applied) in JSON form, which `depthsim reproduce` reruns.
 #[derive(Debug, Serialize)]
 pub struct Manifest<'a> {
     /// "depthsim".
@@ -125,14 +284,50 @@ pub struct Manifest<'a> {
     pub scenario_sha256: String,
     /// The master seed used.
     pub seed: u64,
+    /// The `--set PATH=VALUE` overrides, as given and in order (`--seed` is in `seed`).
+    pub overrides: Vec<String>,
     /// The command line (program name excluded).
     pub command_line: Vec<String>,
     /// Files written.
     pub files: Vec<&'static str>,
+    /// SHA-256 (hex) of every file written but manifest.json, by name.
+    pub sha256: BTreeMap<String, String>,
     /// The scenario as resolved (defaults filled in, overrides applied).
     pub scenario: &'a Scenario,
     /// Wall-clock seconds the run took (the one non-deterministic field).
     pub wall_time_s: f64,
+}
+
+/// SHA-256 of `bytes`, as 64 lowercase hex digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// SHA-256 of a file's contents, as 64 lowercase hex digits, read in pieces (a trades.csv may
+/// be hundreds of megabytes).
+pub fn file_sha256(path: &Path) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    Ok(hex(&hasher.finalize()))
+}
+
+/// The SHA-256 of each of `files` in `folder`, by name: what manifest.json's `sha256` holds.
+pub fn file_digests<'a>(
+    folder: &Path,
+    files: impl IntoIterator<Item = &'a str>,
+) -> std::io::Result<BTreeMap<String, String>> {
+    files
+        .into_iter()
+        .map(|f| {
+            let digest = file_sha256(&folder.join(f))
+                .map_err(|e| std::io::Error::new(e.kind(), format!("{f}: {e}")))?;
+            Ok((f.to_string(), digest))
+        })
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Writes manifest.json.

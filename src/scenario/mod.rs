@@ -1,10 +1,13 @@
 //! Scenario files: TOML → [`ScenarioFile`] (a serde mirror that rejects unknown keys) →
 //! [`Scenario`] (checked, with derived integer units). Command-line overrides are applied
-//! between the two stages, so they are validated like the file.
+//! before the first stage (`--set`, on the file's TOML tree: see [`Override`]) or between the
+//! two (`--seed`), so they are checked like the file.
 
+mod overrides;
 mod params;
 mod validate;
 
+pub use overrides::{Override, OverrideSyntaxError};
 pub use params::*;
 
 use serde::Serialize;
@@ -30,6 +33,16 @@ pub enum ScenarioError {
         /// The parser's explanation, naming the key and where it is.
         message: String,
     },
+    /// A `--set` override names no key of the file, or gives a key a value of the wrong kind.
+    #[error("{}: {set}: {message}", path.display())]
+    Override {
+        /// The file.
+        path: PathBuf,
+        /// The override(s) at fault, as given: `--set noise[0].mu_per_s=x`.
+        set: String,
+        /// What is wrong, and what is there or allowed.
+        message: String,
+    },
     /// A value is out of its allowed range or inconsistent with another.
     #[error("{}: `{key}` {message}", path.display())]
     Invalid {
@@ -45,8 +58,10 @@ pub enum ScenarioError {
 /// Overrides from the command line, applied before validation.
 #[derive(Debug, Clone, Default)]
 pub struct Overrides {
-    /// Replaces `run.seed`.
+    /// Replaces `run.seed` (after the `--set` overrides, so `--seed` wins).
     pub seed: Option<u64>,
+    /// `--set PATH=VALUE` overrides, applied in order to the file's TOML tree.
+    pub set: Vec<Override>,
 }
 
 /// A checked scenario, ready to run.
@@ -72,6 +87,22 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// Whether the run writes hedges.csv: asked for, and some maker group hedges.
+    pub fn writes_hedges(&self) -> bool {
+        self.params.output.hedges && self.params.market_maker.iter().any(|g| g.hedge.is_some())
+    }
+
+    /// Whether the run writes options.csv: asked for, and some maker group holds options or
+    /// takes client flow.
+    pub fn writes_options(&self) -> bool {
+        self.params.output.options
+            && self
+                .params
+                .market_maker
+                .iter()
+                .any(|g| !g.options.is_empty() || g.client_flow.is_some())
+    }
+
     /// The index of the book a group names (validated; `None`: the first book).
     pub fn book_index(&self, name: Option<&str>) -> usize {
         name.and_then(|n| self.books.iter().position(|b| b.name == n))
@@ -88,18 +119,30 @@ impl Scenario {
     }
 
     /// Parses and validates scenario text; `path` is used in messages and for the default name.
+    /// The `--set` overrides edit the text's TOML tree before it is read; an error they cause
+    /// names them.
     pub fn from_toml(
         text: &str,
         path: &Path,
         overrides: &Overrides,
     ) -> Result<Scenario, ScenarioError> {
-        let mut file: ScenarioFile = toml::from_str(text).map_err(|e| ScenarioError::Parse {
-            path: path.to_path_buf(),
-            message: describe_toml_error(&e, text),
-        })?;
+        let mut file: ScenarioFile = if overrides.set.is_empty() {
+            toml::from_str(text).map_err(|e| ScenarioError::Parse {
+                path: path.to_path_buf(),
+                message: describe_toml_error(&e, text),
+            })?
+        } else {
+            overrides::file_with(text, path, &overrides.set)?
+        };
         if let Some(seed) = overrides.seed {
             file.run.seed = seed;
         }
+        validate::validate(file, path).map_err(|e| overrides::mention(e, &overrides.set))
+    }
+
+    /// Validates a scenario already read into its serde mirror, such as the resolved one a
+    /// manifest holds; `path` is used in messages and for the default name.
+    pub fn resolve(file: ScenarioFile, path: &Path) -> Result<Scenario, ScenarioError> {
         validate::validate(file, path)
     }
 
@@ -109,8 +152,9 @@ impl Scenario {
     }
 }
 
-/// The toml error's message, with the line, section and key it points at.
-fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
+/// The toml error's message, with the line, section and key it points at (scenario and
+/// sweep files alike).
+pub(crate) fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
     let msg = e.message().trim_end().replace('\n', " ");
     let Some(span) = e.span() else {
         return msg;

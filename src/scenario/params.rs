@@ -58,6 +58,9 @@ pub struct MarketParams {
     /// Seconds between the mid prices that public estimate uses (> 0). Default 1.
     #[serde(default = "default_vol_sample")]
     pub vol_sample_interval_s: f64,
+    /// A volatility halt on this book (`[market.halt]` / `[book.halt]`): none by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub halt: Option<HaltParams>,
 }
 
 /// `[[book]]`: one order book, when a scenario trades several (instead of the single
@@ -94,6 +97,24 @@ pub struct BookParams {
     /// Seconds between the mid prices that estimate uses (> 0). Default 1.
     #[serde(default = "default_vol_sample")]
     pub vol_sample_interval_s: f64,
+    /// A volatility halt on this book (`[market.halt]` / `[book.halt]`): none by default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub halt: Option<HaltParams>,
+}
+
+/// A book's volatility halt (CME-style stop logic): a trade that prints at least
+/// `move_ticks` from a trade of the last `window_s` halts the book for `pause_s`. The order
+/// that made that trade completes; requests arriving during the halt are held and processed
+/// at the reopening in their arrival order.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HaltParams {
+    /// The move that halts, ticks (≥ 1).
+    pub move_ticks: u64,
+    /// The trailing window the move is measured over, seconds (> 0).
+    pub window_s: f64,
+    /// How long the book stays halted, seconds (> 0).
+    pub pause_s: f64,
 }
 
 impl BookParams {
@@ -109,6 +130,7 @@ impl BookParams {
             basis: 0.0,
             vol_halflife_s: m.vol_halflife_s,
             vol_sample_interval_s: m.vol_sample_interval_s,
+            halt: m.halt,
         }
     }
 }
@@ -342,6 +364,182 @@ pub struct MarketMakerParams {
     /// Optional hedging of the group's net delta; see [`HedgeParams`]. Default: no hedging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedge: Option<HedgeParams>,
+    /// The options each maker of the group holds at the open (`[[market_maker.options]]`); see
+    /// [`OptionLineParams`]. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<OptionLineParams>,
+    /// A stream of end-users trading options with the group's makers; see
+    /// [`ClientFlowParams`]. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_flow: Option<ClientFlowParams>,
+    /// The volatility the makers value their options with: "implied" (the configured
+    /// `implied_vol_per_sqrt_s`, the default) or "realised" (each maker's own estimate of its
+    /// book's volatility, as a fraction of the mid per √s). Options or client flow only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option_vol: Option<OptionVolSource>,
+    /// Implied volatility, a fraction per √second (> 0; like the `gbm` fundamental's
+    /// `volatility_per_sqrt_s`): options at the open and client trades are priced with it,
+    /// and with `option_vol = "implied"` every valuation is. Required with options or client
+    /// flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implied_vol_per_sqrt_s: Option<f64>,
+    /// Optional withdrawal state machine; see [`WithdrawalParams`]. Default: always quoting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal: Option<WithdrawalParams>,
+}
+
+/// One withdrawal trigger's levels (`[market_maker.withdrawal.<trigger>]`): at least one entry
+/// level; an exit level below every entry level (none: the trigger never clears).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerParams {
+    /// Widen at or above this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub widen: Option<f64>,
+    /// Withdraw at or above this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdraw: Option<f64>,
+    /// The trigger has cleared below this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit: Option<f64>,
+}
+
+/// `[market_maker.withdrawal]`: each maker of the group runs the state machine
+/// Quoting → Widened → Withdrawn → Cooldown → Quoting on its own signals, evaluated at its
+/// looks. Triggers without a table are off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawalParams {
+    /// Shortest time between two changes of state, seconds (≥ 0). Default 5.
+    #[serde(default = "default_min_time_in_state")]
+    pub min_time_in_state_s: f64,
+    /// Time in Cooldown before quoting normally again, seconds (≥ 0). Default 30.
+    #[serde(default = "default_cooldown")]
+    pub cooldown_s: f64,
+    /// Widened: the half-spread is multiplied by this (≥ 1). Default 2.
+    #[serde(default = "default_widen_spread")]
+    pub widen_spread_factor: f64,
+    /// Widened: the lots per level are multiplied by this (in (0, 1], at least one lot).
+    /// Default 0.5.
+    #[serde(default = "half")]
+    pub widen_size_factor: f64,
+    /// Cooldown: the lots per level are multiplied by this (in (0, 1]). Default 0.5.
+    #[serde(default = "half")]
+    pub cooldown_size_factor: f64,
+    /// Withdrawn: whether the maker trades its inventory back to flat with market orders at
+    /// its looks (at most `unwind_lots` a look) — how intermediaries dumped inventory in
+    /// May 2010. Default false: it only cancels its quotes (and still hedges, if it hedges).
+    #[serde(default)]
+    pub unwind: bool,
+    /// Withdrawn with `unwind`: the largest market order per look, lots (≥ 1). Default 10.
+    #[serde(default = "default_unwind_lots")]
+    pub unwind_lots: u64,
+    /// Half-life of the maker's trailing volatility baseline, seconds (> 0). Default 300.
+    #[serde(default = "default_baseline_halflife")]
+    pub baseline_vol_halflife_s: f64,
+    /// Fills over which the toxicity signal averages (each scored fill moves it 1/n of the
+    /// way), ≥ 1. Default 20.
+    #[serde(default = "default_toxicity_fills")]
+    pub toxicity_fills: u32,
+    /// Hedges over which the hedge-failure signal averages, ≥ 1. Default 5.
+    #[serde(default = "default_hedge_failure_hedges")]
+    pub hedge_failure_hedges: u32,
+    /// Half-life, seconds (> 0), with which the toxicity and hedge-failure signals fade
+    /// toward 0 between observations: a maker that has withdrawn sees no new fills, and its
+    /// memory of the last ones fades. Default 60.
+    #[serde(default = "default_signal_halflife")]
+    pub signal_halflife_s: f64,
+    /// |inventory| / max_position_lots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<TriggerParams>,
+    /// The maker's volatility estimate over its trailing baseline (a ratio of σ's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volatility: Option<TriggerParams>,
+    /// Minus its recent mean markout, ticks per lot (positive: adverse selection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toxicity: Option<TriggerParams>,
+    /// Its PnL below its running peak, currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drawdown: Option<TriggerParams>,
+    /// The unfilled share of its recent hedges (0 to 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedge_failure: Option<TriggerParams>,
+    /// Its loss, currency (minus its PnL): a loss limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<TriggerParams>,
+}
+
+/// Which volatility a dealer values its options with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OptionVolSource {
+    /// The group's `implied_vol_per_sqrt_s`.
+    #[default]
+    Implied,
+    /// The maker's own realised-volatility estimate of its book's mid (the one its quoting
+    /// uses), divided by the mid: a fraction per √s.
+    Realised,
+}
+
+/// Call or put, as written in a scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OptionKindParam {
+    /// The right to buy at the strike.
+    Call,
+    /// The right to sell at the strike.
+    Put,
+}
+
+/// `[[market_maker.options]]`: one line of European options on the group's book, held by
+/// every maker of the group from the open, booked at its Black–Scholes value at the implied
+/// volatility (so a maker's PnL starts at 0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionLineParams {
+    /// "call" or "put".
+    pub kind: OptionKindParam,
+    /// Strike, currency (> 0; a multiple of the book's tick_size).
+    pub strike: f64,
+    /// Expiry, seconds from the open (> 0, ≤ run.duration_s). The line settles in cash at the
+    /// book's mid at the first step ending at or after it.
+    pub expiry_s: f64,
+    /// Contracts, signed: positive long, negative short (≠ 0).
+    pub contracts: i64,
+    /// Lots of the underlying per contract (≥ 1). Default 1.
+    #[serde(default = "one_u64")]
+    pub multiplier_lots: u64,
+}
+
+/// `[market_maker.client_flow]`: end-users trading options with the group's makers, as a
+/// Poisson stream. Each arrival picks one maker of the group, one series (kind × strike ×
+/// expiry, uniformly among those not yet expired) and a direction (the client buys with
+/// probability `buy_share`), and trades `contracts` at the Black–Scholes price at the implied
+/// volatility plus `edge_vol_per_sqrt_s` when the client buys (minus it when the client sells),
+/// on the mid the maker sees.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientFlowParams {
+    /// Client trades per second, for the whole group (> 0).
+    pub rate_per_s: f64,
+    /// Share of client trades that are purchases (in [0, 1]): above ½ the makers' books drift
+    /// short.
+    pub buy_share: f64,
+    /// Kinds the clients trade: ["call"], ["put"] or both.
+    pub kinds: Vec<OptionKindParam>,
+    /// Strikes the clients trade, currency (each > 0, a multiple of tick_size).
+    pub strikes: Vec<f64>,
+    /// Expiries the clients trade, seconds from the open (each > 0, ≤ run.duration_s).
+    pub expiries_s: Vec<f64>,
+    /// Contracts per client trade (≥ 1).
+    pub contracts: u64,
+    /// Lots of the underlying per contract (≥ 1). Default 1.
+    #[serde(default = "one_u64")]
+    pub multiplier_lots: u64,
+    /// The makers' volatility edge, a fraction per √s (≥ 0, below the implied volatility):
+    /// clients buy at implied + edge and sell at implied − edge. Default 0.
+    #[serde(default)]
+    pub edge_vol_per_sqrt_s: f64,
 }
 
 /// How a hedge order is sent.
@@ -413,6 +611,10 @@ pub struct OutputParams {
     /// Write hedges.csv (a row per finished hedge), when some maker group hedges. Default true.
     #[serde(default = "yes")]
     pub hedges: bool,
+    /// Write options.csv (a row per option trade: the open, client trades, expiries), when
+    /// some maker group holds options or takes client flow. Default true.
+    #[serde(default = "yes")]
+    pub options: bool,
 }
 
 impl Default for OutputParams {
@@ -425,6 +627,7 @@ impl Default for OutputParams {
             trades: true,
             quotes: true,
             hedges: true,
+            options: true,
         }
     }
 }
@@ -452,14 +655,150 @@ pub struct ScenarioFile {
     /// `[[market_maker]]` groups.
     #[serde(default)]
     pub market_maker: Vec<MarketMakerParams>,
+    /// `[[shocks]]`: scheduled shocks, in any order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shocks: Vec<ShockParams>,
     /// `[output]`
     #[serde(default)]
     pub output: OutputParams,
 }
 
+/// The kinds of scheduled shock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShockKind {
+    /// The fundamental value jumps at `start_s` by `size_ticks` (ticks of the first book) or
+    /// by `size_fraction` of its value.
+    FundamentalJump,
+    /// The fundamental's volatility is multiplied by `factor` from `start_s` for
+    /// `duration_s`.
+    Volatility,
+    /// An informed group's look rate is multiplied by `factor` for `duration_s`.
+    InformedBurst,
+    /// A noise group's limit-order rate α is multiplied by `factor` for `duration_s` (below 1:
+    /// liquidity supply dries up).
+    NoiseLiquidity,
+    /// A sell program: from `start_s` it sells `quantity_lots` by market orders at
+    /// `participation` of the volume traded in its book over a trailing `window_s`, whatever
+    /// the price, until done or the run ends.
+    SellProgram,
+    /// The same, buying.
+    BuyProgram,
+    /// A market-maker group's position limit is multiplied by `factor` (< 1: cut) for
+    /// `duration_s`: the exchange's risk gate and the makers' own quoting limit both follow.
+    MakerLimit,
+    /// A market-maker group's loss limit (its `loss` trigger's thresholds) is multiplied by
+    /// `factor` for `duration_s`.
+    LossLimit,
+    /// A market-maker group's latency (its quotes' and its hedges') is multiplied by
+    /// `factor` for `duration_s`.
+    Latency,
+}
+
+impl ShockKind {
+    /// The name in scenario files and events.csv.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShockKind::FundamentalJump => "fundamental_jump",
+            ShockKind::Volatility => "volatility",
+            ShockKind::InformedBurst => "informed_burst",
+            ShockKind::NoiseLiquidity => "noise_liquidity",
+            ShockKind::SellProgram => "sell_program",
+            ShockKind::BuyProgram => "buy_program",
+            ShockKind::MakerLimit => "maker_limit",
+            ShockKind::LossLimit => "loss_limit",
+            ShockKind::Latency => "latency",
+        }
+    }
+
+    /// Whether it is a sell or buy program.
+    pub fn is_program(self) -> bool {
+        matches!(self, ShockKind::SellProgram | ShockKind::BuyProgram)
+    }
+}
+
+/// `[[shocks]]`: one scheduled shock. Keys that do not apply to its kind are refused.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShockParams {
+    /// What it does.
+    pub kind: ShockKind,
+    /// When it starts, seconds from the open (0 ≤ start < run.duration_s).
+    pub start_s: f64,
+    /// How long it lasts, seconds (> 0; the shock ends at the run's end at the latest).
+    /// Every kind but fundamental_jump.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_s: Option<f64>,
+    /// The group it acts on, by name: an [[informed]] group (informed_burst), a [[noise]]
+    /// group (noise_liquidity), or a [[market_maker]] group (maker_limit, loss_limit,
+    /// latency).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The multiplier (volatility, informed_burst, noise_liquidity, maker_limit, loss_limit,
+    /// latency), > 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<f64>,
+    /// fundamental_jump: the jump in ticks of the first book (signed; give this or
+    /// `size_fraction`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_ticks: Option<f64>,
+    /// fundamental_jump: the jump as a fraction of the value (signed, > −1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_fraction: Option<f64>,
+    /// Programs: the total quantity to execute, lots (> 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity_lots: Option<u64>,
+    /// Programs: the target share of the book's traded volume, in (0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participation: Option<f64>,
+    /// Programs: the trailing window the volume is measured over, seconds (default 60).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_s: Option<f64>,
+    /// Programs: time between child orders, seconds (default 1; at least one step).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval_s: Option<f64>,
+    /// Programs: the smallest child order, lots (default 1): less owed waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_child_lots: Option<u64>,
+    /// Programs: the largest child order, lots (default: no bound).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_child_lots: Option<u64>,
+    /// Programs: the book it trades, by name (default: the first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub book: Option<String>,
+}
+
 fn one_u64() -> u64 {
     1
 }
+fn default_min_time_in_state() -> f64 {
+    5.0
+}
+fn default_cooldown() -> f64 {
+    30.0
+}
+fn default_widen_spread() -> f64 {
+    2.0
+}
+fn half() -> f64 {
+    0.5
+}
+fn default_unwind_lots() -> u64 {
+    10
+}
+fn default_baseline_halflife() -> f64 {
+    300.0
+}
+fn default_toxicity_fills() -> u32 {
+    20
+}
+fn default_signal_halflife() -> f64 {
+    60.0
+}
+fn default_hedge_failure_hedges() -> u32 {
+    5
+}
+
 fn one_u32() -> u32 {
     1
 }

@@ -7,7 +7,7 @@ use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
 
 /// An agent's id: its index in [`AgentIndex`](super::resources::AgentIndex) and its owner id in
-/// the book. Assigned in scenario order (market makers, informed, noise groups, in file order).
+/// the book. Assigned in scenario order (market makers, informed, noise groups, then programs, in file order).
 #[derive(Component, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct AgentId(pub u32);
 
@@ -20,6 +20,8 @@ pub enum AgentKind {
     Informed,
     /// A market maker.
     MarketMaker,
+    /// A sell or buy program.
+    Program,
 }
 
 impl AgentKind {
@@ -29,6 +31,7 @@ impl AgentKind {
             AgentKind::Noise => "noise",
             AgentKind::Informed => "informed",
             AgentKind::MarketMaker => "market_maker",
+            AgentKind::Program => "program",
         }
     }
 }

@@ -15,8 +15,10 @@ pub struct KindPlugin {
     /// Spawns the kind's agents (through [`SetupContext::spawn`], so that ids follow the
     /// registration order) and inserts its resources.
     pub install: fn(&mut World, &Scenario, &mut SetupContext),
-    /// Adds the kind's systems to the schedule; its decide-phase systems go in `turn`.
-    pub systems: fn(&mut Schedule, DecideTurn),
+    /// Adds the kind's systems to the schedule; its decide-phase systems go in `turn`. A kind
+    /// may leave out systems the scenario has no use for (each system costs its fetch every
+    /// step, even when it has nothing to do).
+    pub systems: fn(&mut Schedule, DecideTurn, &Scenario),
 }
 
 /// What the kinds' installs share while the world is built: the next agent id, the agent

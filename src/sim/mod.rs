@@ -29,6 +29,8 @@
 
 pub mod calendar;
 pub mod components;
+pub mod events;
 pub mod kind;
 pub mod phase;
 pub mod resources;
+pub mod shocks;

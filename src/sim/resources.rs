@@ -43,12 +43,17 @@ impl Clock {
 
 /// Moves the clock to the next step and clears the previous step's outcomes: the first
 /// system of every step.
-pub fn begin_step(mut clock: ResMut<Clock>, mut out: ResMut<StepOutcomes>) {
+pub fn begin_step(
+    mut clock: ResMut<Clock>,
+    mut out: ResMut<StepOutcomes>,
+    mut events: ResMut<super::events::EventLog>,
+) {
     clock.step = clock.next_step;
     clock.next_step += 1;
     out.trades.clear();
     out.acks.clear();
     out.removed.clear();
+    events.0.clear();
 }
 
 /// What an order request asks the exchange to do.
@@ -202,6 +207,10 @@ pub struct MarketView {
     pub last_trade: Option<i64>,
     /// Public realised volatility of the reference price, ticks per √s.
     pub vol_ticks_per_sqrt_s: f64,
+    /// Lots traded in the book since the open.
+    pub volume_lots: u64,
+    /// Whether the book is halted.
+    pub halted: bool,
 }
 
 /// The book entities (each carries an [`Exchange`](crate::market::exchange::Exchange)), by

@@ -9,10 +9,16 @@ use std::process::Command;
 
 /// Runs the built binary on `file` into `out`, quietly, and requires success.
 pub fn run_ok(file: &Path, out: &Path) {
+    run_ok_with_env(file, out, &[]);
+}
+
+/// [`run_ok`] with extra environment variables.
+pub fn run_ok_with_env(file: &Path, out: &Path, env: &[(&str, &str)]) {
     let o = Command::new(env!("CARGO_BIN_EXE_depthsim"))
         .args(["run", "--quiet", "--out"])
         .arg(out)
         .arg(file)
+        .envs(env.iter().copied())
         .output()
         .expect("depthsim runs");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -45,4 +51,50 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
         }
     }
     all
+}
+
+/// The rows of a CSV file as column → value maps (no quoted commas in these files).
+pub fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let text = fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// A row's integer cell.
+pub fn int(r: &BTreeMap<String, String>, col: &str) -> i64 {
+    r[col]
+        .parse()
+        .unwrap_or_else(|_| panic!("{col}: {:?}", r[col]))
+}
+
+/// A row's number cell (`None` when empty).
+pub fn num(r: &BTreeMap<String, String>, col: &str) -> Option<f64> {
+    let v = &r[col];
+    (!v.is_empty()).then(|| v.parse().unwrap_or_else(|_| panic!("{col}: {v:?}")))
+}
+
+/// The mean of `col` over the rows with `from ≤ t_s < to` (empty fields skipped); there must
+/// be at least one.
+pub fn mean(rows: &[BTreeMap<String, String>], col: &str, from: f64, to: f64) -> f64 {
+    let v: Vec<f64> = rows
+        .iter()
+        .filter(|r| (from..to).contains(&num(r, "t_s").unwrap()))
+        .filter_map(|r| num(r, col))
+        .collect();
+    assert!(!v.is_empty(), "no {col} in [{from}, {to})");
+    v.iter().sum::<f64>() / v.len() as f64
 }

@@ -3,8 +3,9 @@
 //! settle and a detect one: a system costs its run overhead every step, and the book is
 //! already as the step leaves it.)
 
-use super::state::{MarketMaker, PendingMarkout};
+use super::state::MarketMaker;
 use crate::market::exchange::Exchange;
+use crate::sim::events::{EventKind, EventLog, EventRecord, ValueUnit};
 use crate::sim::resources::{AgentIndex, BookId, BookIndex, Clock, StepOutcomes};
 use bevy_ecs::prelude::*;
 
@@ -61,6 +62,10 @@ pub struct HedgeLog {
 /// by venue and arrival time); hedge fills are kept with the hedge, not scored as markouts. A
 /// hedge is finished when its acknowledgement comes (market and IOC orders never rest): it
 /// then goes to the [`HedgeLog`].
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a bevy system takes its resources as parameters"
+)]
 pub fn settle_makers(
     clock: Res<Clock>,
     out: Res<StepOutcomes>,
@@ -69,6 +74,7 @@ pub fn settle_makers(
     exchanges: Query<&Exchange>,
     mut makers: Query<&mut MarketMaker>,
     mut hedge_log: ResMut<HedgeLog>,
+    mut events: ResMut<EventLog>,
 ) {
     // Acknowledgements first: a quote may rest and then fill within the same step.
     for ack in &out.acks {
@@ -101,13 +107,7 @@ pub fn settle_makers(
                     mm.quotes[pos].qty_lots -= t.qty_lots;
                 }
             }
-            let due_ns = t.t_ns.saturating_add(mm.markout_horizon_ns);
-            mm.pending_markouts.push_back(PendingMarkout {
-                due_ns,
-                side: maker_side,
-                price_ticks: t.price_ticks,
-                qty_lots: t.qty_lots,
-            });
+            mm.book_quote_fill(maker_side, t);
         }
         if let Ok(mut mm) = makers.get_mut(taker) {
             if let Some(h) = mm
@@ -117,15 +117,18 @@ pub fn settle_makers(
             {
                 h.filled_lots += t.qty_lots;
                 h.fill_value_tick_lots += i128::from(t.price_ticks) * i128::from(t.qty_lots);
+                // a reference mid is a multiple of half a tick: exact
+                let decision_mid_x2 = Some((2.0 * h.mid_ticks).round() as i64);
+                mm.ledger.fill(
+                    t.aggressor.sign(),
+                    t.price_ticks,
+                    t.qty_lots,
+                    decision_mid_x2,
+                    true,
+                );
                 continue;
             }
-            let due_ns = t.t_ns.saturating_add(mm.markout_horizon_ns);
-            mm.pending_markouts.push_back(PendingMarkout {
-                due_ns,
-                side: t.aggressor,
-                price_ticks: t.price_ticks,
-                qty_lots: t.qty_lots,
-            });
+            mm.book_quote_fill(t.aggressor, t);
         }
     }
     for &(agent, id) in &out.removed {
@@ -137,7 +140,7 @@ pub fn settle_makers(
     }
     if hedge_log.active {
         hedge_log.records.clear();
-        finish_hedges(&out, &index, &mut makers, &mut hedge_log);
+        finish_hedges(&out, &index, &mut makers, &mut hedge_log, &mut events);
     }
     score_markouts(clock.end_ns(), &books, &exchanges, &mut makers);
 }
@@ -149,6 +152,7 @@ fn finish_hedges(
     index: &AgentIndex,
     makers: &mut Query<&mut MarketMaker>,
     log: &mut HedgeLog,
+    events: &mut EventLog,
 ) {
     for ack in &out.acks {
         let Ok(mut mm) = makers.get_mut(index.0[ack.agent as usize]) else {
@@ -159,6 +163,29 @@ fn finish_hedges(
         };
         let h = mm.hedges.remove(pos);
         let filled = h.filled_lots as i64 * h.wanted_lots.signum();
+        let ledger = &mut mm.ledger;
+        ledger.hedges += 1;
+        ledger.hedge_lots += h.filled_lots;
+        let unfilled = h.wanted_lots.unsigned_abs() - h.filled_lots;
+        ledger.hedge_unfilled_lots += unfilled;
+        ledger.hedges_failed += u64::from(unfilled > 0);
+        let share = unfilled as f64 / h.wanted_lots.unsigned_abs().max(1) as f64;
+        let risk = &mut mm.risk;
+        risk.hedge_failure += risk.hedge_weight * (share - risk.hedge_failure);
+        if unfilled > 0 {
+            events.0.push(EventRecord {
+                t_ns: h.arrival_ns,
+                book: Some(h.venue),
+                agent: Some(ack.agent),
+                kind: EventKind::HedgeFailed,
+                from: None,
+                to: None,
+                trigger: Some("unfilled_lots"),
+                value: Some(unfilled as f64),
+                threshold: Some(h.wanted_lots.unsigned_abs() as f64),
+                unit: ValueUnit::Lots,
+            });
+        }
         log.records.push(HedgeRecord {
             t_ns: h.t_ns,
             agent: ack.agent,
@@ -198,6 +225,10 @@ fn score_markouts(
                 m.side.sign() as f64 * (ref_ticks - m.price_ticks as f64) * m.qty_lots as f64;
             mm.markout_tick_lots += gain;
             mm.markout_lots += m.qty_lots;
+            // toxicity: the adverse move per lot, averaged over fills
+            let adverse = -gain / m.qty_lots as f64;
+            let risk = &mut mm.risk;
+            risk.toxicity_ticks += risk.toxicity_weight * (adverse - risk.toxicity_ticks);
         }
     }
 }

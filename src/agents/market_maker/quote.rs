@@ -1,13 +1,16 @@
 //! Decide phase: a maker looks at the published view, computes its target ladder and
 //! replaces the sides that drifted.
 
+use super::options::OptionDesk;
 use super::state::{HedgeInFlight, LiveQuote, MarketMaker};
-use super::{Hedger, MakerGroups};
+use super::{Hedger, MakerGroups, Withdrawer};
 use crate::lob::{Price, Qty, Side, TimeInForce};
 use crate::models::hedge::{HedgeInputs, decide_hedge, net_delta_lots};
 use crate::models::quotes::{Level, QuoteInputs, needs_requote, target_ladder_into};
+use crate::models::withdrawal::{MakerState, Signals, Trigger, next_state};
 use crate::scenario::MarketMakerParams;
 use crate::sim::components::{Account, Agent};
+use crate::sim::events::{EventKind, EventLog, EventRecord, ValueUnit};
 use crate::sim::resources::{Action, Agenda, BookId, Clock, Inbox, MarketViews};
 use bevy_ecs::prelude::*;
 
@@ -47,6 +50,10 @@ pub struct QuoteRecord {
 pub struct QuoteLog(pub Vec<QuoteRecord>);
 
 /// Decide phase: market makers due this step requote.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a bevy system takes its resources as parameters"
+)]
 pub fn quote_market_makers(
     clock: Res<Clock>,
     groups: Res<MakerGroups>,
@@ -54,14 +61,43 @@ pub fn quote_market_makers(
     mut agenda: ResMut<Agenda<MarketMaker>>,
     mut inbox: ResMut<Inbox>,
     mut log: ResMut<QuoteLog>,
-    mut makers: Query<(&Agent, &Account, &mut MarketMaker)>,
+    mut events: ResMut<EventLog>,
+    mut makers: Query<(&Agent, &Account, &mut MarketMaker, Option<&OptionDesk>)>,
 ) {
     log.0.clear();
     agenda.run_due(clock.end_ns(), |id, entity, t| {
-        let (agent, account, mut mm) = makers.get_mut(entity).expect("market maker entity");
+        let (agent, account, mut mm, desk) = makers.get_mut(entity).expect("market maker entity");
         let g = &groups.0[agent.group as usize];
         let view = &views.0[usize::from(g.book.0)];
         mm.vol.observe(view.ref_ticks, clock.start_s());
+        // The options' greeks, re-evaluated at every look on the price the maker sees now.
+        let options = desk.map(|d| {
+            let vol = d.vol_per_sqrt_s(mm.vol.variance_per_s(), view.ref_ticks);
+            (d, d.book.exposure(view.ref_ticks, t, vol))
+        });
+        let quote_params = match &g.withdrawal {
+            None => Some(&g.quote),
+            Some(w) => {
+                let option_pnl = options.map_or(0.0, |(d, e)| d.cash_tick_lots + e.value);
+                let state = withdrawal_look(
+                    &mut mm,
+                    w,
+                    account,
+                    view.ref_ticks,
+                    option_pnl,
+                    clock.start_s(),
+                    t,
+                    (id, g.book),
+                    &mut events,
+                );
+                match state {
+                    MakerState::Quoting => Some(&g.quote),
+                    MakerState::Widened => Some(&w.widened),
+                    MakerState::Cooldown => Some(&w.cooldown),
+                    MakerState::Withdrawn => None,
+                }
+            }
+        };
         let inputs = QuoteInputs {
             mid_ticks: view.ref_ticks,
             inventory_lots: account.inventory_lots,
@@ -70,7 +106,12 @@ pub fn quote_market_makers(
             book_ask_ticks: view.best_ask,
         };
         let mut target = std::mem::take(&mut mm.target);
-        let best = target_ladder_into(&g.quote, &inputs, &mut target);
+        let best = target_ladder_into(quote_params.unwrap_or(&g.quote), &inputs, &mut target);
+        if quote_params.is_none() {
+            // withdrawn: no quotes at all
+            target.bids.clear();
+            target.asks.clear();
+        }
         let mut requoted = [false; 2];
         for (i, (side, levels)) in [(Side::Buy, &target.bids), (Side::Sell, &target.asks)]
             .into_iter()
@@ -107,33 +148,104 @@ pub fn quote_market_makers(
         }
         mm.target = target;
         if let Some(h) = &g.hedge {
-            hedge(
-                &mut mm,
-                h,
+            let option_delta_lots = options.map_or(0.0, |(_, e)| e.delta_lots);
+            let net = net_delta_lots(account.inventory_lots, option_delta_lots);
+            hedge(&mut mm, h, id, t, net, &views, &mut inbox);
+        } else if let Some(lots) = g.withdrawal.and_then(|w| w.unwind_lots)
+            && mm.risk.state == MakerState::Withdrawn
+            && account.inventory_lots != 0
+        {
+            // a withdrawn maker that unwinds: a market order back toward flat
+            let inv = account.inventory_lots;
+            inbox.push(
+                t.saturating_add(g.latency_ns),
+                g.book,
                 id,
-                t,
-                account.inventory_lots,
-                &views,
-                &mut inbox,
+                crate::sim::resources::NO_TAG,
+                Action::Market {
+                    side: if inv > 0 { Side::Sell } else { Side::Buy },
+                    qty: Qty(inv.unsigned_abs().min(lots)),
+                },
             );
         }
         t.saturating_add(g.interval_ns)
     });
 }
 
-/// At a look of a hedging maker: decides on a hedge from its net delta and the venue's view,
+/// At a look of a maker with a withdrawal rule: updates its signals, applies the transition
+/// due (logging it to `events`) and returns the state it now quotes in. `option_pnl` is its
+/// options' cash plus value, ticks·lots; `who` is its id and book.
+#[allow(clippy::too_many_arguments)]
+fn withdrawal_look(
+    mm: &mut MarketMaker,
+    w: &Withdrawer,
+    account: &Account,
+    mid_ticks: f64,
+    option_pnl: f64,
+    t_s: f64,
+    t_ns: u64,
+    who: (u32, BookId),
+    events: &mut EventLog,
+) -> MakerState {
+    let risk = &mut mm.risk;
+    risk.baseline.observe(mid_ticks, t_s);
+    risk.fade(t_ns);
+    let pnl = account.pnl_tick_lots(mid_ticks) + option_pnl;
+    risk.peak_pnl_tick_lots = risk.peak_pnl_tick_lots.max(pnl);
+    let base = risk.baseline.variance_per_s();
+    let vol_ratio = if base > 0.0 {
+        (mm.vol.variance_per_s() / base).sqrt()
+    } else {
+        1.0
+    };
+    let mut x: Signals = [0.0; 6];
+    x[Trigger::Loss.index()] = -pnl;
+    x[Trigger::Inventory.index()] =
+        account.inventory_lots.unsigned_abs() as f64 / w.widened.max_position_lots as f64;
+    x[Trigger::HedgeFailure.index()] = risk.hedge_failure;
+    x[Trigger::Drawdown.index()] = risk.peak_pnl_tick_lots - pnl;
+    x[Trigger::Toxicity.index()] = risk.toxicity_ticks;
+    x[Trigger::Volatility.index()] = vol_ratio;
+    if let Some(tr) = next_state(risk.state, risk.entered_ns, &x, &w.rule, t_ns) {
+        if risk.state == MakerState::Withdrawn {
+            risk.withdrawn_ns += t_ns.saturating_sub(risk.entered_ns);
+        }
+        risk.state = tr.to;
+        risk.entered_ns = t_ns;
+        risk.withdrawals_by_trigger[tr.trigger.index().min(6)] +=
+            u64::from(tr.to == MakerState::Withdrawn);
+        events.0.push(EventRecord {
+            t_ns,
+            book: Some(who.1),
+            agent: Some(who.0),
+            kind: EventKind::StateChange,
+            from: Some(tr.from.as_str()),
+            to: Some(tr.to.as_str()),
+            trigger: Some(tr.trigger.as_str()),
+            value: Some(tr.value),
+            threshold: Some(tr.threshold),
+            unit: match tr.trigger {
+                Trigger::Loss | Trigger::Drawdown => ValueUnit::TickLots,
+                _ => ValueUnit::Plain,
+            },
+        });
+    }
+    risk.state
+}
+
+/// At a look of a hedging maker: decides on a hedge from its net delta `net` (lots) and the
+/// venue's view,
 /// and sends it, tagged, to the venue (a market order, or an IOC limit).
 fn hedge(
     mm: &mut MarketMaker,
     h: &Hedger,
     agent: u32,
     t: u64,
-    inventory_lots: i64,
+    net: i64,
     views: &MarketViews,
     inbox: &mut Inbox,
 ) {
     let mid_ticks = views.0[usize::from(h.venue.0)].ref_ticks;
-    let net = net_delta_lots(inventory_lots);
     let inputs = HedgeInputs {
         net_delta_lots: net,
         in_flight_lots: mm.hedge_in_flight_lots(),

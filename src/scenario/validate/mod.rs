@@ -2,13 +2,14 @@
 //! [`sanity`] checks keys together.
 
 use super::{
-    BookParams, HedgeParams, HedgeStyle, InformedRule, QuoteStrategy, Scenario, ScenarioError,
-    ScenarioFile, secs_to_ns,
+    BookParams, HedgeParams, HedgeStyle, InformedRule, MarketMakerParams, QuoteStrategy, Scenario,
+    ScenarioError, ScenarioFile, WithdrawalParams, secs_to_ns,
 };
 use std::path::Path;
 
 mod checker;
 mod sanity;
+mod shocks;
 
 use checker::Checker;
 use sanity::{check_fundamental_range, check_maker_can_quote, check_name};
@@ -286,6 +287,10 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         if let Some(h) = g.hedge.as_mut() {
             check_hedge(&c, &k, h, &books, book, g.latency_s, f.run.duration_s)?;
         }
+        check_options(&c, &k, g, &books[book], f.run.duration_s)?;
+        if let Some(w) = &g.withdrawal {
+            check_withdrawal(&c, &k, w, g.hedge.is_some(), f.run.duration_s)?;
+        }
         g.name.get_or_insert_with(|| format!("mm{i}"));
         agents += u64::from(g.count);
     }
@@ -301,6 +306,8 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
             format!("the groups hold {agents} agents; at most {MAX_AGENTS} allowed"),
         ));
     }
+
+    shocks::check_shocks(&c, &f, &books)?;
 
     let o = &f.output;
     c.positive("output.sample_interval_s", o.sample_interval_s)?;
@@ -409,6 +416,16 @@ fn check_books(c: &Checker, f: &ScenarioFile) -> Result<Vec<BookParams>, Scenari
         c.positive(&k("initial_price"), b.initial_price)?;
         c.positive(&k("vol_halflife_s"), b.vol_halflife_s)?;
         c.positive(&k("vol_sample_interval_s"), b.vol_sample_interval_s)?;
+        if let Some(h) = &b.halt {
+            c.at_least_one(&k("halt.move_ticks"), h.move_ticks)?;
+            c.seconds(
+                &k("halt.window_s"),
+                h.window_s,
+                f.run.dt_s,
+                f.run.duration_s,
+            )?;
+            c.seconds(&k("halt.pause_s"), h.pause_s, f.run.dt_s, f.run.duration_s)?;
+        }
         if !(64..=MAX_SPAN_TICKS).contains(&b.max_span_ticks) {
             return Err(c.fail(
                 &k("max_span_ticks"),
@@ -460,6 +477,20 @@ fn check_hedge(
     duration_s: f64,
 ) -> Result<(), ScenarioError> {
     let venue = check_book_name(c, &k("hedge.venue"), h.venue.as_deref(), books)?;
+    if h.venue.is_some() && books[venue].tick_size != books[own_book].tick_size {
+        return Err(c.fail(
+            &k("hedge.venue"),
+            format!(
+                "names book {:?} with tick_size {}, but the group's book {:?} has tick_size {}: \
+                 a maker's cash and PnL are kept in ticks of its own book, so the venue's tick \
+                 must be the same",
+                books[venue].name,
+                books[venue].tick_size,
+                books[own_book].name,
+                books[own_book].tick_size
+            ),
+        ));
+    }
     if h.venue.is_some() && books[venue].lot_size != books[own_book].lot_size {
         return Err(c.fail(
             &k("hedge.venue"),
@@ -524,6 +555,240 @@ fn check_hedge(
         duration_s,
     )?;
     Ok(())
+}
+
+/// A maker group's options at the open, client flow and option volatility, checked, with the
+/// volatility source's default filled in. The keys apply only together: a volatility without
+/// options or flow is refused, as is options or flow without an implied volatility.
+fn check_options(
+    c: &Checker,
+    k: &dyn Fn(&str) -> String,
+    g: &mut MarketMakerParams,
+    book: &BookParams,
+    duration_s: f64,
+) -> Result<(), ScenarioError> {
+    let has_options = !g.options.is_empty() || g.client_flow.is_some();
+    if !has_options {
+        for (key, set) in [
+            ("option_vol", g.option_vol.is_some()),
+            ("implied_vol_per_sqrt_s", g.implied_vol_per_sqrt_s.is_some()),
+        ] {
+            if set {
+                return Err(c.fail(
+                    &k(key),
+                    "applies only to a group with [[market_maker.options]] or \
+                     [market_maker.client_flow]"
+                        .into(),
+                ));
+            }
+        }
+        return Ok(());
+    }
+    let Some(vol) = g.implied_vol_per_sqrt_s else {
+        return Err(c.fail(
+            &k("implied_vol_per_sqrt_s"),
+            "is required with options or client flow: the volatility (a fraction per √s, \
+             > 0) they are priced with"
+                .into(),
+        ));
+    };
+    check_vol(c, &k("implied_vol_per_sqrt_s"), vol)?;
+    g.option_vol.get_or_insert_default();
+    let strike = |key: &str, v: f64| -> Result<(), ScenarioError> {
+        c.positive(key, v)?;
+        let ticks = v / book.tick_size;
+        if (ticks - ticks.round()).abs() > 1e-6 * ticks.max(1.0) || ticks.round() > 1e15 {
+            return Err(c.fail(
+                key,
+                format!(
+                    "must be a multiple of the book's tick_size {} (and at most 1e15 ticks), \
+                     got {v}",
+                    book.tick_size
+                ),
+            ));
+        }
+        Ok(())
+    };
+    let expiry = |key: &str, v: f64| -> Result<(), ScenarioError> {
+        if v.is_finite() && v > 0.0 && v <= duration_s {
+            Ok(())
+        } else {
+            Err(c.fail(
+                key,
+                format!(
+                    "must be after the open and no later than the run's end: \
+                     0 < expiry ≤ {duration_s} seconds (run.duration_s), got {v}"
+                ),
+            ))
+        }
+    };
+    for (j, o) in g.options.iter().enumerate() {
+        let ko = |name: &str| k(&format!("options[{j}].{name}"));
+        strike(&ko("strike"), o.strike)?;
+        expiry(&ko("expiry_s"), o.expiry_s)?;
+        if o.contracts == 0 || o.contracts.unsigned_abs() > MAX_LOTS {
+            return Err(c.fail(
+                &ko("contracts"),
+                format!(
+                    "must be a non-zero number of contracts between -{MAX_LOTS} and \
+                     {MAX_LOTS} (positive long, negative short), got {}",
+                    o.contracts
+                ),
+            ));
+        }
+        c.lots(&ko("multiplier_lots"), o.multiplier_lots)?;
+    }
+    if let Some(flow) = &g.client_flow {
+        let kf = |name: &str| k(&format!("client_flow.{name}"));
+        c.positive(&kf("rate_per_s"), flow.rate_per_s)?;
+        c.rate(&kf("rate_per_s"), flow.rate_per_s)?;
+        if !(0.0..=1.0).contains(&flow.buy_share) {
+            return Err(c.fail(
+                &kf("buy_share"),
+                format!("must be a share between 0 and 1, got {}", flow.buy_share),
+            ));
+        }
+        for (key, n) in [
+            ("kinds", flow.kinds.len()),
+            ("strikes", flow.strikes.len()),
+            ("expiries_s", flow.expiries_s.len()),
+        ] {
+            if !(1..=1_000).contains(&n) {
+                return Err(c.fail(
+                    &kf(key),
+                    format!("must list between 1 and 1000 values, got {n}"),
+                ));
+            }
+        }
+        for (j, &v) in flow.strikes.iter().enumerate() {
+            strike(&kf(&format!("strikes[{j}]")), v)?;
+        }
+        for (j, &v) in flow.expiries_s.iter().enumerate() {
+            expiry(&kf(&format!("expiries_s[{j}]")), v)?;
+        }
+        c.lots(&kf("contracts"), flow.contracts)?;
+        c.lots(&kf("multiplier_lots"), flow.multiplier_lots)?;
+        c.non_negative(&kf("edge_vol_per_sqrt_s"), flow.edge_vol_per_sqrt_s)?;
+        if flow.edge_vol_per_sqrt_s >= vol {
+            return Err(c.fail(
+                &kf("edge_vol_per_sqrt_s"),
+                format!(
+                    "must be below implied_vol_per_sqrt_s ({vol}): clients sell at implied − \
+                     edge, which must stay a volatility > 0; got {}",
+                    flow.edge_vol_per_sqrt_s
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A maker group's `[market_maker.withdrawal]`.
+fn check_withdrawal(
+    c: &Checker,
+    k: &dyn Fn(&str) -> String,
+    w: &WithdrawalParams,
+    hedges: bool,
+    duration_s: f64,
+) -> Result<(), ScenarioError> {
+    let kw = |name: &str| k(&format!("withdrawal.{name}"));
+    c.seconds(
+        &kw("min_time_in_state_s"),
+        w.min_time_in_state_s,
+        0.0,
+        duration_s,
+    )?;
+    c.seconds(&kw("cooldown_s"), w.cooldown_s, 0.0, duration_s)?;
+    if !(w.widen_spread_factor.is_finite() && (1.0..=1e6).contains(&w.widen_spread_factor)) {
+        return Err(c.fail(
+            &kw("widen_spread_factor"),
+            format!("must be between 1 and 1e6, got {}", w.widen_spread_factor),
+        ));
+    }
+    for (key, v) in [
+        ("widen_size_factor", w.widen_size_factor),
+        ("cooldown_size_factor", w.cooldown_size_factor),
+    ] {
+        if !(v > 0.0 && v <= 1.0) {
+            return Err(c.fail(&kw(key), format!("must be in (0, 1], got {v}")));
+        }
+    }
+    c.lots(&kw("unwind_lots"), w.unwind_lots)?;
+    c.positive(&kw("baseline_vol_halflife_s"), w.baseline_vol_halflife_s)?;
+    c.at_least_one(&kw("toxicity_fills"), u64::from(w.toxicity_fills))?;
+    c.at_least_one(
+        &kw("hedge_failure_hedges"),
+        u64::from(w.hedge_failure_hedges),
+    )?;
+    c.positive(&kw("signal_halflife_s"), w.signal_halflife_s)?;
+    if w.hedge_failure.is_some() && !hedges {
+        return Err(c.fail(
+            &kw("hedge_failure"),
+            "applies only to a group that hedges ([market_maker.hedge])".into(),
+        ));
+    }
+    for (name, t) in [
+        ("inventory", w.inventory),
+        ("volatility", w.volatility),
+        ("toxicity", w.toxicity),
+        ("drawdown", w.drawdown),
+        ("hedge_failure", w.hedge_failure),
+        ("loss", w.loss),
+    ] {
+        let Some(t) = t else { continue };
+        let key = |level: &str| kw(&format!("{name}.{level}"));
+        for (level, v) in [
+            ("widen", t.widen),
+            ("withdraw", t.withdraw),
+            ("exit", t.exit),
+        ] {
+            if let Some(v) = v {
+                c.finite(&key(level), v)?;
+            }
+        }
+        let entries: Vec<f64> = [t.widen, t.withdraw].into_iter().flatten().collect();
+        let Some(lowest) = entries.iter().copied().reduce(f64::min) else {
+            return Err(c.fail(
+                &kw(name),
+                "needs an entry level: widen, withdraw or both".into(),
+            ));
+        };
+        if let (Some(widen), Some(out)) = (t.widen, t.withdraw)
+            && widen > out
+        {
+            return Err(c.fail(
+                &key("widen"),
+                format!("must not be above withdraw ({out}): a maker widens before it withdraws, got {widen}"),
+            ));
+        }
+        if let Some(exit) = t.exit
+            && exit >= lowest
+        {
+            return Err(c.fail(
+                &key("exit"),
+                format!(
+                    "must be below the entry level {lowest} (hysteresis: a trigger clears \
+                     below where it fired), got {exit}"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A volatility per √s: > 0 and below 1 (a fraction: 1 per √s is 100 % a second).
+fn check_vol(c: &Checker, key: &str, v: f64) -> Result<(), ScenarioError> {
+    if v.is_finite() && v > 0.0 && v < 1.0 {
+        Ok(())
+    } else {
+        Err(c.fail(
+            key,
+            format!(
+                "must be a volatility per √s, a fraction > 0 and < 1 (e.g. 0.0004: 0.04 % \
+                 per √s), got {v}"
+            ),
+        ))
+    }
 }
 
 /// A group's `book` key: the index of the book it names (`None`: the first).
