@@ -1,5 +1,6 @@
 //! Command-line interface: flags → commands, progress, exit codes.
 
+mod findings;
 mod sweep;
 
 use anyhow::{Context, Result};
@@ -133,6 +134,20 @@ pub enum Command {
   depthsim sweep scenarios/sweeps/tiny_grid.toml --shard 0/3 --out /tmp/g
   depthsim merge /tmp/g")]
     Sweep(sweep::SweepArgs),
+    /// Run scenarios over seeds 1..=N and tabulate their collapse statistics.
+    ///
+    /// Every FILE is run at seeds 1 to --seeds (each run exactly `depthsim run FILE --seed S`,
+    /// into a temporary folder removed once its summary is read), in parallel (--jobs).
+    /// Writes DIR/summaries.csv (every run's summary.csv row, in file and seed order),
+    /// DIR/findings.csv (per scenario and statistic: seeds with a value, median, 40 % and
+    /// 60 % quantiles, interpolated linearly as pandas and R do) and DIR/findings.md (the same
+    /// as a Markdown table, also printed on stdout). The statistics: collapse episodes, time
+    /// collapsed, worst trough, recovery time, makers' PnL and Sharpe ratio, price drawdown.
+    /// The tables are byte-identical for any --jobs.
+    #[command(after_help = "Examples:
+  depthsim findings scenarios/*.toml
+  depthsim findings scenarios/flash_crash.toml scenarios/flash_crash_halt.toml --seeds 20 --out /tmp/f")]
+    Findings(findings::FindingsArgs),
     /// Join a sharded sweep's runs into its runs.csv.
     ///
     /// DIR is the sweep's folder; more folders (shards run with other --out folders) may
@@ -374,6 +389,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
         }
         Command::Reproduce { dir, quiet } => reproduce(&dir, quiet),
         Command::Sweep(args) => sweep::sweep(args),
+        Command::Findings(args) => findings::findings(args),
         Command::Merge { dirs, quiet } => sweep::merge_dirs(&dirs, quiet),
     }
 }
@@ -567,6 +583,7 @@ fn output_files(s: &Scenario) -> Vec<&'static str> {
         "book.csv",
         "agents.csv",
         "events.csv",
+        "episodes.csv",
         "summary.csv",
         "manifest.json",
     ];

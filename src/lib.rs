@@ -12,10 +12,12 @@
 //!   kinds, the world setup, the schedule, [`engine::Simulation`]);
 //! - [`run`]: one complete run, used by the command line; [`reproduce`]: a finished run
 //!   rerun from its manifest and checked file by file; [`sweep`]: many runs of one base
-//!   scenario over a grid of parameters and seeds, in parallel, sharded, resumable.
+//!   scenario over a grid of parameters and seeds, in parallel, sharded, resumable;
+//!   [`findings`]: scenarios over seeds, their collapse statistics as medians and quantiles.
 
 pub mod agents;
 pub mod engine;
+pub mod findings;
 pub mod lob;
 pub mod market;
 pub mod models;

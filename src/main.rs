@@ -45,6 +45,8 @@ fn main() -> ExitCode {
                         .is_some()
                     || c.downcast_ref::<depthsim::sweep::SweepError>()
                         .is_some_and(depthsim::sweep::SweepError::is_bad_input)
+                    || c.downcast_ref::<depthsim::findings::FindingsError>()
+                        .is_some_and(depthsim::findings::FindingsError::is_bad_input)
             });
             ExitCode::from(if bad_input { 2 } else { 1 })
         }

@@ -41,9 +41,10 @@ fn run_tiny(out: &Path, extra: &[&str]) {
     );
 }
 
-const CSV_FILES: [&str; 7] = [
+const CSV_FILES: [&str; 8] = [
     "book.csv",
     "events.csv",
+    "episodes.csv",
     "l2.csv",
     "trades.csv",
     "quotes.csv",
@@ -109,7 +110,16 @@ fn run_writes_every_file_with_the_documented_columns() {
          hedges_failed,hedge_lots,hedge_unfilled_lots,hedge_mean_slippage_ticks,withdrawals_loss,\
          withdrawals_inventory,withdrawals_hedge_failure,withdrawals_drawdown,withdrawals_toxicity,\
          withdrawals_volatility,mm_withdrawn_fraction,halts,halted_s,program_lots,program_filled_lots,\
-         program_target_participation,program_participation,hot_potato_ratio"
+         program_target_participation,program_participation,hot_potato_ratio,episodes,collapsed_s,\
+         worst_trough_ratio,mean_recovery_s,mm_sharpe_per_sample,mm_sharpe_annualised,price_min,\
+         price_max,price_max_drawdown_frac,realised_vol_per_sqrt_s"
+    );
+    assert_eq!(
+        header(&out.join("episodes.csv")),
+        "book,side,start_s,end_s,duration_s,recovered,baseline_lots,trough_lots,trough_ratio,\
+         trough_s,time_to_trough_s,refill_50_s,refill_90_s,mid_start,mid_end,mid_move_frac,\
+         max_spread,makers_withdrawn,triggers,maker_share_before,maker_share_trough,volume_lots,\
+         impact_predicted_frac,impact_ratio"
     );
     // 60 s sampled every second; every row has as many fields as the header.
     let book = fs::read_to_string(out.join("book.csv")).unwrap();

@@ -407,7 +407,7 @@ fn reproduce_matches_a_fresh_run_and_names_a_changed_or_missing_file() {
     }
     assert!(
         stdout(&o)
-            .contains("book.csv     DIFFERS  the folder's copy is not the file the run wrote"),
+            .contains("book.csv      DIFFERS  the folder's copy is not the file the run wrote"),
         "{}",
         stdout(&o)
     );
@@ -440,7 +440,7 @@ fn reproduce_tells_a_rerun_that_differs_from_a_changed_copy() {
     let o = depthsim(&["reproduce", out.to_str().unwrap()], &scratch(tmp.path()));
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stdout(&o).contains("summary.csv  DIFFERS  the folder's copy is not the file the run wrote, and a rerun writes other bytes again"),
+        stdout(&o).contains("summary.csv   DIFFERS  the folder's copy is not the file the run wrote, and a rerun writes other bytes again"),
         "{}",
         stdout(&o)
     );

@@ -40,8 +40,18 @@ expect = {
                     "withdrawals_drawdown","withdrawals_toxicity","withdrawals_volatility",
                     "mm_withdrawn_fraction", "halts", "halted_s", "program_lots",
                     "program_filled_lots", "program_target_participation",
-                    "program_participation", "hot_potato_ratio"],
+                    "program_participation", "hot_potato_ratio", "episodes", "collapsed_s",
+                    "worst_trough_ratio", "mean_recovery_s", "mm_sharpe_per_sample",
+                    "mm_sharpe_annualised", "price_min", "price_max", "price_max_drawdown_frac",
+                    "realised_vol_per_sqrt_s"],
 }
+# the tiny run is shorter than the collapse baseline's window: episodes.csv has its columns only
+episodes = pd.read_csv(f"{out}/episodes.csv")
+assert list(episodes.columns) == ["book","side","start_s","end_s","duration_s","recovered",
+    "baseline_lots","trough_lots","trough_ratio","trough_s","time_to_trough_s","refill_50_s",
+    "refill_90_s","mid_start","mid_end","mid_move_frac","max_spread","makers_withdrawn","triggers",
+    "maker_share_before","maker_share_trough","volume_lots","impact_predicted_frac",
+    "impact_ratio"], list(episodes.columns)
 text = {"book","side","aggressor","buyer_kind","buyer_group","seller_kind","seller_group","kind","group",
         "quoting","scenario","requoted","state"}
 for name, cols in expect.items():

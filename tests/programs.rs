@@ -178,6 +178,7 @@ fn the_new_scenarios_rerun_byte_for_byte() {
                 "book.csv",
                 "trades.csv",
                 "events.csv",
+                "episodes.csv",
                 "agents.csv",
                 "summary.csv",
             ],

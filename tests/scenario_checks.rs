@@ -657,3 +657,44 @@ fn halt_keys_are_checked_and_named() {
     }
     assert!(load(&with_halt("move_ticks = 10\nwindow_s = 5.0\npause_s = 3.0")).is_ok());
 }
+
+#[test]
+fn collapse_keys_are_checked_and_named() {
+    let with_collapse = |table: &str| format!("{}\n[output.collapse]\n{table}\n", tiny());
+    for (table, needle, why) in [
+        ("fraction = 0.0", "output.collapse.fraction", "in (0, 1)"),
+        ("fraction = 1.5", "output.collapse.fraction", "in (0, 1)"),
+        (
+            "fraction = 0.6\nrecover = 0.5",
+            "output.collapse.recover",
+            "above output.collapse.fraction",
+        ),
+        ("recover = 1.2", "output.collapse.recover", "at most 1"),
+        (
+            "min_duration_s = -1.0",
+            "output.collapse.min_duration_s",
+            "between 0",
+        ),
+        (
+            "baseline_window_s = 0.0",
+            "output.collapse.baseline_window_s",
+            "> 0",
+        ),
+        ("band_ticks = 0", "output.collapse.band_ticks", "between 1"),
+        (
+            "baseline = \"pre_shock_mean\"",
+            "output.collapse.baseline",
+            "no [[shocks]]",
+        ),
+        ("baseline = \"median\"", "baseline", "trailing_median"),
+        ("window_s = 10.0", "window_s", "unknown field"),
+    ] {
+        refused(&with_collapse(table), &[needle, why]);
+    }
+    assert!(
+        load(&with_collapse(
+            "fraction = 0.3\nrecover = 0.6\nmin_duration_s = 0.0"
+        ))
+        .is_ok()
+    );
+}

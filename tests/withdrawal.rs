@@ -45,6 +45,7 @@ fn makers_withdraw_on_their_triggers_and_the_book_thins_while_they_are_out() {
         &b,
         &[
             "events.csv",
+            "episodes.csv",
             "book.csv",
             "agents.csv",
             "trades.csv",

@@ -1,6 +1,7 @@
 //! Streaming CSV outputs: rows are written as the run goes (memory stays flat in run length)
 //! into a temporary folder that is renamed into place at the end ([`OutputDir`]).
 
+pub mod collapse;
 mod output;
 pub mod rows;
 mod scale;
@@ -22,7 +23,7 @@ use crate::market::fundamental::Fundamental;
 use crate::market::metrics::depth_around;
 use crate::sim::components::AgentKind;
 use crate::sim::components::{Account, Agent};
-use crate::sim::events::{EventLog, ValueUnit};
+use crate::sim::events::{EventKind, EventLog, ValueUnit};
 use crate::sim::resources::{AgentDirectory, AgentIndex, BookIndex, Clock, StepOutcomes};
 use bevy_ecs::prelude::*;
 use rows::{AgentRow, EventRow, HedgeRow, L2Row, OptionRow, QuoteRow, book_header};
@@ -64,6 +65,47 @@ impl Serialize for CellRow<'_> {
     }
 }
 
+/// The makers' presence in one book at a sample.
+#[derive(Debug, Clone, Copy, Default)]
+struct MakerDepth {
+    bid_makers: u64,
+    ask_makers: u64,
+    first_band_lots: u64,
+    collapse_band_lots: [u64; 2],
+}
+
+/// The increments of the makers' summed PnL between agents samples (Welford's running mean
+/// and variance), for its Sharpe ratio.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PnlPath {
+    last: f64,
+    n: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl PnlPath {
+    /// The summed PnL at the next sample, currency.
+    pub fn push(&mut self, total: f64) {
+        let x = total - self.last;
+        self.last = total;
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    /// Mean over standard deviation (n − 1) of the increments; None with fewer than two or
+    /// none that differ.
+    pub fn sharpe_per_sample(&self) -> Option<f64> {
+        if self.n < 2 {
+            return None;
+        }
+        let sd = (self.m2 / (self.n - 1) as f64).sqrt();
+        (sd > 0.0).then(|| self.mean / sd)
+    }
+}
+
 /// The open CSV writers and what they need to format rows.
 #[derive(Resource)]
 pub struct Recorder {
@@ -75,9 +117,13 @@ pub struct Recorder {
     options: Option<CsvOut>,
     events: CsvOut,
     agents: CsvOut,
-    /// Reused, per book: makers quoting the bid, the ask, and their lots within the first
-    /// band.
-    maker_books: Vec<(u64, u64, u64)>,
+    /// The collapse detectors and episodes.csv.
+    pub collapse: collapse::CollapseRecorder,
+    /// The makers' summed PnL at the agents samples.
+    pub maker_pnl: PnlPath,
+    /// Reused, per book: makers quoting the bid and the ask, their lots within the first band,
+    /// and their lots within the collapse band per side.
+    maker_books: Vec<MakerDepth>,
     /// Reused: a maker's position and twice the reference price per book.
     positions: Vec<(i64, i64)>,
     /// Per book: its price scale, name and basis (currency).
@@ -236,7 +282,15 @@ impl Recorder {
                 None
             },
             events: open_events(dir)?,
-            maker_books: vec![(0, 0, 0); book_names.len()],
+            collapse: collapse::CollapseRecorder::new(
+                scenario,
+                csv::WriterBuilder::new()
+                    .buffer_capacity(1 << 14)
+                    .has_headers(false)
+                    .from_path(dir.file("episodes.csv"))?,
+            )?,
+            maker_pnl: PnlPath::default(),
+            maker_books: vec![MakerDepth::default(); book_names.len()],
             agents: open(dir, "agents.csv")?,
             positions: Vec::with_capacity(book_names.len()),
             scales: scenario
@@ -287,6 +341,9 @@ impl Recorder {
         flush(&mut self.book, "book.csv")?;
         flush(&mut self.agents, "agents.csv")?;
         flush(&mut self.events, "events.csv")?;
+        self.collapse
+            .finish(&self.book_names)
+            .map_err(|e| format!("writing {}: {e}", dir.join("episodes.csv").display()))?;
         if let Some(w) = &mut self.trades {
             w.flush()
                 .map_err(|e| format!("writing {}: {e}", dir.join("trades.csv").display()))?;
@@ -347,6 +404,12 @@ pub fn record_quotes(
         let mut r = Ok(());
         for e in &events.0 {
             let b = e.book.map(|b| usize::from(b.0));
+            if let (EventKind::StateChange, Some(book), Some(agent), Some("withdrawn")) =
+                (e.kind, b, e.agent, e.to)
+            {
+                rec.collapse
+                    .note_withdrawal(book, agent, e.trigger.unwrap_or(""));
+            }
             let s = b.map(|b| rec.scales[b]);
             let convert = |v: f64| match (e.unit, s) {
                 (ValueUnit::TickLots, Some(s)) => s.money_unrounded(v),
@@ -485,31 +548,39 @@ pub fn record_samples(
         rec.refs_x2.push(ex.reference_x2_ticks());
     }
     if sample {
-        // makers on each side and their lots within the first band, per book
+        // makers on each side, their lots within the first band and the collapse band, per
+        // book
         let band_x2 = 2 * i64::from(rec.bands[0]);
-        rec.maker_books.iter_mut().for_each(|m| *m = (0, 0, 0));
+        let collapse_x2 = 2 * i64::from(rec.collapse.band_ticks);
+        rec.maker_books
+            .iter_mut()
+            .for_each(|m| *m = MakerDepth::default());
         for mm in &makers {
             let b = usize::from(mm.book.0);
             let ref_x2 = rec.refs_x2[b];
+            let m = &mut rec.maker_books[b];
             let (mut bid, mut ask) = (false, false);
             for q in mm.quotes.iter().filter(|q| q.id.is_some()) {
-                let p2 = 2 * q.price_ticks;
-                let within = match q.side {
+                // distance from the reference, half-ticks
+                let away_x2 = match q.side {
                     Side::Buy => {
                         bid = true;
-                        p2 >= ref_x2 - band_x2
+                        ref_x2 - 2 * q.price_ticks
                     }
                     Side::Sell => {
                         ask = true;
-                        p2 <= ref_x2 + band_x2
+                        2 * q.price_ticks - ref_x2
                     }
                 };
-                if within {
-                    rec.maker_books[b].2 += q.qty_lots;
+                if away_x2 <= band_x2 {
+                    m.first_band_lots += q.qty_lots;
+                }
+                if away_x2 <= collapse_x2 {
+                    m.collapse_band_lots[usize::from(q.side == Side::Sell)] += q.qty_lots;
                 }
             }
-            rec.maker_books[b].0 += u64::from(bid);
-            rec.maker_books[b].1 += u64::from(ask);
+            m.bid_makers += u64::from(bid);
+            m.ask_makers += u64::from(ask);
         }
     }
     for (bi, &entity) in books.0.iter().enumerate() {
@@ -539,7 +610,20 @@ pub fn record_samples(
             }
             rec.cells.extend([Cell::U(bid), Cell::U(ask)]);
         }
-        let (makers_bid, makers_ask, maker_lots) = rec.maker_books[bi];
+        let m = rec.maker_books[bi];
+        let (makers_bid, makers_ask, maker_lots) = (m.bid_makers, m.ask_makers, m.first_band_lots);
+        let (collapse_bid, collapse_ask) = depth_around(b, ref_x2, rec.collapse.band_ticks);
+        let r = rec.collapse.sample(
+            bi,
+            &rec.book_names[bi],
+            clock.end_ns(),
+            [collapse_bid, collapse_ask],
+            m.collapse_band_lots,
+            b.mid_ticks().map(|m| s.price(m)),
+            b.spread_ticks().map(|d| s.price(d as f64)),
+            ex.volume_since_sample,
+        );
+        rec.note("episodes.csv", r);
         rec.cells.extend([
             Cell::F(fundamental.end_value + rec.basis[bi]),
             opt(ex.last_trade.map(|p| s.price(p as f64))),
@@ -576,6 +660,7 @@ pub fn record_samples(
     }
     if agents_sample {
         let mut r = Ok(());
+        let mut makers_pnl = None;
         for (id, &entity) in index.0.iter().enumerate() {
             let Ok((agent, acct, mm, desk)) = agents.get(entity) else {
                 continue;
@@ -603,6 +688,14 @@ pub fn record_samples(
             let greek = |f: fn(&crate::models::option_book::BookGreeks) -> f64| {
                 pnl.as_ref().map(|p| f(&p.options.greeks))
             };
+            let pnl_value = match &pnl {
+                Some(p) if desk.is_some() => s.money_unrounded(p.total_tick_lots()),
+                Some(p) => s.money(p.underlying_tick_lots),
+                None => s.money(acct.pnl_tick_lots(mark)),
+            };
+            if mm.is_some() {
+                makers_pnl = Some(makers_pnl.unwrap_or(0.0) + pnl_value);
+            }
             r = r.and(
                 rec.agents.serialize(AgentRow {
                     t_s,
@@ -611,11 +704,7 @@ pub fn record_samples(
                     group: &dir.0[id].1,
                     inventory_lots: acct.inventory_lots,
                     cash: s.money(acct.cash_tick_lots as f64),
-                    pnl: match &pnl {
-                        Some(p) if desk.is_some() => s.money_unrounded(p.total_tick_lots()),
-                        Some(p) => s.money(p.underlying_tick_lots),
-                        None => s.money(acct.pnl_tick_lots(mark)),
-                    },
+                    pnl: pnl_value,
                     volume_lots: acct.volume_lots,
                     fills: acct.fills,
                     quoting: mm.map_or("", |m| m.quoting_state()),
@@ -645,5 +734,8 @@ pub fn record_samples(
             );
         }
         rec.note("agents.csv", r);
+        if let Some(total) = makers_pnl {
+            rec.maker_pnl.push(total);
+        }
     }
 }

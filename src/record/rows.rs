@@ -347,6 +347,87 @@ pub struct SummaryRow {
     /// inventory change|, both summed over makers and windows (empty without a window, or
     /// with no net change).
     pub hot_potato_ratio: Option<f64>,
+    /// Depth-collapse episodes (episodes.csv rows), every book and side.
+    pub episodes: u64,
+    /// Seconds during which at least one side of one book was in an episode (the union of
+    /// the episodes' spans).
+    pub collapsed_s: f64,
+    /// The lowest trough_ratio of any episode (empty: none).
+    pub worst_trough_ratio: Option<f64>,
+    /// Mean time from trough to end over the recovered episodes, seconds (empty: none).
+    pub mean_recovery_s: Option<f64>,
+    /// The makers' summed PnL, its increments between agents.csv samples: mean over standard
+    /// deviation (empty without makers or with a constant PnL).
+    pub mm_sharpe_per_sample: Option<f64>,
+    /// mm_sharpe_per_sample × √(samples in a trading year), a year being 252 days of 6.5
+    /// hours (5,896,800 s).
+    pub mm_sharpe_annualised: Option<f64>,
+    /// The first book's lowest sampled mid, currency.
+    pub price_min: Option<f64>,
+    /// The first book's highest sampled mid, currency.
+    pub price_max: Option<f64>,
+    /// The first book's largest fall of the mid from a running peak, fraction of the peak.
+    pub price_max_drawdown_frac: f64,
+    /// The first book's realised volatility of the sampled mid: √(Σ (Δ ln mid)² / duration),
+    /// per √s.
+    pub realised_vol_per_sqrt_s: Option<f64>,
+}
+
+/// A row of episodes.csv: one depth-collapse episode on one side of one book, written once
+/// all its figures are known (its end, and its refill times or the next dip's start).
+#[derive(Debug, Serialize)]
+pub struct EpisodeRow<'a> {
+    /// The book's name.
+    pub book: &'a str,
+    /// "bid" or "ask".
+    pub side: &'static str,
+    /// The first sample below `fraction` × baseline, seconds from the open.
+    pub start_s: f64,
+    /// The first sample of the sustained recovery (or the run's end), seconds.
+    pub end_s: f64,
+    /// end_s − start_s.
+    pub duration_s: f64,
+    /// false when the run ended first (end_s is then the run's end).
+    pub recovered: bool,
+    /// The baseline depth, lots (frozen when the dip began).
+    pub baseline_lots: f64,
+    /// The lowest depth, lots.
+    pub trough_lots: u64,
+    /// trough_lots / baseline_lots.
+    pub trough_ratio: f64,
+    /// When the trough was first reached, seconds.
+    pub trough_s: f64,
+    /// trough_s − start_s.
+    pub time_to_trough_s: f64,
+    /// From the trough to depth back half way to the baseline, seconds (empty: not seen).
+    pub refill_50_s: Option<f64>,
+    /// From the trough to depth back 90 % of the way to the baseline, seconds (empty: not
+    /// seen before the next dip or the run's end).
+    pub refill_90_s: Option<f64>,
+    /// The mid at the start, currency (empty: a side of the book was empty).
+    pub mid_start: Option<f64>,
+    /// The last mid seen in the episode, currency.
+    pub mid_end: Option<f64>,
+    /// (mid_end − mid_start) / mid_start.
+    pub mid_move_frac: Option<f64>,
+    /// The widest spread sampled in the episode, currency (empty: never two-sided).
+    pub max_spread: Option<f64>,
+    /// Market makers of the book that entered the withdrawn state during the episode.
+    pub makers_withdrawn: u32,
+    /// The triggers of those withdrawals, `;`-separated, sorted (empty: none).
+    pub triggers: String,
+    /// The makers' share of this side's depth at the sample before the dip (empty: no depth).
+    pub maker_share_before: Option<f64>,
+    /// The makers' share of this side's depth at the trough (empty: no depth there).
+    pub maker_share_trough: Option<f64>,
+    /// Lots traded in the book during the episode.
+    pub volume_lots: u64,
+    /// The square-root law's move for that volume: σ·√(volume_lots / v), with σ the mid's
+    /// volatility per √s and v the volume per second, both over the run before the episode
+    /// (Y = 1). Empty before any volume or move.
+    pub impact_predicted_frac: Option<f64>,
+    /// |mid_move_frac| / impact_predicted_frac.
+    pub impact_ratio: Option<f64>,
 }
 
 /// The columns of book.csv for the given depth bands, in the order [`super::Recorder`]

@@ -1,7 +1,7 @@
 //! summary.csv (one row per run) and manifest.json (how the run was made).
 
 use super::rows::SummaryRow;
-use super::{OutputDir, PriceScale};
+use super::{OutputDir, PriceScale, Recorder};
 use crate::agents::market_maker::{HotPotato, MakerPnl, MarketMaker, OptionDesk, maker_pnl};
 use crate::agents::program::Program;
 use crate::market::exchange::Exchange;
@@ -16,7 +16,11 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Computes the run's summary from the world at the end of the run.
+/// Seconds in a trading year (252 days of 6.5 hours), for annualised Sharpe ratios.
+pub const TRADING_YEAR_S: f64 = 252.0 * 6.5 * 3600.0;
+
+/// Computes the run's summary from the world at the end of the run (the collapse, price and
+/// Sharpe columns come from the [`Recorder`], after [`Recorder::finish`]; empty without one).
 pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
     let scales: Vec<PriceScale> = scenario
         .books
@@ -155,6 +159,15 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         hp.close(accounts.iter().map(|(_, a)| a));
         hp.ratio()
     };
+    let (collapse, price, sharpe) = match world.get_resource::<Recorder>() {
+        Some(r) => (
+            r.collapse.stats(),
+            r.collapse.price_stats(),
+            r.maker_pnl.sharpe_per_sample(),
+        ),
+        None => Default::default(),
+    };
+    let samples_per_year = TRADING_YEAR_S / scenario.params.output.agents_sample_interval_s;
     // Book-steps: the spread and depth statistics are summed over every book.
     let steps = stats.steps.max(1) as f64 * n_books as f64;
     SummaryRow {
@@ -224,6 +237,16 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         program_participation: (programs.volume_lots > 0)
             .then(|| programs.filled_lots as f64 / programs.volume_lots as f64),
         hot_potato_ratio: hot_potato,
+        episodes: collapse.episodes,
+        collapsed_s: collapse.collapsed_s,
+        worst_trough_ratio: collapse.worst_trough_ratio,
+        mean_recovery_s: collapse.mean_recovery_s,
+        mm_sharpe_per_sample: sharpe,
+        mm_sharpe_annualised: sharpe.map(|s| s * samples_per_year.sqrt()),
+        price_min: price.min_mid,
+        price_max: price.max_mid,
+        price_max_drawdown_frac: price.max_drawdown_frac,
+        realised_vol_per_sqrt_s: price.realised_vol_per_sqrt_s,
     }
 }
 

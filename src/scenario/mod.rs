@@ -3,10 +3,12 @@
 //! before the first stage (`--set`, on the file's TOML tree: see [`Override`]) or between the
 //! two (`--seed`), so they are checked like the file.
 
+mod output;
 mod overrides;
 mod params;
 mod validate;
 
+pub use output::*;
 pub use overrides::{Override, OverrideSyntaxError};
 pub use params::*;
 

@@ -2,6 +2,7 @@
 //! that has a default says so. Units are in the names (`_s` seconds, `_ticks`, `_lots`,
 //! `_per_s` rates).
 
+use super::output::OutputParams;
 use serde::{Deserialize, Serialize};
 
 /// `[run]`: identity, length and time step of a run.
@@ -585,53 +586,6 @@ pub struct HedgeParams {
     pub latency_s: Option<f64>,
 }
 
-/// `[output]`: what is written and how often.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OutputParams {
-    /// Seconds between rows of book.csv (and l2.csv), ≥ dt. Default 1.
-    #[serde(default = "default_sample")]
-    pub sample_interval_s: f64,
-    /// Seconds between snapshots of every agent in agents.csv, ≥ dt. Default 10.
-    #[serde(default = "default_agent_sample")]
-    pub agents_sample_interval_s: f64,
-    /// Depth bands: book.csv has the resting lots within each of these many ticks of the mid,
-    /// per side. Default [5, 10]. The first band is the one summary.csv averages.
-    #[serde(default = "default_bands")]
-    pub depth_bands_ticks: Vec<u32>,
-    /// Price levels per side written to l2.csv at each sample (0 = no l2.csv). Default 5.
-    #[serde(default = "default_l2")]
-    pub l2_levels: u32,
-    /// Write trades.csv (every trade). Default true.
-    #[serde(default = "yes")]
-    pub trades: bool,
-    /// Write quotes.csv (a row per market-maker requote: what it wanted). Default true.
-    #[serde(default = "yes")]
-    pub quotes: bool,
-    /// Write hedges.csv (a row per finished hedge), when some maker group hedges. Default true.
-    #[serde(default = "yes")]
-    pub hedges: bool,
-    /// Write options.csv (a row per option trade: the open, client trades, expiries), when
-    /// some maker group holds options or takes client flow. Default true.
-    #[serde(default = "yes")]
-    pub options: bool,
-}
-
-impl Default for OutputParams {
-    fn default() -> Self {
-        OutputParams {
-            sample_interval_s: default_sample(),
-            agents_sample_interval_s: default_agent_sample(),
-            depth_bands_ticks: default_bands(),
-            l2_levels: default_l2(),
-            trades: true,
-            quotes: true,
-            hedges: true,
-            options: true,
-        }
-    }
-}
-
 /// The whole file, as written (before validation).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -802,9 +756,6 @@ fn default_hedge_failure_hedges() -> u32 {
 fn one_u32() -> u32 {
     1
 }
-fn yes() -> bool {
-    true
-}
 fn default_span() -> usize {
     1 << 18
 }
@@ -822,16 +773,4 @@ fn default_sigma_prior() -> f64 {
 }
 fn default_markout() -> f64 {
     5.0
-}
-fn default_sample() -> f64 {
-    1.0
-}
-fn default_agent_sample() -> f64 {
-    10.0
-}
-fn default_bands() -> Vec<u32> {
-    vec![5, 10]
-}
-fn default_l2() -> u32 {
-    5
 }

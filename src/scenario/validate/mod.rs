@@ -8,6 +8,7 @@ use super::{
 use std::path::Path;
 
 mod checker;
+mod output;
 mod sanity;
 mod shocks;
 
@@ -33,7 +34,7 @@ const MIN_INTERVAL_S: f64 = 1e-6;
 /// Most price levels a maker may quote per side.
 const MAX_LEVELS: u32 = 1_000;
 /// Widest price span a book may be configured for, ticks (24 bytes a tick at most).
-const MAX_SPAN_TICKS: usize = 1 << 24;
+pub(super) const MAX_SPAN_TICKS: usize = 1 << 24;
 
 /// Longest observation delay, in steps (the fundamental keeps one value per step of it).
 const MAX_DELAY_STEPS: f64 = 1e6;
@@ -309,39 +310,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
 
     shocks::check_shocks(&c, &f, &books)?;
 
-    let o = &f.output;
-    c.positive("output.sample_interval_s", o.sample_interval_s)?;
-    c.positive(
-        "output.agents_sample_interval_s",
-        o.agents_sample_interval_s,
-    )?;
-    if let Some(&b) = o
-        .depth_bands_ticks
-        .iter()
-        .find(|&&b| b == 0 || b as usize > MAX_SPAN_TICKS)
-    {
-        return Err(c.fail(
-            "output.depth_bands_ticks",
-            format!(
-                "bands must be between 1 and {MAX_SPAN_TICKS} ticks, got {b} \
-                 (a band of 0 ticks around the mid never holds an order)"
-            ),
-        ));
-    }
-    let mut bands = o.depth_bands_ticks.clone();
-    bands.sort_unstable();
-    if let Some(w) = bands.windows(2).find(|w| w[0] == w[1]) {
-        return Err(c.fail(
-            "output.depth_bands_ticks",
-            format!("lists {} twice; each band gives its own columns", w[0]),
-        ));
-    }
-    if o.depth_bands_ticks.is_empty() {
-        return Err(c.fail(
-            "output.depth_bands_ticks",
-            "must list at least one band, e.g. [5, 10]".into(),
-        ));
-    }
+    output::check_output(&c, &f)?;
     let every = |s: f64| ((s / f.run.dt_s).round() as u64).max(1);
     let name = f.run.name.clone().unwrap_or_else(|| {
         path.file_stem().map_or_else(
