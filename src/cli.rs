@@ -54,7 +54,7 @@ pub enum Command {
     ///
     /// Files go to output/<scenario name>/seed-<seed>/ (or --out): book.csv, l2.csv,
     /// trades.csv, quotes.csv, hedges.csv (when makers hedge), options.csv (when they hold
-    /// options), events.csv, agents.csv, summary.csv and manifest.json (how the run was made, with the --set overrides and every file's
+    /// options), events.csv, episodes.csv (depth-collapse episodes), agents.csv, summary.csv and manifest.json (how the run was made, with the --set overrides and every file's
     /// SHA-256). They are written under a temporary name and moved into place only
     /// when the run completes. An earlier result
     /// there is replaced; anything else is refused (see --out). Ctrl-C (SIGINT) or SIGTERM

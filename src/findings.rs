@@ -256,11 +256,23 @@ pub fn findings_md(names: &[String], rows: &[SummaryRow], seeds: u64) -> Vec<u8>
         out += &format!("| `{name}` | {with} / {seeds} |");
         for m in METRICS {
             let s = spread(mine.iter().map(|r| (m.value)(r)));
-            let f = |v: f64| format!("{v:.*}", m.decimals);
+            let f = |v: f64| {
+                let text = format!("{v:.*}", m.decimals);
+                // a value that rounds to zero prints as 0, never -0
+                if text
+                    .trim_start_matches('-')
+                    .chars()
+                    .all(|c| c == '0' || c == '.')
+                {
+                    text.trim_start_matches('-').to_string()
+                } else {
+                    text
+                }
+            };
             out += &match (s.median, s.q40, s.q60) {
                 (Some(md), Some(a), Some(b)) => {
                     let partial = if s.n < mine.len() {
-                        format!(" ({} seeds)", s.n)
+                        format!(" ({} seed{})", s.n, if s.n == 1 { "" } else { "s" })
                     } else {
                         String::new()
                     };
