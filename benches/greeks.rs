@@ -1,10 +1,11 @@
-//! Option-greeks benchmarks (pure model code, not yet used by the simulation).
+//! Option-greeks benchmarks.
 //!
-//! - `greeks/one_call`: one Black–Scholes evaluation (price, delta, gamma, vega, theta) of a
-//!   near-the-money call.
-//! - `greeks/book_100`: the exposure of a 100-line book: strikes spread from 5 % below to 5 %
-//!   above the spot, calls and puts alternating in a fixed pattern, expiries from one minute to
-//!   about a day, long and short lines, all live at the evaluation time.
+//! - `greeks/one_call`: one exact Black–Scholes evaluation (`black_scholes::greeks`: price,
+//!   delta, gamma, vega, theta) of a near-the-money call.
+//! - `greeks/book_100`: a dealer's cost per look at its options: `OptionBook::exposure` of a
+//!   100-line book (its fast path), strikes spread from 5 % below to 5 % above the spot,
+//!   calls and puts alternating in a fixed pattern, expiries from one minute to about a day,
+//!   long and short lines, all live at the evaluation time.
 //!
 //! The book is built in setup; the timed closure only evaluates, with its inputs behind
 //! `black_box`.

@@ -9,6 +9,55 @@
 //! the currency of one lot moving by one tick).
 //!
 //! Evaluating the exposure allocates nothing; settling expired lines removes them in place.
+//!
+//! # The exposure's fast path
+//!
+//! A dealer looks at its book often, so [`exposure`] does not call the exact [`greeks`] (a
+//! logarithm, an exponential and two `erfc` per line) but evaluates the same formulas with
+//! cheaper, branch-free parts, on per-line numbers the book keeps beside its lines (`ln K`,
+//! the weight, the kind, the expiry split into two exact halves):
+//! - one `libm::log` per call, for `ln S`; per line `√τ`, `v = σ√τ`, `d1·v = m + v²/2` and
+//!   `d2·v = m − v²/2` with `m = ln S − ln K`, and a single division giving `1/v` and both
+//!   `t = 1/(1 + p·|d|)` below;
+//! - `e^{−d1²/2}` by a hand-written exponential (`2^y` split into an integer part set in the
+//!   exponent bits and a degree-7 polynomial; relative error below 6·10⁻¹¹), and
+//!   `K·e^{−d2²/2} = S·e^{−d1²/2}` (as `d1² − d2² = 2·ln(S/K)`) instead of a second one;
+//! - `N(−|d|) = φ(d)·(b1·t + … + b5·t⁵)`, Abramowitz and Stegun 26.2.17 (absolute error below
+//!   7.5·10⁻⁸), and `N(d) = ½ ± (½ − N(−|d|))` with the sign of `d`; the call is
+//!   `S·N(d1) − K·N(d2)`, at least its intrinsic value, and the put comes by parity;
+//! - gamma and theta both from `Σ w·φ(d1)/v` (times `1/S` and `−σ²·S/2`), vega from
+//!   `S·Σ w·φ(d1)·√τ`.
+//!
+//! The lines go through these steps in chunks, one short loop per step over the chunk (so
+//! that the compiler vectorizes each and the processor overlaps their iterations), with the
+//! intermediate values in a per-thread scratch area (no allocation, nothing kept between
+//! calls).
+//!
+//! **Accuracy.** Against the exact sum of [`greeks`] times the weights, the test over 2000
+//! random books (spots 50 to 10⁶ ticks, volatilities 10⁻⁶ to 10⁻² per √s, strikes `e^{±4}`
+//! times the spot, times to expiry 1 ns to 30 years) holds the fast exposure to
+//! `|Δ value| ≤ 10⁻⁷·Σ|w|·(S + K)`, `|Δ delta_lots| ≤ 10⁻⁷·Σ|w|`, and gamma, vega and theta
+//! within 10⁻⁷ of the sum of the lines' absolute terms (the worst seen: 4.5·10⁻⁸, 4.7·10⁻⁸
+//! and 7·10⁻¹¹). `w` is a line's weight, `contracts × multiplier_lots`.
+//!
+//! **Where the exact path is kept.** A line is evaluated by [`greeks`] itself when its
+//! `σ√τ` is below 10⁻⁶ (its last moments: `ln S − ln K` is a few ulps off `ln(S/K)`, and
+//! `d1` by that over `σ√τ`) or its strike is not positive; every line is when the spot or
+//! the volatility is outside [10⁻²⁰, 10²⁰] (zero, negative, NaN or infinite included), the
+//! range in which nothing in the fast path overflows or becomes subnormal. So the edge
+//! cases of [`greeks`] hold as they are.
+//!
+//! **Determinism.** Only IEEE `+ − × ÷ √` on `f64` (no fused multiply–add, no estimate
+//! instructions), integer bit operations and `libm::log`, each on one line's numbers, so
+//! vectorized or not the results are the same bits on every machine. The sums have a fixed
+//! order: a fast-path line `i` goes to partial sum `i mod 4`, each in line order, totalled as
+//! `(p₀ + p₁) + (p₂ + p₃)`; the exact-path lines are summed apart in line order and added
+//! last.
+//!
+//! [`exposure`]: crate::models::option_book::OptionBook::exposure
+//! [`greeks`]: crate::models::black_scholes::greeks
+
+use std::ops::Range;
 
 use super::black_scholes::{OptionKind, greeks, intrinsic};
 
@@ -52,12 +101,160 @@ pub struct BookGreeks {
 }
 
 /// A dealer's options, in the order they were added.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Alongside the lines the book keeps, per line, the numbers [`Self::exposure`] needs in a
+/// struct-of-arrays layout (the strike and its logarithm, the weight, the kind, the expiry),
+/// so the fields are private: every change goes through [`Self::push`], [`Self::add`] or
+/// [`Self::settle_expired`], which keep the two in step. Two books are equal when their lines
+/// are.
+#[derive(Debug, Clone, Default)]
 pub struct OptionBook {
-    /// The positions. Lines are kept as added (several lines may share a kind, strike and
-    /// expiry).
-    pub lines: Vec<OptionLine>,
+    /// The positions, as added (several lines may share a kind, strike and expiry when they
+    /// were [pushed](Self::push)).
+    lines: Vec<OptionLine>,
+    /// Per-line numbers for [`Self::exposure`], index for index with `lines`.
+    cache: LineCache,
 }
+
+/// The numbers the fast path of [`OptionBook::exposure`] reads per line: derived from the
+/// line alone.
+#[derive(Debug, Clone, Copy)]
+struct LineNumbers {
+    /// Half the strike, ticks.
+    half_strike_ticks: f64,
+    /// `ln(strike_ticks)` (`libm::log`); 0 for a strike ≤ 0, which takes the exact path.
+    ln_strike: f64,
+    /// 1 for a put, 0 for a call.
+    put: f64,
+    /// `w = contracts × multiplier_lots`.
+    weight_lots: f64,
+    /// `w/√(2π)`.
+    weight_pdf: f64,
+    /// The smallest `σ√τ` at which the fast path's results are used:
+    /// [`MIN_FAST_VOL_SQRT_TAU`], or +∞ for a strike ≤ 0 (always the exact path).
+    min_fast_vol_sqrt_tau: f64,
+    /// The expiry's high and low 32 bits, ns (each exact as an `f64`): see [`time_to_ns`].
+    expiry_high: f64,
+    /// See `expiry_high`.
+    expiry_low: f64,
+}
+
+impl LineNumbers {
+    fn of(line: &OptionLine) -> Self {
+        let strike = line.strike_ticks as f64;
+        let (expiry_high, expiry_low) = split_ns(line.expiry_ns);
+        Self {
+            half_strike_ticks: 0.5 * strike,
+            ln_strike: if strike > 0.0 { libm::log(strike) } else { 0.0 },
+            put: match line.kind {
+                OptionKind::Call => 0.0,
+                OptionKind::Put => 1.0,
+            },
+            weight_lots: line.weight_lots(),
+            weight_pdf: line.weight_lots() * INV_SQRT_2PI,
+            min_fast_vol_sqrt_tau: if strike > 0.0 {
+                MIN_FAST_VOL_SQRT_TAU
+            } else {
+                f64::INFINITY
+            },
+            expiry_high,
+            expiry_low,
+        }
+    }
+}
+
+/// The lines' [`LineNumbers`] as a struct of arrays (one vector per field, index for index
+/// with the book's lines), the layout the fast path's loops vectorize over.
+#[derive(Debug, Clone, Default)]
+struct LineCache {
+    half_strike_ticks: Vec<f64>,
+    ln_strike: Vec<f64>,
+    put: Vec<f64>,
+    weight_lots: Vec<f64>,
+    weight_pdf: Vec<f64>,
+    min_fast_vol_sqrt_tau: Vec<f64>,
+    expiry_high: Vec<f64>,
+    expiry_low: Vec<f64>,
+}
+
+impl LineCache {
+    fn push(&mut self, n: LineNumbers) {
+        self.half_strike_ticks.push(n.half_strike_ticks);
+        self.ln_strike.push(n.ln_strike);
+        self.put.push(n.put);
+        self.weight_lots.push(n.weight_lots);
+        self.weight_pdf.push(n.weight_pdf);
+        self.min_fast_vol_sqrt_tau.push(n.min_fast_vol_sqrt_tau);
+        self.expiry_high.push(n.expiry_high);
+        self.expiry_low.push(n.expiry_low);
+    }
+
+    fn set(&mut self, i: usize, n: LineNumbers) {
+        self.half_strike_ticks[i] = n.half_strike_ticks;
+        self.ln_strike[i] = n.ln_strike;
+        self.put[i] = n.put;
+        self.weight_lots[i] = n.weight_lots;
+        self.weight_pdf[i] = n.weight_pdf;
+        self.min_fast_vol_sqrt_tau[i] = n.min_fast_vol_sqrt_tau;
+        self.expiry_high[i] = n.expiry_high;
+        self.expiry_low[i] = n.expiry_low;
+    }
+
+    fn remove(&mut self, i: usize) {
+        self.half_strike_ticks.remove(i);
+        self.ln_strike.remove(i);
+        self.put.remove(i);
+        self.weight_lots.remove(i);
+        self.weight_pdf.remove(i);
+        self.min_fast_vol_sqrt_tau.remove(i);
+        self.expiry_high.remove(i);
+        self.expiry_low.remove(i);
+    }
+
+    /// Copies entry `from` over entry `to`.
+    fn copy_within(&mut self, from: usize, to: usize) {
+        self.half_strike_ticks[to] = self.half_strike_ticks[from];
+        self.ln_strike[to] = self.ln_strike[from];
+        self.put[to] = self.put[from];
+        self.weight_lots[to] = self.weight_lots[from];
+        self.weight_pdf[to] = self.weight_pdf[from];
+        self.min_fast_vol_sqrt_tau[to] = self.min_fast_vol_sqrt_tau[from];
+        self.expiry_high[to] = self.expiry_high[from];
+        self.expiry_low[to] = self.expiry_low[from];
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.half_strike_ticks.truncate(len);
+        self.ln_strike.truncate(len);
+        self.put.truncate(len);
+        self.weight_lots.truncate(len);
+        self.weight_pdf.truncate(len);
+        self.min_fast_vol_sqrt_tau.truncate(len);
+        self.expiry_high.truncate(len);
+        self.expiry_low.truncate(len);
+    }
+}
+
+/// A time in ns as its high and low 32 bits, each exactly an `f64`.
+fn split_ns(t_ns: u64) -> (f64, f64) {
+    ((t_ns >> 32) as f64, (t_ns & 0xffff_ffff) as f64)
+}
+
+/// `expiry − now` in ns, from the [`split_ns`] halves: both differences and the scaling by
+/// 2³² are exact, so the one rounding of the sum gives exactly `(expiry − now) as f64` when
+/// the line is live, and a value ≤ 0 (exactly 0 at expiry) when it is not.
+#[inline(always)]
+fn time_to_ns(expiry_high: f64, expiry_low: f64, now_high: f64, now_low: f64) -> f64 {
+    (expiry_high - now_high) * 4_294_967_296.0 + (expiry_low - now_low)
+}
+
+impl PartialEq for OptionBook {
+    fn eq(&self, other: &Self) -> bool {
+        self.lines == other.lines
+    }
+}
+
+impl Eq for OptionBook {}
 
 impl OptionBook {
     /// An empty book.
@@ -65,63 +262,145 @@ impl OptionBook {
         Self::default()
     }
 
-    /// Adds a line at the end.
+    /// The lines, in book order.
+    pub fn lines(&self) -> &[OptionLine] {
+        &self.lines
+    }
+
+    /// The number of lines.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// Whether the book has no lines.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Adds a line at the end, even when another line has the same kind, strike and expiry
+    /// (see [`Self::add`] to merge instead).
     pub fn push(&mut self, line: OptionLine) {
+        self.cache.push(LineNumbers::of(&line));
         self.lines.push(line);
     }
 
-    /// Adds `line` to the line of the same kind, strike, expiry and multiplier (removing it
-    /// if its contracts net to 0), or at the end.
+    /// Adds `line` to the book, merging it into the first line with the same kind,
+    /// `strike_ticks`, `expiry_ns` and `multiplier_lots`: their contracts are summed
+    /// (saturating at the `i64` bounds), and a line whose contracts reach 0 is removed, the
+    /// others keeping their order. Without such a line it is appended, as by [`Self::push`],
+    /// unless its contracts are 0 (then nothing changes).
     pub fn add(&mut self, line: OptionLine) {
-        if let Some(i) = self.lines.iter().position(|l| {
-            (l.kind, l.strike_ticks, l.expiry_ns, l.multiplier_lots)
-                == (
-                    line.kind,
-                    line.strike_ticks,
-                    line.expiry_ns,
-                    line.multiplier_lots,
-                )
-        }) {
-            self.lines[i].contracts += line.contracts;
-            if self.lines[i].contracts == 0 {
-                self.lines.remove(i);
+        let same = self.lines.iter().position(|l| {
+            l.kind == line.kind
+                && l.strike_ticks == line.strike_ticks
+                && l.expiry_ns == line.expiry_ns
+                && l.multiplier_lots == line.multiplier_lots
+        });
+        match same {
+            Some(i) => {
+                let merged = &mut self.lines[i];
+                merged.contracts = merged.contracts.saturating_add(line.contracts);
+                if merged.contracts == 0 {
+                    self.lines.remove(i);
+                    self.cache.remove(i);
+                } else {
+                    self.cache.set(i, LineNumbers::of(merged));
+                }
             }
-        } else {
-            self.lines.push(line);
+            None if line.contracts != 0 => self.push(line),
+            None => {}
         }
-    }
-
-    /// The live lines.
-    pub fn lines(&self) -> &[OptionLine] {
-        &self.lines
     }
 
     /// The sum over live lines (`now_ns < expiry_ns`) of their Black–Scholes greeks at
     /// `spot_ticks` and `vol_per_sqrt_s`, each times `contracts × multiplier_lots`. Lines at
     /// or past expiry contribute nothing, not even their value: [`Self::settle_expired`]
-    /// turns them into cash. Allocation-free.
+    /// turns them into cash. Allocation-free and deterministic: plain IEEE arithmetic and
+    /// `libm`, summed in a fixed order (see the module docs), so the same bits on every
+    /// machine.
+    ///
+    /// A line is evaluated by the fast approximation of [`greeks`] described in the module
+    /// docs when the book's inputs are ordinary — `spot_ticks` and `vol_per_sqrt_s` in
+    /// [10⁻²⁰, 10²⁰] — and the line's too: a positive strike and `σ√τ ≥ 10⁻⁶`. Every other
+    /// live line (in its last moments before expiry, or at a zero, negative or non-finite
+    /// input) is evaluated by the exact [`greeks`], with its edge cases.
     pub fn exposure(&self, spot_ticks: f64, now_ns: u64, vol_per_sqrt_s: f64) -> BookGreeks {
-        let mut sum = BookGreeks::default();
-        for line in &self.lines {
-            if now_ns >= line.expiry_ns {
-                continue;
+        let fast_book = (FAST_INPUT_MIN..=FAST_INPUT_MAX).contains(&spot_ticks)
+            && (FAST_INPUT_MIN..=FAST_INPUT_MAX).contains(&vol_per_sqrt_s);
+        if fast_book {
+            SCRATCH.with_borrow_mut(|chunk| {
+                self.fast_exposure(chunk, spot_ticks, now_ns, vol_per_sqrt_s)
+            })
+        } else {
+            let mut sum = BookGreeks::default();
+            for (i, line) in self.lines.iter().enumerate() {
+                if now_ns < line.expiry_ns {
+                    self.add_exact(&mut sum, i, spot_ticks, now_ns, vol_per_sqrt_s);
+                }
             }
-            let tau_s = (line.expiry_ns - now_ns) as f64 * 1e-9;
-            let g = greeks(
-                line.kind,
-                spot_ticks,
-                line.strike_ticks as f64,
-                tau_s,
-                vol_per_sqrt_s,
-            );
-            let w = line.weight_lots();
-            sum.value += g.price * w;
-            sum.delta_lots += g.delta * w;
-            sum.gamma_lots_per_tick += g.gamma * w;
-            sum.vega += g.vega * w;
-            sum.theta += g.theta * w;
+            sum
         }
-        sum
+    }
+
+    /// [`Self::exposure`] of a book whose spot and volatility are in the fast path's
+    /// range, with `chunk` as scratch space.
+    fn fast_exposure(
+        &self,
+        chunk: &mut Chunk,
+        spot_ticks: f64,
+        now_ns: u64,
+        vol_per_sqrt_s: f64,
+    ) -> BookGreeks {
+        let market = Market::new(spot_ticks, now_ns, vol_per_sqrt_s);
+        let mut sums = FastSums::default();
+        let mut exact = BookGreeks::default();
+        for start in (0..self.lines.len()).step_by(CHUNK) {
+            let range = start..(start + CHUNK).min(self.lines.len());
+            if chunk.fill(&market, &self.cache, range.clone()) > 0 {
+                for (j, i) in range.clone().enumerate() {
+                    if now_ns < self.lines[i].expiry_ns
+                        && chunk.vol_sqrt_tau[j] < self.cache.min_fast_vol_sqrt_tau[i]
+                    {
+                        self.add_exact(&mut exact, i, spot_ticks, now_ns, vol_per_sqrt_s);
+                    }
+                }
+            }
+            sums.add(chunk, range.len());
+        }
+        let fast = sums.total(&market);
+        BookGreeks {
+            value: fast.value + exact.value,
+            delta_lots: fast.delta_lots + exact.delta_lots,
+            gamma_lots_per_tick: fast.gamma_lots_per_tick + exact.gamma_lots_per_tick,
+            vega: fast.vega + exact.vega,
+            theta: fast.theta + exact.theta,
+        }
+    }
+
+    /// Adds line `i`'s exact greeks times its weight to `sum` (the line must be live).
+    fn add_exact(
+        &self,
+        sum: &mut BookGreeks,
+        i: usize,
+        spot_ticks: f64,
+        now_ns: u64,
+        vol_per_sqrt_s: f64,
+    ) {
+        let line = &self.lines[i];
+        let tau_s = (line.expiry_ns - now_ns) as f64 * 1e-9;
+        let g = greeks(
+            line.kind,
+            spot_ticks,
+            line.strike_ticks as f64,
+            tau_s,
+            vol_per_sqrt_s,
+        );
+        let w = line.weight_lots();
+        sum.value += g.price * w;
+        sum.delta_lots += g.delta * w;
+        sum.gamma_lots_per_tick += g.gamma * w;
+        sum.vega += g.vega * w;
+        sum.theta += g.theta * w;
     }
 
     /// Removes every line at or past expiry (`now_ns ≥ expiry_ns`) and returns their cash
@@ -132,21 +411,361 @@ impl OptionBook {
     /// expiry passes. The remaining lines keep their order; nothing is allocated.
     pub fn settle_expired(&mut self, spot_ticks: f64, now_ns: u64) -> f64 {
         let mut cash = 0.0;
-        self.lines.retain(|line| {
+        let mut kept = 0;
+        for i in 0..self.lines.len() {
+            let line = self.lines[i];
             if now_ns >= line.expiry_ns {
                 cash +=
                     intrinsic(line.kind, spot_ticks, line.strike_ticks as f64) * line.weight_lots();
-                false
             } else {
-                true
+                if kept != i {
+                    self.lines[kept] = line;
+                    self.cache.copy_within(i, kept);
+                }
+                kept += 1;
             }
-        });
+        }
+        self.lines.truncate(kept);
+        self.cache.truncate(kept);
         cash
     }
 }
 
+/// Lines evaluated per pass of the fast path: the scratch arrays' length (a multiple of the
+/// 4 partial sums).
+const CHUNK: usize = 128;
+
+/// The fast path's range for the spot (ticks) and the volatility (per √s); outside it every
+/// line takes the exact path. Inside it no intermediate overflows or becomes subnormal.
+const FAST_INPUT_MIN: f64 = 1e-20;
+/// See [`FAST_INPUT_MIN`].
+const FAST_INPUT_MAX: f64 = 1e20;
+
+/// The smallest `σ√τ` a line is evaluated at by the fast path; below it, the exact path.
+/// `ln S − ln K` is off by a few ulps of the logarithms (≈10⁻¹⁴) where the exact path's
+/// `ln(S/K)` is not, and `d1` by that over `σ√τ`: at most ≈10⁻⁸ here.
+const MIN_FAST_VOL_SQRT_TAU: f64 = 1e-6;
+
+/// `|d1|` beyond which the fast path evaluates `e^{−d1²/2}` at this bound instead: ≈10⁻¹⁹⁶,
+/// far below any tolerance, and normal, so that no product of it becomes subnormal.
+const MAX_EXP_D: f64 = 30.0;
+
+/// The time to expiry, s, the fast path gives a line at or past expiry: its `σ√τ` is then at
+/// most 10⁻¹⁰, below [`MIN_FAST_VOL_SQRT_TAU`], for any volatility up to [`FAST_INPUT_MAX`],
+/// every value computed from it is finite, and its `√τ` (10⁻³⁰) is below [`LIVE_SQRT_TAU`].
+const DEAD_TAU_S: f64 = 1e-60;
+
+/// Below any live line's `√τ` (τ ≥ 1 ns, √τ ≥ 3·10⁻⁵) and above [`DEAD_TAU_S`]'s.
+const LIVE_SQRT_TAU: f64 = 1e-10;
+
+/// `1/√(2π)`.
+const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
+
+/// The sign bit of an `f64`.
+const SIGN_BIT: u64 = 1 << 63;
+
+/// The book-wide inputs of the fast path.
+struct Market {
+    /// `S`, ticks.
+    spot_ticks: f64,
+    /// `ln S` (`libm::log`).
+    ln_spot: f64,
+    /// `σ`, per √s.
+    vol_per_sqrt_s: f64,
+    /// `σ²`, per s.
+    variance_per_s: f64,
+    /// The evaluation time's high and low 32 bits, ns ([`split_ns`]).
+    now_high: f64,
+    /// See `now_high`.
+    now_low: f64,
+}
+
+impl Market {
+    fn new(spot_ticks: f64, now_ns: u64, vol_per_sqrt_s: f64) -> Self {
+        let (now_high, now_low) = split_ns(now_ns);
+        Self {
+            spot_ticks,
+            ln_spot: libm::log(spot_ticks),
+            vol_per_sqrt_s,
+            variance_per_s: vol_per_sqrt_s * vol_per_sqrt_s,
+            now_high,
+            now_low,
+        }
+    }
+}
+
+/// One chunk of lines in the fast path: the intermediate values between its passes, and
+/// its per-line results, each already times the line's weight (0 for a line whose results
+/// are not used). Aligned so that every array starts on 16 bytes, which lets the vector
+/// loops' loads fold into their arithmetic.
+#[repr(C, align(16))]
+struct Chunk {
+    /// `σ√τ`, which decides whether a line may use the fast path's results.
+    vol_sqrt_tau: [f64; CHUNK],
+    /// `√τ`, τ in seconds.
+    sqrt_tau: [f64; CHUNK],
+    /// `1/(σ√τ)`.
+    inv_vol_sqrt_tau: [f64; CHUNK],
+    /// `d1`.
+    d1: [f64; CHUNK],
+    /// `d2·σ√τ` (its sign is `d2`'s).
+    d2_v: [f64; CHUNK],
+    /// `t = 1/(1 + p·|d1|)` of Abramowitz and Stegun 26.2.17 ([`as_polynomial`]), then
+    /// `N(−|d1|)`.
+    t1_then_tail1: [f64; CHUNK],
+    /// The same at `d2`, then `K·N(−|d2|)`.
+    t2_then_k_tail2: [f64; CHUNK],
+    /// `e^{−d1²/2}`.
+    exp1: [f64; CHUNK],
+    /// Value, ticks·lots.
+    value: [f64; CHUNK],
+    /// Delta, lots.
+    delta_lots: [f64; CHUNK],
+    /// `w·φ(d1)/(σ√τ)`: gamma times `S`, and theta times `−2/(σ²·S)`.
+    pdf_over_v: [f64; CHUNK],
+    /// `w·φ(d1)·√τ`: vega over `S`.
+    pdf_sqrt_tau: [f64; CHUNK],
+}
+
+thread_local! {
+    /// The fast path's scratch space, one per thread: 12 KiB that would otherwise be zeroed
+    /// on every call. Every entry read is written first in the same call, so nothing carries
+    /// over from one call to the next.
+    static SCRATCH: std::cell::RefCell<Chunk> = const { std::cell::RefCell::new(Chunk::ZERO) };
+}
+
+impl Chunk {
+    /// All zeros.
+    const ZERO: Self = {
+        Self {
+            vol_sqrt_tau: [0.0; CHUNK],
+            sqrt_tau: [0.0; CHUNK],
+            inv_vol_sqrt_tau: [0.0; CHUNK],
+            d1: [0.0; CHUNK],
+            d2_v: [0.0; CHUNK],
+            t1_then_tail1: [0.0; CHUNK],
+            t2_then_k_tail2: [0.0; CHUNK],
+            exp1: [0.0; CHUNK],
+            value: [0.0; CHUNK],
+            delta_lots: [0.0; CHUNK],
+            pdf_over_v: [0.0; CHUNK],
+            pdf_sqrt_tau: [0.0; CHUNK],
+        }
+    };
+
+    /// Evaluates the lines `range` of `cache` (at most [`CHUNK`]) by the formulas of
+    /// [`greeks`], with one exponential and one division per line (see the module docs).
+    /// Lines at or past expiry get zeros; so do the live lines whose results the fast path
+    /// must not use (`σ√τ` below their `min_fast_vol_sqrt_tau`), and those are counted: the
+    /// caller evaluates them by the exact path.
+    ///
+    /// Three passes over the chunk, each a loop without branches or calls that vectorizes
+    /// and whose iterations are short enough to overlap in the processor.
+    fn fill<'a>(&mut self, market: &Market, cache: &'a LineCache, range: Range<usize>) -> usize {
+        let n = range.len();
+        // every slice exactly `n` long, as the loops' bounds, so that they vectorize
+        let line = |field: &'a [f64]| &field[range.clone()][..n];
+        let (v, sqrt_tau) = (&mut self.vol_sqrt_tau[..n], &mut self.sqrt_tau[..n]);
+        let (inv_v, d1) = (&mut self.inv_vol_sqrt_tau[..n], &mut self.d1[..n]);
+        let d2_v = &mut self.d2_v[..n];
+        let (t1, t2) = (&mut self.t1_then_tail1[..n], &mut self.t2_then_k_tail2[..n]);
+        let ln_strike = line(&cache.ln_strike);
+        let (expiry_high, expiry_low) = (line(&cache.expiry_high), line(&cache.expiry_low));
+        // With m = ln S − ln K and v = σ√τ: d1·v = m + v²/2 and d2·v = m − v²/2 (never
+        // d1 − v); A&S's t = 1/(1 + p·|d|) as v/(v + p·|d·v|); 1/v and both t from one
+        // division, 1/(v²·(v + p·|d1·v|)·(v + p·|d2·v|)). A line at or past expiry gets
+        // τ = DEAD_TAU_S instead: meaningless but finite values, and √τ below LIVE_SQRT_TAU.
+        for j in 0..n {
+            let tau_ns = time_to_ns(
+                expiry_high[j],
+                expiry_low[j],
+                market.now_high,
+                market.now_low,
+            );
+            let tau_s = tau_ns * 1e-9;
+            let tau_s = select(tau_s > DEAD_TAU_S, tau_s, DEAD_TAU_S);
+            sqrt_tau[j] = tau_s.sqrt();
+            v[j] = market.vol_per_sqrt_s * sqrt_tau[j];
+            let variance = market.variance_per_s * tau_s; // v²
+            let m = market.ln_spot - ln_strike[j];
+            let d1_v = m + 0.5 * variance;
+            d2_v[j] = m - 0.5 * variance;
+            // stored for the second loop: A&S's denominators, and v² in place of 1/v
+            t1[j] = v[j] + AS_P * d1_v.abs();
+            t2[j] = v[j] + AS_P * d2_v[j].abs();
+            inv_v[j] = variance;
+            d1[j] = d1_v;
+        }
+        for j in 0..n {
+            let (den1, den2, variance, d1_v) = (t1[j], t2[j], inv_v[j], d1[j]);
+            let den12 = den1 * den2;
+            let inv = 1.0 / (variance * den12);
+            inv_v[j] = v[j] * den12 * inv;
+            let v_over_den12 = v[j] * variance * inv;
+            t1[j] = v_over_den12 * den2;
+            t2[j] = v_over_den12 * den1;
+            d1[j] = d1_v * inv_v[j];
+        }
+        // e^{−d1²/2}, N(−|d1|) and K·N(−|d2|): K·e^{−d2²/2} is S·e^{−d1²/2}, since
+        // d1² − d2² = 2·ln(S/K)
+        let s = market.spot_ticks;
+        let exp1 = &mut self.exp1[..n];
+        for j in 0..n {
+            let a = d1[j].abs();
+            exp1[j] = exp_neg_half_square(select(a < MAX_EXP_D, a, MAX_EXP_D));
+            t1[j] = exp1[j] * as_polynomial(t1[j]);
+            t2[j] = (s * exp1[j]) * as_polynomial(t2[j]);
+        }
+        let (tail1, k_tail2) = (t1, t2);
+        let (half_strike, put) = (line(&cache.half_strike_ticks), line(&cache.put));
+        let (weight_lots, weight_pdf) = (line(&cache.weight_lots), line(&cache.weight_pdf));
+        let min_fast_v = line(&cache.min_fast_vol_sqrt_tau);
+        let (value, delta_lots) = (&mut self.value[..n], &mut self.delta_lots[..n]);
+        let (pdf_over_v, pdf_sqrt_tau) = (&mut self.pdf_over_v[..n], &mut self.pdf_sqrt_tau[..n]);
+        let mut exact_lines = 0;
+        for j in 0..n {
+            // N(d1) and K·N(d2): ½ ± (½ − N(−|d|)), the sign d's
+            let n1 = 0.5 + flip_if_negative(0.5 - tail1[j], d1[j]);
+            let k_n2 = half_strike[j] + flip_if_negative(half_strike[j] - k_tail2[j], d2_v[j]);
+            // the call, S·N(d1) − K·N(d2), at least its intrinsic value (and at most S, as
+            // N(d1) ≤ 1 and K·N(d2) ≥ 0); the put by parity, C − P = S − K
+            let forward = s - 2.0 * half_strike[j];
+            let floor = select(forward > 0.0, forward, 0.0);
+            let call = s * n1 - k_n2;
+            let call = select(call > floor, call, floor);
+            // the weight, or 0 for a line at or past expiry or off the fast path (whose
+            // values are meaningless, but finite)
+            let live = sqrt_tau[j] > LIVE_SQRT_TAU;
+            let fast = v[j] >= min_fast_v[j];
+            exact_lines += usize::from(live && !fast);
+            let mask = 0_u64.wrapping_sub(u64::from(fast));
+            let keep = |x: f64| f64::from_bits(x.to_bits() & mask);
+            let w = keep(weight_lots[j]);
+            let w_pdf = keep(weight_pdf[j]) * exp1[j]; // w·φ(d1)
+            value[j] = w * (call - put[j] * forward);
+            delta_lots[j] = w * (n1 - put[j]);
+            pdf_over_v[j] = w_pdf * inv_v[j];
+            pdf_sqrt_tau[j] = w_pdf * sqrt_tau[j];
+        }
+        exact_lines
+    }
+}
+
+/// `x`, negated when `sign` is negative (sign bit set).
+#[inline(always)]
+fn flip_if_negative(x: f64, sign: f64) -> f64 {
+    f64::from_bits(x.to_bits() ^ (sign.to_bits() & SIGN_BIT))
+}
+
+/// The fast-path lines' sums, each as 4 partial sums: line `i` goes to partial sum `i mod 4`.
+#[derive(Default)]
+struct FastSums {
+    /// Value, delta, `w·φ(d1)/(σ√τ)` and `w·φ(d1)·√τ`.
+    partial: [[f64; 4]; 4],
+}
+
+impl FastSums {
+    /// Adds the first `n` lines of a chunk (which starts at a multiple of 4).
+    fn add(&mut self, chunk: &Chunk, n: usize) {
+        let columns = [
+            &chunk.value[..n],
+            &chunk.delta_lots[..n],
+            &chunk.pdf_over_v[..n],
+            &chunk.pdf_sqrt_tau[..n],
+        ];
+        let quads = n / 4;
+        for q in 0..quads {
+            for (partial, column) in self.partial.iter_mut().zip(columns) {
+                let x = &column[4 * q..4 * q + 4];
+                for lane in 0..4 {
+                    partial[lane] += x[lane];
+                }
+            }
+        }
+        for (partial, column) in self.partial.iter_mut().zip(columns) {
+            for (p, &x) in partial.iter_mut().zip(&column[4 * quads..]) {
+                *p += x;
+            }
+        }
+    }
+
+    /// The greeks: `(p₀ + p₁) + (p₂ + p₃)` of each sum; gamma `Σ w·φ/v` over `S`, theta
+    /// the same times `−σ²·S/2`, vega `S·Σ w·φ·√τ`.
+    fn total(&self, market: &Market) -> BookGreeks {
+        let [value, delta_lots, pdf_over_v, pdf_sqrt_tau] =
+            self.partial.map(|p| (p[0] + p[1]) + (p[2] + p[3]));
+        let s = market.spot_ticks;
+        BookGreeks {
+            value,
+            delta_lots,
+            gamma_lots_per_tick: pdf_over_v / s,
+            vega: pdf_sqrt_tau * s,
+            theta: pdf_over_v * (-0.5 * market.variance_per_s * s),
+        }
+    }
+}
+
+/// `if condition { a } else { b }`, for values that are both already computed: a select,
+/// free of the NaN and signed-zero subtleties of `min` and `max`.
+#[inline(always)]
+fn select(condition: bool, a: f64, b: f64) -> f64 {
+    if condition { a } else { b }
+}
+
+/// `1.5·2⁵²`: adding it to a number of magnitude below 2⁵¹ rounds that number to the nearest
+/// integer (ties to even), which then sits in the low bits of the sum's mantissa.
+const ROUND_TO_INTEGER: f64 = 6_755_399_441_055_744.0;
+
+/// `e^{−a²/2}` for `a` in [0, 37.6] (the fast path passes [0, [`MAX_EXP_D`]]), relative
+/// error below 2·10⁻¹³ (below 10⁻¹⁴ for `a < 6`). As `2^y`, `y = −a²·log₂(e)/2`, with
+/// `y = k + f`, `k` the nearest integer and `|f| ≤ ½` (exact); `2^f` by a degree-7
+/// polynomial, the Chebyshev fit to `2^f` on that interval (relative error 5.6·10⁻¹¹,
+/// coefficients rounded to `f64`), evaluated by Estrin's scheme for short dependency
+/// chains; `2^k` built in the exponent bits. Plain IEEE arithmetic, no branch.
+#[inline(always)]
+fn exp_neg_half_square(a: f64) -> f64 {
+    let y = a * a * (-0.5 * std::f64::consts::LOG2_E);
+    let shifted = y + ROUND_TO_INTEGER;
+    let k = shifted - ROUND_TO_INTEGER;
+    let f = y - k;
+    let f2 = f * f;
+    let f4 = f2 * f2;
+    let c01 = 0.999_999_999_959_497 + f * 0.693_147_180_556_827_4;
+    let c23 = 0.240_226_512_141_200_53 + f * 0.055_504_109_063_737_37;
+    let c45 = 0.009_618_025_530_398_209 + f * 0.001_333_347_840_986_539_9;
+    let c67 = 0.000_154_697_557_449_258_22 + f * 1.530_372_113_080_136_7e-5;
+    let p = (c01 + f2 * c23) + f4 * (c45 + f2 * c67);
+    // k + 1023 in [1, 1023] is the biased exponent of 2^k; k sits in the low bits of
+    // `shifted`, whose bits exceed ROUND_TO_INTEGER's by k (two's complement)
+    let biased = shifted
+        .to_bits()
+        .wrapping_add(1023_u64.wrapping_sub(ROUND_TO_INTEGER.to_bits()));
+    p * f64::from_bits(biased << 52)
+}
+
+/// `p` of Abramowitz and Stegun 26.2.17.
+const AS_P: f64 = 0.231_641_9;
+/// `b1` … `b5` of Abramowitz and Stegun 26.2.17, each divided by `√(2π)`.
+const AS_B: [f64; 5] = [
+    0.319_381_530 * INV_SQRT_2PI,
+    -0.356_563_782 * INV_SQRT_2PI,
+    1.781_477_937 * INV_SQRT_2PI,
+    -1.821_255_978 * INV_SQRT_2PI,
+    1.330_274_429 * INV_SQRT_2PI,
+];
+
+/// Abramowitz and Stegun 26.2.17: `N(−a) = φ(a)·(b1·t + b2·t² + … + b5·t⁵) + ε` with
+/// `t = 1/(1 + p·a)` and `|ε| < 7.5·10⁻⁸` for every `a ≥ 0`. This is the sum divided by
+/// `√(2π)`, so that `N(−a) ≈ e^{−a²/2}·as_polynomial(t)`, by Estrin's scheme.
+#[inline(always)]
+fn as_polynomial(t: f64) -> f64 {
+    let [b1, b2, b3, b4, b5] = AS_B;
+    t * (b1 + t * (b2 + t * (b3 + t * (b4 + t * b5))))
+}
+
 #[cfg(test)]
 mod tests {
+    use super::super::black_scholes::norm_cdf;
     use super::*;
     use OptionKind::{Call, Put};
 
@@ -164,9 +783,11 @@ mod tests {
     }
 
     fn book(lines: &[OptionLine]) -> OptionBook {
-        OptionBook {
-            lines: lines.to_vec(),
+        let mut b = OptionBook::new();
+        for &l in lines {
+            b.push(l);
         }
+        b
     }
 
     #[test]
@@ -208,10 +829,10 @@ mod tests {
             line(Put, 9_800, 60 * S, 1),
         ];
         let long = book(&lines);
-        let mut short = long.clone();
-        for l in &mut short.lines {
-            l.contracts = -l.contracts;
-        }
+        let short = book(&lines.map(|l| OptionLine {
+            contracts: -l.contracts,
+            ..l
+        }));
         let (a, b) = (
             long.exposure(10_010.0, 5 * S, 2e-4),
             short.exposure(10_010.0, 5 * S, 2e-4),
@@ -232,7 +853,7 @@ mod tests {
             line(Call, 10_500, 5 * S, 4),   // expired out of the money: worth nothing
             line(Call, 10_000, 90 * S, -1), // live
         ]);
-        let live = book(&[b.lines[1], b.lines[4]]);
+        let live = book(&[b.lines()[1], b.lines()[4]]);
         let now = 10 * S;
         assert_eq!(
             b.exposure(10_000.0, now, 3e-4),
@@ -244,7 +865,7 @@ mod tests {
         assert_eq!(b, live, "the live lines stay, in order");
         // nothing left to settle
         assert_eq!(b.settle_expired(10_000.0, now), 0.0);
-        assert_eq!(b.lines.len(), 2);
+        assert_eq!(b.len(), 2);
         // a step before expiry the line is live and worth about its intrinsic value
         let one = book(&[line(Call, 9_900, 10 * S, 2)]);
         let e = one.exposure(10_000.0, now - 1, 3e-4);
@@ -290,11 +911,313 @@ mod tests {
     }
 
     #[test]
+    fn add_merges_lines_with_the_same_terms_and_removes_those_that_net_to_zero() {
+        let mut b = OptionBook::new();
+        b.add(line(Call, 10_000, 60 * S, 3));
+        b.add(line(Put, 10_000, 60 * S, -2));
+        b.add(line(Call, 10_000, 90 * S, 1));
+        // same kind, strike, expiry and multiplier as the first: merged in place
+        b.add(line(Call, 10_000, 60 * S, 4));
+        // another multiplier: a line of its own
+        b.add(OptionLine {
+            multiplier_lots: 100,
+            ..line(Call, 10_000, 60 * S, 1)
+        });
+        assert_eq!(
+            b.lines(),
+            &[
+                line(Call, 10_000, 60 * S, 7),
+                line(Put, 10_000, 60 * S, -2),
+                line(Call, 10_000, 90 * S, 1),
+                OptionLine {
+                    multiplier_lots: 100,
+                    ..line(Call, 10_000, 60 * S, 1)
+                },
+            ]
+        );
+        // the cache follows: the same exposure as a book pushed line by line
+        let pushed = book(b.lines());
+        assert_eq!(
+            b.exposure(10_020.0, S, 3e-4),
+            pushed.exposure(10_020.0, S, 3e-4)
+        );
+        // netting to zero removes the line; the others keep their order
+        b.add(line(Put, 10_000, 60 * S, 2));
+        assert_eq!(b.len(), 3);
+        assert_eq!(b.lines()[1], line(Call, 10_000, 90 * S, 1));
+        assert_eq!(
+            b.exposure(10_020.0, S, 3e-4),
+            book(b.lines()).exposure(10_020.0, S, 3e-4)
+        );
+        // a zero-contract line with nothing to merge into changes nothing
+        let before = b.clone();
+        b.add(line(Put, 9_000, 60 * S, 0));
+        assert_eq!(b, before);
+        // push never merges
+        b.push(line(Call, 10_000, 90 * S, 1));
+        assert_eq!(b.len(), 4);
+    }
+
+    #[test]
+    fn settling_keeps_the_cache_in_step_with_the_lines() {
+        let mut b = OptionBook::new();
+        for i in 0..20_i64 {
+            b.push(OptionLine {
+                kind: if i % 2 == 0 { Call } else { Put },
+                strike_ticks: 9_800 + 25 * i,
+                expiry_ns: (1 + (i as u64 * 7) % 10) * 10 * S,
+                contracts: i - 9,
+                multiplier_lots: 1 + i as u64 % 3,
+            });
+        }
+        for now in [15 * S, 45 * S, 75 * S] {
+            b.settle_expired(10_000.0, now);
+            assert!(b.lines().iter().all(|l| l.expiry_ns > now));
+            for spot in [9_900.0, 10_000.0, 10_150.0] {
+                assert_eq!(
+                    b.exposure(spot, now, 4e-4),
+                    book(b.lines()).exposure(spot, now, 4e-4)
+                );
+            }
+            b.add(line(Call, 10_000, now + 30 * S, 2));
+        }
+    }
+
+    /// The exact reference: each live line's [`greeks`] times its weight, summed in line
+    /// order, and beside it the sums of the terms' absolute values.
+    fn exact_sum(b: &OptionBook, spot: f64, now: u64, vol: f64) -> (BookGreeks, BookGreeks) {
+        let (mut sum, mut abs) = (BookGreeks::default(), BookGreeks::default());
+        for l in b.lines().iter().filter(|l| now < l.expiry_ns) {
+            let tau_s = (l.expiry_ns - now) as f64 * 1e-9;
+            let g = greeks(l.kind, spot, l.strike_ticks as f64, tau_s, vol);
+            let w = l.weight_lots();
+            let terms = [
+                g.price * w,
+                g.delta * w,
+                g.gamma * w,
+                g.vega * w,
+                g.theta * w,
+            ];
+            sum.value += terms[0];
+            sum.delta_lots += terms[1];
+            sum.gamma_lots_per_tick += terms[2];
+            sum.vega += terms[3];
+            sum.theta += terms[4];
+            abs.value += terms[0].abs();
+            abs.delta_lots += terms[1].abs();
+            abs.gamma_lots_per_tick += terms[2].abs();
+            abs.vega += terms[3].abs();
+            abs.theta += terms[4].abs();
+        }
+        (sum, abs)
+    }
+
+    /// A deterministic stream of uniform numbers in [0, 1).
+    struct Uniform(u64);
+
+    impl Uniform {
+        fn next(&mut self) -> f64 {
+            self.0 = self.0.wrapping_add(1);
+            (crate::rng::splitmix64(self.0) >> 11) as f64 / (1_u64 << 53) as f64
+        }
+
+        /// `10^x`, `x` uniform in [lo, hi].
+        fn log_uniform(&mut self, lo: f64, hi: f64) -> f64 {
+            libm::pow(10.0, lo + (hi - lo) * self.next())
+        }
+    }
+
+    #[test]
+    fn the_fast_exposure_is_within_its_documented_bound_of_the_exact_sum() {
+        // 2000 books of 0 to 300 lines (more than one chunk), at spots from 50 to 10⁶ ticks
+        // and volatilities from 10⁻⁶ to 10⁻² per √s; strikes from e⁻⁴ to e⁴ times the spot,
+        // times to expiry from 1 ns to 30 years (log-uniform: many lines in their last
+        // seconds, some below MIN_FAST_VOL_SQRT_TAU, deep in and out of the money), a tenth
+        // of the lines expired, a few with a zero or negative strike
+        let mut u = Uniform(0x5eed);
+        let mut worst = [0.0_f64; 5];
+        let mut b = OptionBook::new();
+        for _ in 0..2000 {
+            let spot = u.log_uniform(1.7, 6.0);
+            let vol = u.log_uniform(-6.0, -2.0);
+            let now = (u.next() * 1e15) as u64;
+            b = OptionBook::new();
+            for _ in 0..(u.next() * 300.0) as usize {
+                let strike = if u.next() < 0.02 {
+                    -(u.next() * 5.0) as i64
+                } else {
+                    (spot * libm::exp(8.0 * u.next() - 4.0)).round().max(1.0) as i64
+                };
+                let tau_ns = u.log_uniform(0.0, 18.0) as u64;
+                let expiry_ns = if u.next() < 0.1 {
+                    now - tau_ns.min(now)
+                } else {
+                    now + tau_ns
+                };
+                b.push(OptionLine {
+                    kind: if u.next() < 0.5 { Call } else { Put },
+                    strike_ticks: strike,
+                    expiry_ns,
+                    contracts: (u.next() * 101.0) as i64 - 50,
+                    multiplier_lots: 1 + (u.next() * 1000.0) as u64,
+                });
+            }
+            let fast = b.exposure(spot, now, vol);
+            let (exact, abs) = exact_sum(&b, spot, now, vol);
+            // the bounds: value 10⁻⁷·Σ|w|·(S + K), delta 10⁻⁷·Σ|w|, and gamma, vega and
+            // theta 10⁻⁷ of the sum of the absolute values of the lines' terms, or of
+            // 10⁻¹⁴³ per lot where those underflow (lines 30 standard deviations and more
+            // from the money)
+            let (mut weights, mut weights_spot_strike) = (0.0, 0.0);
+            for l in b.lines().iter().filter(|l| now < l.expiry_ns) {
+                weights += l.weight_lots().abs();
+                weights_spot_strike +=
+                    l.weight_lots().abs() * (spot + (l.strike_ticks as f64).max(0.0));
+            }
+            let floor = (1e-143 * weights).max(f64::MIN_POSITIVE);
+            let errors = [
+                (fast.value - exact.value).abs() / weights_spot_strike.max(f64::MIN_POSITIVE),
+                (fast.delta_lots - exact.delta_lots).abs() / weights.max(f64::MIN_POSITIVE),
+                (fast.gamma_lots_per_tick - exact.gamma_lots_per_tick).abs()
+                    / abs.gamma_lots_per_tick.max(floor),
+                (fast.vega - exact.vega).abs() / abs.vega.max(floor),
+                (fast.theta - exact.theta).abs() / abs.theta.max(floor),
+            ];
+            for (w, e) in worst.iter_mut().zip(errors) {
+                *w = w.max(e);
+            }
+            let what = format!("S={spot} t={now} σ={vol}: {fast:?} vs {exact:?}");
+            assert!(errors.iter().all(|&e| e <= 1e-7), "{errors:?} {what}");
+        }
+        eprintln!("worst relative errors (value, delta, gamma, vega, theta): {worst:?}");
+        assert!(b.len() < 301);
+    }
+
+    #[test]
+    fn lines_off_the_fast_path_are_the_exact_greeks() {
+        let now = 1_000 * S;
+        // in their last moments (σ√τ < 10⁻⁶: τ < 1 ms at σ = 3·10⁻⁵), with a zero or negative
+        // strike, or expired
+        let lines = [
+            line(Call, 10_000, now + 1, 3),
+            line(Put, 10_000, now + 999_000, -2),
+            line(Call, 9_990, now + 500_000, 1),
+            line(Put, 0, now + 60 * S, 4),
+            line(Call, -5, now + 60 * S, -1),
+            line(Put, 10_010, now, 7),
+        ];
+        for l in lines {
+            let one = book(&[l]);
+            assert_eq!(
+                one.exposure(10_000.0, now, 3e-5),
+                exact_sum(&one, 10_000.0, now, 3e-5).0,
+                "{l:?}"
+            );
+        }
+        let all = book(&lines);
+        assert_eq!(
+            all.exposure(10_000.0, now, 3e-5),
+            exact_sum(&all, 10_000.0, now, 3e-5).0
+        );
+        // a spot or volatility outside the fast path's range takes every line to the exact
+        // path, with its edge cases: all finite
+        let ordinary = book(&[
+            line(Call, 9_900, now + 60 * S, 2),
+            line(Put, 10_100, now + S, -3),
+        ]);
+        for (spot, vol) in [
+            (0.0, 1e-3),
+            (-10.0, 1e-3),
+            (f64::NAN, 1e-3),
+            (f64::INFINITY, 1e-3),
+            (1e25, 1e-3),
+            (10_000.0, 0.0),
+            (10_000.0, -1e-3),
+            (10_000.0, f64::NAN),
+            (10_000.0, 1e30),
+        ] {
+            let e = ordinary.exposure(spot, now, vol);
+            let (exact, _) = exact_sum(&ordinary, spot, now, vol);
+            assert_eq!(format!("{e:?}"), format!("{exact:?}"), "S={spot} σ={vol}");
+            // (an infinite spot saturates the prices at f64::MAX, times the weights)
+            if spot.is_finite() {
+                for x in [
+                    e.value,
+                    e.delta_lots,
+                    e.gamma_lots_per_tick,
+                    e.vega,
+                    e.theta,
+                ] {
+                    assert!(x.is_finite(), "S={spot} σ={vol}: {e:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_exposure_is_finite_at_the_edges_of_its_range() {
+        let now = 5 * S;
+        let mut b = OptionBook::new();
+        for (k, tau_ns) in [
+            (1, 1_000),
+            (1, u64::MAX - now),
+            (i64::MAX, 1_000),
+            (i64::MAX, u64::MAX - now),
+            (10_000, 1),
+            (10_000, u64::MAX - now),
+        ] {
+            for kind in [Call, Put] {
+                b.push(OptionLine {
+                    kind,
+                    strike_ticks: k,
+                    expiry_ns: now + tau_ns,
+                    contracts: 7,
+                    multiplier_lots: 3,
+                });
+            }
+        }
+        for spot in [1e-20, 1e-3, 1.0, 1e4, 1e20] {
+            for vol in [1e-20, 1e-9, 1e-4, 1.0, 1e20] {
+                let e = b.exposure(spot, now, vol);
+                for x in [
+                    e.value,
+                    e.delta_lots,
+                    e.gamma_lots_per_tick,
+                    e.vega,
+                    e.theta,
+                ] {
+                    assert!(x.is_finite(), "S={spot} σ={vol}: {e:?}");
+                }
+                assert!(e.gamma_lots_per_tick >= 0.0 && e.vega >= 0.0 && e.theta <= 0.0);
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_normal_functions_are_within_their_bounds() {
+        let mut worst_exp = 0.0_f64;
+        let mut worst_cdf = 0.0_f64;
+        for i in 0..=300_000 {
+            let a = i as f64 * 1e-4; // 0 to 30
+            let e = exp_neg_half_square(a);
+            let exact = libm::exp(-0.5 * a * a);
+            worst_exp = worst_exp.max((e / exact - 1.0).abs());
+            let t = 1.0 / (1.0 + AS_P * a);
+            let tail = e * as_polynomial(t);
+            worst_cdf = worst_cdf.max((tail - norm_cdf(-a)).abs());
+        }
+        eprintln!("exp relative error {worst_exp:e}, N absolute error {worst_cdf:e}");
+        assert!(worst_exp < 1e-10, "{worst_exp}");
+        assert!(worst_cdf < 7.5e-8, "{worst_cdf}");
+    }
+
+    #[test]
     fn an_empty_book_has_no_exposure() {
         let mut b = OptionBook::new();
         assert_eq!(b.exposure(10_000.0, 0, 1e-3), BookGreeks::default());
         assert_eq!(b.settle_expired(10_000.0, u64::MAX), 0.0);
         b.push(line(Call, 10_000, S, 1));
-        assert_eq!(b.lines.len(), 1);
+        assert_eq!(b.len(), 1);
+        assert!(!b.is_empty() && OptionBook::new().is_empty());
     }
 }
