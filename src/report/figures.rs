@@ -151,7 +151,12 @@ pub fn depth(run: &RunInfo, data: &BookData, episodes: Option<&Episodes>) -> Fig
                 p.shades.push(Shade {
                     x0: e.start_s,
                     x1: e.end_s,
-                    colour: if e.bid { colour(0) } else { colour(1) },
+                    colour: match (e.bid, e.recovered) {
+                        (true, true) => colour(0),
+                        (false, true) => colour(1),
+                        (true, false) => colour(3),
+                        (false, false) => colour(4),
+                    },
                     label: if e.recovered {
                         format!("{side} collapse episode")
                     } else {
@@ -362,6 +367,7 @@ pub fn realism(run: &RunInfo, b: usize, f: &BookFacts) -> Vec<Figure> {
         );
         p.x_range = Some((0.5, super::realism::MAX_LAG as f64 + 0.5));
         p.y_from_zero = true;
+        p.legend = plotters::chart::SeriesLabelPosition::LowerRight;
         for (i, row) in f.acf.iter().enumerate() {
             let v = if abs { &row.abs_returns } else { &row.returns };
             let pts: Vec<(f64, f64)> = v
@@ -418,7 +424,7 @@ pub fn realism(run: &RunInfo, b: usize, f: &BookFacts) -> Vec<Figure> {
         segments: vec![
             f.kurtosis
                 .iter()
-                .map(|(iv, _, v)| (iv.log10(), *v))
+                .map(|(iv, _, v)| (libm::log10(*iv), *v))
                 .collect(),
         ],
     });
@@ -491,7 +497,7 @@ pub fn realism(run: &RunInfo, b: usize, f: &BookFacts) -> Vec<Figure> {
                 .filter(|b| b.orders >= MIN_ORDERS)
                 .map(|b| {
                     (
-                        (b.lots / b.orders as f64).log2(),
+                        libm::log2(b.lots / b.orders as f64),
                         b.impact_ticks / b.orders as f64,
                     )
                 })

@@ -138,7 +138,7 @@ fn num(x: Option<f64>) -> String {
 pub fn realism(heading: &str, pure_zi: bool, books: &[(Vec<String>, BookFacts)]) -> String {
     let mut o = head(heading);
     let _ = writeln!(o, "<h1>{}</h1>", esc(heading));
-    o.push_str("<p><a href=\"index.html\">Back to the run's plots.</a> Every number and sentence below is computed from this run's files: returns are log returns of book.csv's mid, sampled every interval (a sample without a mid breaks the series); the impact of an aggressive order is the mid's move from just before it to just before the next aggressive order in the same book, in the order's direction, in ticks.</p>\n");
+    o.push_str("<p><a href=\"index.html\">Back to the run's plots.</a> Every number and sentence below is computed from this run's files: returns are log returns of book.csv's mid, sampled every interval (a sample without a mid breaks the series); the impact of an aggressive order is the mid's move from just before it to just before the next aggressive order in the same book, in the order's direction, in ticks. In the autocorrelation plots the dashed lines, in each interval's colour, are ±1.96/√n: independent returns stay within them 95 % of the time.</p>\n");
     o.push_str("<p class=\"note\">What a pure zero-intelligence market does not reproduce: its short-lag return autocorrelation is strongly negative (the mid bounces between the best bid and ask, where real markets' returns are nearly uncorrelated beyond the shortest lags), and it has no volatility clustering (the autocorrelation of absolute returns stays near 0, where in real markets it is positive and decays slowly over many lags). ");
     o.push_str(if pure_zi {
         "This run is such a market: it has only zero-intelligence traders."
@@ -154,11 +154,14 @@ pub fn realism(heading: &str, pure_zi: bool, books: &[(Vec<String>, BookFacts)])
         let fig = |o: &mut String, i: usize, title: &str, key: &str| {
             let _ = write!(
                 o,
-                "<h3>{t}</h3>\n<figure><a href=\"plots/{n}.svg\"><img src=\"plots/{n}.png\" alt=\"{t}\"></a></figure>\n<p>In this run, {s}</p>\n",
+                "<h3>{t}</h3>\n<figure><a href=\"plots/{n}.svg\"><img src=\"plots/{n}.png\" alt=\"{t}\"></a></figure>\n<p>In this run:</p>\n<ul>\n",
                 t = esc(title),
                 n = esc(&names[i]),
-                s = esc(&text[key])
             );
+            for line in &text[key] {
+                let _ = writeln!(o, "<li>{}</li>", esc(line));
+            }
+            o.push_str("</ul>\n");
         };
         fig(&mut o, 0, "Autocorrelation of returns", "acf");
         fig(
@@ -239,7 +242,7 @@ pub fn realism(heading: &str, pure_zi: bool, books: &[(Vec<String>, BookFacts)])
         );
         let _ = writeln!(
             o,
-            "<table>\n<tr><th>size, lots</th><th>orders</th><th>mean size, lots</th><th>mean move, ticks</th></tr>"
+            "<table>\n<tr><th>size</th><th>orders</th><th>mean size, lots</th><th>mean move, ticks</th></tr>"
         );
         for (k, b) in f.impact.iter().enumerate().filter(|(_, b)| b.orders > 0) {
             let shown = if b.orders >= MIN_ORDERS {

@@ -94,7 +94,7 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
         None => "No shading: this run's folder has no episodes.csv".to_string(),
         Some(e) if e.list.is_empty() => "No shading: episodes.csv lists no collapse episode".into(),
         Some(e) => format!(
-            "Shaded: the {} collapse episodes of episodes.csv, by side (blue bid, orange ask)",
+            "Shaded: the {} collapse episodes of episodes.csv, by side (blue bid, orange ask; purple and yellow: an episode the run ended before it recovered)",
             e.list.len()
         ),
     };

@@ -49,6 +49,8 @@ pub enum Style {
     Line,
     /// A dashed line.
     Dashed,
+    /// A thin line, drawn over the others.
+    Thin,
     /// Dots.
     Points,
     /// A line with a dot at each point.
@@ -129,6 +131,8 @@ pub struct Panel {
     pub shades: Vec<Shade>,
     /// Whether the y range includes 0.
     pub y_from_zero: bool,
+    /// Where the legend goes.
+    pub legend: SeriesLabelPosition,
 }
 
 impl Panel {
@@ -144,6 +148,7 @@ impl Panel {
             bars: Vec::new(),
             shades: Vec::new(),
             y_from_zero: false,
+            legend: SeriesLabelPosition::UpperRight,
         }
     }
 
@@ -182,7 +187,11 @@ impl Panel {
             y0 = y0.min(0.0);
             y1 = y1.max(0.0);
         }
-        let (x0, x1) = self.x_range.unwrap_or((x0, x1));
+        // without a set range, points at the ends keep a margin from the axes
+        let (x0, x1) = self.x_range.unwrap_or_else(|| {
+            let m = if x1 > x0 { 0.04 * (x1 - x0) } else { 0.0 };
+            (x0 - m, x1 + m)
+        });
         let pad = |a: f64, b: f64, frac: f64| {
             if !a.is_finite() || !b.is_finite() {
                 (0.0, 1.0)
@@ -265,8 +274,15 @@ where
 fn format_x(kind: XLabels, x: f64) -> String {
     match kind {
         XLabels::Plain => trim_number(x),
-        XLabels::Log10Seconds => format!("{} s", trim_number(10f64.powf(x))),
-        XLabels::Log2Lots => trim_number(2f64.powf(x)),
+        XLabels::Log10Seconds => format!("{} s", trim_number(libm::pow(10.0, x))),
+        XLabels::Log2Lots => {
+            // whole powers of two only: 1, 2, 4, 8 …
+            if (x - x.round()).abs() > 1e-6 {
+                String::new()
+            } else {
+                trim_number(libm::pow(2.0, x.round()))
+            }
+        }
         XLabels::Levels => {
             let l = x.round();
             if (x - l).abs() > 1e-6 || l == 0.0 {
@@ -280,13 +296,32 @@ fn format_x(kind: XLabels, x: f64) -> String {
     }
 }
 
+/// Decimals that tell apart labels about an eighth of `lo..hi` apart (0 to 6).
+pub fn axis_decimals(lo: f64, hi: f64) -> usize {
+    let step = ((hi - lo).abs() / 8.0).max(1e-12);
+    (-libm::log10(step)).ceil().clamp(0.0, 6.0) as usize
+}
+
+/// `x` with `decimals` decimals, never `-0`.
+pub fn fixed(x: f64, decimals: usize) -> String {
+    let s = format!("{x:.decimals$}");
+    if s.trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        s.trim_start_matches('-').to_string()
+    } else {
+        s
+    }
+}
+
 /// A number for an axis label: no trailing zeros, at most 4 significant decimals.
 pub fn trim_number(x: f64) -> String {
     if x == 0.0 {
         return "0".into();
     }
     let a = x.abs();
-    let s = if a >= 1e6 || a < 1e-3 {
+    let s = if !(1e-3..1e6).contains(&a) {
         format!("{x:.2e}")
     } else if a >= 100.0 {
         format!("{x:.0}")
@@ -314,8 +349,13 @@ where
         .x_label_area_size(46)
         .y_label_area_size(84)
         .build_cartesian_2d(x0..x1, y0..y1)?;
-    let xfmt = |x: &f64| format_x(p.x_labels, *x);
-    let yfmt = |y: &f64| trim_number(*y);
+    let xd = axis_decimals(x0, x1);
+    let yd = axis_decimals(y0, y1);
+    let xfmt = |x: &f64| match p.x_labels {
+        XLabels::Plain => fixed(*x, xd),
+        k => format_x(k, *x),
+    };
+    let yfmt = |y: &f64| fixed(*y, yd);
     chart
         .configure_mesh()
         .x_desc(p.x_desc.as_str())
@@ -324,8 +364,8 @@ where
         .y_label_formatter(&yfmt)
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 15))
-        .light_line_style(RGBColor(235, 235, 235))
-        .bold_line_style(RGBColor(215, 215, 215))
+        .light_line_style(RGBColor(246, 246, 246))
+        .bold_line_style(RGBColor(220, 220, 220))
         .draw()?;
     // shaded spans first, under the data; one legend entry per label
     let mut labelled: Vec<&str> = Vec::new();
@@ -352,21 +392,23 @@ where
         let c = s.colour;
         let mut first = true;
         for seg in &s.segments {
-            let drawn = match s.style {
-                Style::Line | Style::LinePoints => {
-                    chart.draw_series(LineSeries::new(seg.iter().copied(), c.stroke_width(2)))?
-                }
-                Style::Dashed => chart.draw_series(DashedLineSeries::new(
-                    seg.iter().copied(),
-                    6,
-                    4,
-                    c.stroke_width(1),
-                ))?,
-                Style::Points => chart.draw_series(
-                    seg.iter()
-                        .map(|&(x, y)| Circle::new((x, y), 3, c.mix(0.7).filled())),
-                )?,
-            };
+            let drawn =
+                match s.style {
+                    Style::Line | Style::LinePoints => chart
+                        .draw_series(LineSeries::new(seg.iter().copied(), c.stroke_width(2)))?,
+                    Style::Thin => chart
+                        .draw_series(LineSeries::new(seg.iter().copied(), c.stroke_width(1)))?,
+                    Style::Dashed => chart.draw_series(DashedLineSeries::new(
+                        seg.iter().copied(),
+                        6,
+                        4,
+                        c.stroke_width(1),
+                    ))?,
+                    Style::Points => chart.draw_series(
+                        seg.iter()
+                            .map(|&(x, y)| Circle::new((x, y), 3, c.mix(0.7).filled())),
+                    )?,
+                };
             if first && !s.label.is_empty() {
                 first = false;
                 drawn.label(s.label.as_str()).legend(move |(x, y)| {
@@ -382,7 +424,7 @@ where
     if has_legend {
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
+            .position(p.legend.clone())
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(160, 160, 160))
             .label_font(("sans-serif", 14))
@@ -412,8 +454,12 @@ pub struct StateBands {
     pub end_s: f64,
     /// Per maker: its label, its states as `(from t_s, state)`, and its quoting samples as
     /// `(t_s, quoting)`.
-    pub makers: Vec<(String, Vec<(f64, String)>, Vec<(f64, String)>)>,
+    pub makers: Vec<MakerBand>,
 }
+
+/// One maker's band: its label, its states as `(from t_s, state)`, and its quoting samples
+/// as `(t_s, quoting)`.
+pub type MakerBand = (String, Vec<(f64, String)>, Vec<(f64, String)>);
 
 /// Colour of a withdrawal state.
 pub fn state_colour(state: &str) -> RGBColor {

@@ -253,7 +253,7 @@ pub fn signed(x: f64, decimals: usize) -> String {
 
 /// The page's sentences about `f`, computed from its numbers: each states what the run
 /// shows, including where it differs from real markets.
-pub fn findings(f: &BookFacts) -> BTreeMap<&'static str, String> {
+pub fn findings(f: &BookFacts) -> BTreeMap<&'static str, Vec<String>> {
     let mut t = BTreeMap::new();
     let mut acf_text = Vec::new();
     let mut abs_text = Vec::new();
@@ -298,44 +298,51 @@ pub fn findings(f: &BookFacts) -> BTreeMap<&'static str, String> {
     t.insert(
         "acf",
         if acf_text.is_empty() {
-            none.clone()
+            vec![none.clone()]
         } else {
-            acf_text.join(" ")
+            acf_text
         },
     );
     t.insert(
         "abs",
         if abs_text.is_empty() {
-            none.clone()
+            vec![none.clone()]
         } else {
-            abs_text.join(" ")
+            abs_text
         },
     );
-    t.insert(
-        "kurtosis",
-        match (f.kurtosis.first(), f.kurtosis.last()) {
-            (Some(a), Some(b)) if f.kurtosis.len() >= 2 => {
+    let kurtosis = match (f.kurtosis.first(), f.kurtosis.last()) {
+        (Some(a), Some(b)) => {
+            let tails = if a.2 > 1.0 {
+                "fat tails, as real returns have at short intervals"
+            } else {
+                "no fat tails, unlike real markets' short-interval returns, whose excess kurtosis is large"
+            };
+            let mut text = format!(
+                "excess kurtosis of {} s returns is {}: {tails}.",
+                trim(a.0),
+                signed(a.2, 2)
+            );
+            if f.kurtosis.len() >= 2 {
                 let trend = if b.2.abs() < a.2.abs() {
-                    "it shrinks with aggregation, as real returns' does (they approach a normal distribution)"
+                    "closer to 0 (normal) with aggregation"
                 } else {
-                    "it does not shrink with aggregation, unlike real returns'"
+                    "no closer to 0 with aggregation"
                 };
-                let tails = if a.2 > 1.0 { "fat tails" } else if a.2 < -0.5 { "thinner tails than a normal distribution" } else { "tails close to a normal distribution's" };
-                format!(
-                    "excess kurtosis of {} s returns is {} ({tails}) and of {} s returns {}: {trend}.",
-                    trim(a.0),
-                    signed(a.2, 2),
+                text.push_str(&format!(
+                    " At {} s it is {}: {trend}.",
                     trim(b.0),
                     signed(b.2, 2)
-                )
+                ));
             }
-            (Some(a), _) => format!("excess kurtosis of {} s returns is {}.", trim(a.0), signed(a.2, 2)),
-            _ => none.clone(),
-        },
-    );
+            text
+        }
+        _ => none.clone(),
+    };
+    t.insert("kurtosis", vec![kurtosis]);
     t.insert(
         "spread",
-        if f.spread_samples == 0 {
+        vec![if f.spread_samples == 0 {
             "no sample had both sides quoted.".into()
         } else {
             let n = f.spread_samples as f64;
@@ -353,26 +360,28 @@ pub fn findings(f: &BookFacts) -> BTreeMap<&'static str, String> {
                 .map_or(0, |(k, _)| *k);
             let widest = f.spread_ticks.keys().next_back().copied().unwrap_or(0);
             format!(
-                "the spread is one tick in {:.1} % of the {} samples with both sides quoted; its median is {median} ticks, its mean {mean_ticks:.2} ticks and its widest {widest} ticks.",
+                "the spread is one tick in {:.1} % of the {} samples with both sides quoted; its median is {}, its mean {mean_ticks:.2} ticks and its widest {}.",
                 100.0 * one,
-                f.spread_samples
+                f.spread_samples,
+                ticks(median),
+                ticks(widest)
             )
-        },
+        }],
     );
     t.insert(
         "depth",
-        if f.depth_bid.is_empty() && f.depth_ask.is_empty() {
+        vec![if f.depth_bid.is_empty() && f.depth_ask.is_empty() {
             "the run wrote no l2.csv (or its book never had a level).".into()
         } else {
             let describe = |v: &[f64], side: &str| -> String {
                 match (v.first(), v.last()) {
                     (Some(a), Some(b)) if v.len() >= 2 => {
-                        let peak = v
+                        let (peak, top) = v
                             .iter()
                             .enumerate()
                             .max_by(|x, y| x.1.total_cmp(y.1))
-                            .map_or(1, |(i, _)| i + 1);
-                        let shape = if peak > 1 && peak < v.len() {
+                            .map_or((1, 0.0), |(i, q)| (i + 1, *q));
+                        let shape = if peak > 1 && peak < v.len() && top > 1.05 * a.max(*b) {
                             format!("peaks at level {peak}, a hump as in many real books")
                         } else if b > a {
                             "rises away from the best".into()
@@ -386,7 +395,7 @@ pub fn findings(f: &BookFacts) -> BTreeMap<&'static str, String> {
                 }
             };
             format!("{}; {}.", describe(&f.depth_bid, "bid"), describe(&f.depth_ask, "ask"))
-        },
+        }],
     );
     let shown: Vec<(usize, &ImpactBucket)> = f
         .impact
@@ -396,18 +405,18 @@ pub fn findings(f: &BookFacts) -> BTreeMap<&'static str, String> {
         .collect();
     t.insert(
         "impact",
-        match (shown.first(), shown.last()) {
+        vec![match (shown.first(), shown.last()) {
             (Some(&(i, a)), Some(&(j, b))) if i != j => {
                 let (ia, ib) = (a.impact_ticks / a.orders as f64, b.impact_ticks / b.orders as f64);
                 let (sa, sb) = (a.lots / a.orders as f64, b.lots / b.orders as f64);
-                let slope = (ia > 0.0 && ib > 0.0).then(|| (ib / ia).ln() / (sb / sa).ln());
+                let slope = (ia > 0.0 && ib > 0.0).then(|| libm::log(ib / ia) / libm::log(sb / sa));
                 let shape = match slope {
                     Some(s) if s < 0.8 => format!("an exponent of {s:.2}: concave, as in real markets (the square-root law has 0.5)"),
                     Some(s) => format!("an exponent of {s:.2}: not concave, unlike real markets' (about 0.5)"),
                     None => "the impact is not positive at both ends, so no exponent is fitted".into(),
                 };
                 format!(
-                    "the mean move after an order of {} lots is {} ticks ({} orders) and after one of {} lots {} ticks ({} orders): {shape}.",
+                    "the mean move after an order of {} is {} ticks ({} orders) and after one of {} {} ticks ({} orders): {shape}.",
                     lots_label(i),
                     signed(ia, 2),
                     a.orders,
@@ -417,22 +426,32 @@ pub fn findings(f: &BookFacts) -> BTreeMap<&'static str, String> {
                 )
             }
             (Some(&(i, a)), _) => format!(
-                "only orders of {} lots are frequent enough to show: mean move {} ticks ({} orders).",
+                "only orders of {} are frequent enough to show: mean move {} ticks ({} orders).",
                 lots_label(i),
                 signed(a.impact_ticks / a.orders as f64, 2),
                 a.orders
             ),
             _ => "too few aggressive orders (or no trades.csv) to measure.".into(),
-        },
+        }],
     );
     t
 }
 
-/// `1`, `2–3`, `4–7` …
+/// `1 lot`, `2–3 lots`, `4–7 lots` …
 pub fn lots_label(bucket: usize) -> String {
     match bucket_range(bucket) {
-        (a, b) if a == b => a.to_string(),
-        (a, b) => format!("{a}–{b}"),
+        (1, 1) => "1 lot".into(),
+        (a, b) if a == b => format!("{a} lots"),
+        (a, b) => format!("{a}–{b} lots"),
+    }
+}
+
+/// `1 tick`, `3 ticks`.
+fn ticks(n: i64) -> String {
+    if n == 1 {
+        "1 tick".into()
+    } else {
+        format!("{n} ticks")
     }
 }
 
@@ -473,13 +492,13 @@ mod tests {
         };
         let t = findings(&f);
         assert!(
-            t["acf"].contains("is −0.400") && t["acf"].contains("negative"),
-            "{}",
+            t["acf"][0].contains("is −0.400") && t["acf"][0].contains("negative"),
+            "{:?}",
             t["acf"]
         );
         assert!(
-            t["abs"].contains("no volatility clustering"),
-            "{}",
+            t["abs"][0].contains("no volatility clustering"),
+            "{:?}",
             t["abs"]
         );
     }

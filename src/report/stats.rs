@@ -22,7 +22,7 @@ pub fn log_returns(prices: &[Option<f64>], stride: usize) -> Vec<f64> {
             && a > 0.0
             && b > 0.0
         {
-            out.push((b / a).ln());
+            out.push(libm::log(b / a));
         }
         i += stride;
     }
