@@ -274,7 +274,19 @@ where
 fn format_x(kind: XLabels, x: f64) -> String {
     match kind {
         XLabels::Plain => trim_number(x),
-        XLabels::Log10Seconds => format!("{} s", trim_number(libm::pow(10.0, x))),
+        XLabels::Log10Seconds => {
+            // only round values: 1, 2 and 5 times a power of ten
+            let v = libm::pow(10.0, x);
+            let decade = libm::pow(10.0, libm::floor(libm::log10(v) + 1e-9));
+            let nice = [1.0, 2.0, 5.0, 10.0]
+                .iter()
+                .any(|m| (v / (m * decade) - 1.0).abs() < 0.012);
+            if nice {
+                format!("{} s", trim_number(v))
+            } else {
+                String::new()
+            }
+        }
         XLabels::Log2Lots => {
             // whole powers of two only: 1, 2, 4, 8 …
             if (x - x.round()).abs() > 1e-6 {
@@ -356,8 +368,14 @@ where
         k => format_x(k, *x),
     };
     let yfmt = |y: &f64| fixed(*y, yd);
+    let x_labels = if p.x_labels == XLabels::Log10Seconds {
+        40
+    } else {
+        10
+    };
     chart
         .configure_mesh()
+        .x_labels(x_labels)
         .x_desc(p.x_desc.as_str())
         .y_desc(p.y_desc.as_str())
         .x_label_formatter(&xfmt)
