@@ -367,7 +367,6 @@ pub fn realism(run: &RunInfo, b: usize, f: &BookFacts) -> Vec<Figure> {
         );
         p.x_range = Some((0.5, super::realism::MAX_LAG as f64 + 0.5));
         p.y_from_zero = true;
-        p.legend = plotters::chart::SeriesLabelPosition::LowerRight;
         for (i, row) in f.acf.iter().enumerate() {
             let v = if abs { &row.abs_returns } else { &row.returns };
             let pts: Vec<(f64, f64)> = v
@@ -388,14 +387,8 @@ pub fn realism(run: &RunInfo, b: usize, f: &BookFacts) -> Vec<Figure> {
             let band = white_noise_band(row.n);
             for sgn in [1.0, -1.0] {
                 p.series.push(Series {
-                    label: if sgn > 0.0 {
-                        format!(
-                            "±95 % band, {} s",
-                            super::plots::trim_number(row.interval_s)
-                        )
-                    } else {
-                        String::new()
-                    },
+                    // explained in the page: ±1.96/√n, in the interval's colour
+                    label: String::new(),
                     colour: colour(i),
                     style: Style::Dashed,
                     segments: vec![vec![

@@ -278,13 +278,12 @@ fn format_x(kind: XLabels, x: f64) -> String {
             // only round values: 1, 2 and 5 times a power of ten
             let v = libm::pow(10.0, x);
             let decade = libm::pow(10.0, libm::floor(libm::log10(v) + 1e-9));
-            let nice = [1.0, 2.0, 5.0, 10.0]
+            match [1.0, 2.0, 5.0, 10.0]
                 .iter()
-                .any(|m| (v / (m * decade) - 1.0).abs() < 0.012);
-            if nice {
-                format!("{} s", trim_number(v))
-            } else {
-                String::new()
+                .find(|m| (v / (*m * decade) - 1.0).abs() < 0.012)
+            {
+                Some(m) => format!("{} s", trim_number(m * decade)),
+                None => String::new(),
             }
         }
         XLabels::Log2Lots => {
@@ -410,23 +409,26 @@ where
         let c = s.colour;
         let mut first = true;
         for seg in &s.segments {
-            let drawn =
-                match s.style {
-                    Style::Line | Style::LinePoints => chart
-                        .draw_series(LineSeries::new(seg.iter().copied(), c.stroke_width(2)))?,
-                    Style::Thin => chart
-                        .draw_series(LineSeries::new(seg.iter().copied(), c.stroke_width(1)))?,
-                    Style::Dashed => chart.draw_series(DashedLineSeries::new(
-                        seg.iter().copied(),
-                        6,
-                        4,
-                        c.stroke_width(1),
-                    ))?,
-                    Style::Points => chart.draw_series(
-                        seg.iter()
-                            .map(|&(x, y)| Circle::new((x, y), 3, c.mix(0.7).filled())),
-                    )?,
-                };
+            let drawn = match s.style {
+                Style::Line | Style::LinePoints => chart
+                    // width 1: plotters' bitmap backend draws near-vertical 2-px segments
+                    // far past their ends
+                    .draw_series(LineSeries::new(seg.iter().copied(), c.stroke_width(1)))?,
+                Style::Thin => chart
+                    // width 1: plotters' bitmap backend draws near-vertical 2-px segments
+                    // far past their ends
+                    .draw_series(LineSeries::new(seg.iter().copied(), c.stroke_width(1)))?,
+                Style::Dashed => chart.draw_series(DashedLineSeries::new(
+                    seg.iter().copied(),
+                    6,
+                    4,
+                    c.stroke_width(1),
+                ))?,
+                Style::Points => chart.draw_series(
+                    seg.iter()
+                        .map(|&(x, y)| Circle::new((x, y), 3, c.mix(0.7).filled())),
+                )?,
+            };
             if first && !s.label.is_empty() {
                 first = false;
                 drawn.label(s.label.as_str()).legend(move |(x, y)| {
