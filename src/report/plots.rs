@@ -49,7 +49,7 @@ pub enum Style {
     Line,
     /// A dashed line.
     Dashed,
-    /// A thin line, drawn over the others.
+    /// A line for a reference series (drawn like [`Style::Line`]; listed last, so on top).
     Thin,
     /// Dots.
     Points,
@@ -410,11 +410,7 @@ where
         let mut first = true;
         for seg in &s.segments {
             let drawn = match s.style {
-                Style::Line | Style::LinePoints => chart
-                    // width 1: plotters' bitmap backend draws near-vertical 2-px segments
-                    // far past their ends
-                    .draw_series(LineSeries::new(seg.iter().copied(), c.stroke_width(1)))?,
-                Style::Thin => chart
+                Style::Line | Style::LinePoints | Style::Thin => chart
                     // width 1: plotters' bitmap backend draws near-vertical 2-px segments
                     // far past their ends
                     .draw_series(LineSeries::new(seg.iter().copied(), c.stroke_width(1)))?,
