@@ -11,9 +11,10 @@
 //!   [`record`] (outputs), and [`engine`], the wiring nothing else imports (the list of
 //!   kinds, the world setup, the schedule, [`engine::Simulation`]);
 //! - [`run`]: one complete run, used by the command line; [`reproduce`]: a finished run
-//!   rerun from its manifest and checked file by file; [`sweep`]: many runs of one base
-//!   scenario over a grid of parameters and seeds, in parallel, sharded, resumable;
-//!   [`findings`]: scenarios over seeds, their collapse statistics as medians and quantiles.
+//!   rerun from its manifest and checked file by file; [`report`]: plots and pages drawn
+//!   from a finished run's files; [`sweep`]: many runs of one base scenario over a grid of
+//!   parameters and seeds, in parallel, sharded, resumable; [`findings`]: scenarios over
+//!   seeds, their collapse statistics as medians and quantiles.
 
 pub mod agents;
 pub mod engine;
@@ -22,6 +23,7 @@ pub mod lob;
 pub mod market;
 pub mod models;
 pub mod record;
+pub mod report;
 pub mod reproduce;
 pub mod rng;
 pub mod run;

@@ -1,5 +1,6 @@
 //! The `depthsim` command. Exit codes: 0 success, 2 bad input (scenario, flags, `--set`, an
-//! --out that is not an earlier result, or a `reproduce` folder with no usable manifest), 130
+//! --out that is not an earlier result, a `reproduce` folder with no usable manifest, or a
+//! `report` folder that is not a finished run or lacks a file or column it reads), 130
 //! or 143 a run stopped by SIGINT (Ctrl-C) or SIGTERM (128 plus the signal, as a shell reports
 //! a process it killed; the partial output is removed), 1 any other failure, and `reproduce`
 //! finding a file that does not match. Errors go to stderr with their chain of causes.
@@ -43,6 +44,8 @@ fn main() -> ExitCode {
                         .is_some()
                     || c.downcast_ref::<depthsim::reproduce::NotARecordedRun>()
                         .is_some()
+                    || c.downcast_ref::<depthsim::report::ReportError>()
+                        .is_some_and(depthsim::report::ReportError::is_bad_input)
                     || c.downcast_ref::<depthsim::sweep::SweepError>()
                         .is_some_and(depthsim::sweep::SweepError::is_bad_input)
                     || c.downcast_ref::<depthsim::findings::FindingsError>()

@@ -1,0 +1,192 @@
+//! `depthsim report DIR`: plots and pages from one finished run's files.
+//!
+//! It reads the run's manifest.json (books, ticks, the makers' books, the sampling) and its
+//! CSV files, each row by row (trades.csv and l2.csv are never held in memory), and writes
+//! into DIR:
+//! - `plots/NAME.png` and `plots/NAME.svg` for every figure, drawn with plotters in the
+//!   DejaVu Sans font compiled into the program (no system fonts needed);
+//! - `index.html`: the summary.csv row and the run's figures (mid and fundamental, spread,
+//!   depth with collapse episodes shaded, makers' states, inventory and net delta, hedges,
+//!   option greeks), and episodes.csv's rows;
+//! - `realism.html`: the stylized facts ([`realism`], maths in [`stats`]).
+//!
+//! Modules: [`read`] (manifest and streaming CSV with column checks), [`load`] (the series
+//! kept for plotting), [`stats`] (pure statistics), [`realism`] (the facts and their
+//! sentences), [`figures`] (data → figures), [`plots`] (figures → PNG and SVG), [`html`]
+//! (the pages), [`error`].
+
+pub mod error;
+pub mod figures;
+pub mod html;
+pub mod load;
+pub mod plots;
+pub mod read;
+pub mod realism;
+pub mod stats;
+
+pub use error::ReportError;
+
+use html::Shown;
+use read::RunInfo;
+use std::path::{Path, PathBuf};
+
+/// What a report wrote.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// The files, relative to DIR, pages first.
+    pub files: Vec<PathBuf>,
+}
+
+/// Files the report cannot do without.
+const REQUIRED: [&str; 3] = ["book.csv", "agents.csv", "summary.csv"];
+
+/// Writes `dir`/plots/, `dir`/index.html and `dir`/realism.html from the run in `dir`.
+/// Bad input (not a finished run, a file or a column missing, a cell that is not what its
+/// column holds) is refused before anything is written ([`ReportError::is_bad_input`]).
+pub fn report(dir: &Path) -> Result<Written, ReportError> {
+    plots::register_font();
+    let run = RunInfo::read(dir)?;
+    for f in REQUIRED {
+        if !run.has(f) {
+            return Err(ReportError::MissingFile {
+                file: dir.join(f),
+                what: "the run did not write it (its manifest.json does not list it)".into(),
+            });
+        }
+    }
+    // Read and check every input before writing anything.
+    let summary = load::summary(dir)?;
+    let data = load::book_data(&run)?;
+    let makers = load::makers(&run)?;
+    let hedges = load::hedges(&run)?;
+    let episodes = load::episodes(&run)?;
+    let facts = realism::facts(&run, &data)?;
+
+    let plots_dir = dir.join("plots");
+    std::fs::create_dir_all(&plots_dir).map_err(|e| ReportError::io(&plots_dir, e))?;
+    let mut shown = Vec::new();
+    let mut notes = Vec::new();
+    let every = plots::trim_number(run.sample_interval_s);
+    let mut draw = |f: plots::Figure, title: &str, caption: String| -> Result<(), ReportError> {
+        plots::render(&f, &plots_dir)?;
+        shown.push(Shown {
+            name: f.name,
+            title: title.into(),
+            caption,
+        });
+        Ok(())
+    };
+    draw(
+        figures::mid(&run, &data),
+        "Mid price and fundamental value",
+        format!(
+            "book.csv's mid (a gap: a side of the book was empty) and the latent fundamental value, every {every} s, in currency"
+        ),
+    )?;
+    draw(
+        figures::spread(&run, &data),
+        "Spread",
+        format!(
+            "The best ask less the best bid, in ticks, every {every} s (a gap: a side was empty)"
+        ),
+    )?;
+    let shading = match &episodes {
+        None => "No shading: this run's folder has no episodes.csv".to_string(),
+        Some(e) if e.list.is_empty() => "No shading: episodes.csv lists no collapse episode".into(),
+        Some(e) => format!(
+            "Shaded: the {} collapse episodes of episodes.csv, by side (blue bid, orange ask; purple and yellow: an episode the run ended before it recovered)",
+            e.list.len()
+        ),
+    };
+    draw(
+        figures::depth(&run, &data, episodes.as_ref()),
+        "Depth per side, with collapse episodes",
+        format!(
+            "Lots resting within {} ticks of the mid on each side (book.csv's first depth band), every {every} s. {shading}",
+            data.band_ticks
+        ),
+    )?;
+    if episodes.is_none() {
+        notes.push("This run's folder has no episodes.csv: collapse episodes are not shaded in the depth plot.".into());
+    }
+    if makers.is_empty() {
+        notes.push("This run has no market makers: there are no plots of makers' states, inventory or hedges.".into());
+    } else {
+        let bands = figures::states(&run, &makers);
+        plots::render_bands(&bands, &plots_dir)?;
+        shown.push(Shown {
+            name: bands.name.clone(),
+            title: "Market makers' states".into(),
+            caption: "One band per maker, coloured by its withdrawal state (from events.csv's state changes, or agents.csv's state column when it has none); the strip beneath shows which sides it quoted at each agents.csv sample (agents.csv's quoting column, holding from the sample before)".into(),
+        });
+        let mut draw = |f: plots::Figure, title: &str, caption: &str| -> Result<(), ReportError> {
+            plots::render(&f, &plots_dir)?;
+            shown.push(Shown {
+                name: f.name,
+                title: title.into(),
+                caption: caption.into(),
+            });
+            Ok(())
+        };
+        draw(
+            figures::inventory(&run, &makers),
+            "Market makers' inventory and net delta",
+            "agents.csv's inventory_lots and net_delta_lots of each maker, in lots, at each agents.csv sample",
+        )?;
+        match &hedges {
+            Some(h) if !h.is_empty() => draw(
+                figures::hedges(&run, &makers, h),
+                "Hedges and their slippage",
+                "One dot per hedge (hedges.csv): its slippage against the venue's mid at the decision, in ticks (top; hedges that filled nothing have none), and the lots it wanted but did not get (bottom)",
+            )?,
+            Some(_) => notes.push("hedges.csv has no rows: no maker hedged.".into()),
+            None => {}
+        }
+        if run.has("options.csv") {
+            draw(
+                figures::greeks(&run, &makers),
+                "Option greeks",
+                "The makers' option book at each agents.csv sample (agents.csv's option_* columns)",
+            )?;
+        }
+    }
+    let heading = format!("{}, seed {}", run.name, run.seed);
+    let index = html::index(
+        &format!("depthsim report: {heading}"),
+        &summary,
+        &shown,
+        &notes,
+        episodes.as_ref(),
+    );
+
+    let mut books = Vec::new();
+    for (b, f) in facts.into_iter().enumerate() {
+        let figs = figures::realism(&run, b, &f);
+        for fig in &figs {
+            plots::render(fig, &plots_dir)?;
+        }
+        books.push((figs.into_iter().map(|f| f.name).collect::<Vec<_>>(), f));
+    }
+    let realism_page = html::realism(
+        &format!("Stylized facts: {heading}"),
+        run.zero_intelligence_only,
+        &books,
+    );
+
+    let mut files = vec![PathBuf::from("index.html"), PathBuf::from("realism.html")];
+    for (name, text) in [("index.html", index), ("realism.html", realism_page)] {
+        let p = dir.join(name);
+        std::fs::write(&p, text).map_err(|e| ReportError::io(&p, e))?;
+    }
+    for s in &shown {
+        files.push(PathBuf::from(format!("plots/{}.png", s.name)));
+        files.push(PathBuf::from(format!("plots/{}.svg", s.name)));
+    }
+    for (names, _) in &books {
+        for n in names {
+            files.push(PathBuf::from(format!("plots/{n}.png")));
+            files.push(PathBuf::from(format!("plots/{n}.svg")));
+        }
+    }
+    Ok(Written { files })
+}

@@ -1,0 +1,314 @@
+//! `depthsim report DIR` end to end: the built binary runs a scenario, then reports on it.
+//! Every page's images exist and decode to PNGs with content, the pages reference every
+//! plot written, episodes.csv (a hand-made one) is listed and shaded, every shipped scenario
+//! (shortened) reports, and bad folders and files exit 2 naming the file and what is missing.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+fn depthsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_depthsim"))
+        .args(args)
+        .output()
+        .expect("depthsim runs")
+}
+
+fn run_into(file: &str, out: &Path, set: &[&str]) {
+    let mut args = vec!["run", "--quiet", file, "--out", out.to_str().unwrap()];
+    for s in set {
+        args.push("--set");
+        args.push(s);
+    }
+    let f = repo(file);
+    args[2] = f.to_str().unwrap();
+    let o = depthsim(&args);
+    assert!(
+        o.status.success(),
+        "{file}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn report_ok(dir: &Path) -> String {
+    let o = depthsim(&["report", dir.to_str().unwrap()]);
+    assert!(
+        o.status.success(),
+        "report {}: {}",
+        dir.display(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every `src="…"` in an HTML page.
+fn image_sources(html: &str) -> Vec<String> {
+    html.split("src=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().to_string())
+        .collect()
+}
+
+/// Decodes a PNG and returns (width, height, share of pixels that are not white).
+fn png_ink(path: &Path) -> (u32, u32, f64) {
+    let decoder = png::Decoder::new(fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let bytes = &buf[..info.buffer_size()];
+    let pixels = bytes.len() / channels;
+    let ink = bytes
+        .chunks(channels)
+        .filter(|p| p.iter().take(3).any(|&c| c < 250))
+        .count();
+    (info.width, info.height, ink as f64 / pixels as f64)
+}
+
+/// Checks the pages and every plot of a reported folder; returns index.html.
+fn check_pages(dir: &Path) -> String {
+    let index = fs::read_to_string(dir.join("index.html")).unwrap();
+    let realism = fs::read_to_string(dir.join("realism.html")).unwrap();
+    let mut referenced = Vec::new();
+    for page in [&index, &realism] {
+        for src in image_sources(page) {
+            let p = dir.join(&src);
+            assert!(p.is_file(), "{src} is referenced but missing");
+            let (w, h, ink) = png_ink(&p);
+            assert!(w >= 600 && h >= 200, "{src}: {w}×{h}");
+            assert!(
+                ink > 0.01 && ink < 0.9,
+                "{src}: {ink:.3} of its pixels are ink"
+            );
+            let svg = p.with_extension("svg");
+            let text = fs::read_to_string(&svg).unwrap();
+            assert!(
+                text.contains("<svg") && text.contains("</svg>"),
+                "{}",
+                svg.display()
+            );
+            assert!(page.contains(&format!(
+                "plots/{}",
+                svg.file_name().unwrap().to_string_lossy()
+            )));
+            referenced.push(src);
+        }
+    }
+    // every plot written is shown on a page
+    for e in fs::read_dir(dir.join("plots")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".png") {
+            assert!(
+                referenced.contains(&format!("plots/{name}")),
+                "{name} is on no page"
+            );
+        }
+    }
+    assert!(index.contains("realism.html"));
+    index
+}
+
+const EPISODES_HEADER: &str = "book,side,start_s,end_s,duration_s,recovered,baseline_lots,trough_lots,trough_ratio,trough_s,time_to_trough_s,refill_50_s,refill_90_s,mid_start,mid_end,mid_move_frac,max_spread,makers_withdrawn,triggers,maker_share_before,maker_share_trough,volume_lots,impact_predicted_frac,impact_ratio";
+
+#[test]
+fn tiny_reports_every_plot_with_episodes_shaded() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("tiny");
+    run_into("scenarios/tiny.toml", &out, &[]);
+    // a hand-made episodes.csv: one recovered bid episode, one ask episode the run outlived
+    fs::write(
+        out.join("episodes.csv"),
+        format!(
+            "{EPISODES_HEADER}\n\
+             main,bid,10.0,18.5,8.5,true,15.0,3,0.2,12.0,2.0,14.0,17.0,50.0,49.98,-0.0004,0.05,2,drawdown;volatility,0.8,0.1,40,0.001,1.2\n\
+             main,ask,40.0,60.0,20.0,false,16.0,2,0.125,45.0,5.0,,,50.1,50.2,0.002,0.08,1,,0.7,0.2,12,0.0005,0.9\n"
+        ),
+    )
+    .unwrap();
+    let msg = report_ok(&out);
+    assert!(msg.contains("index.html"), "{msg}");
+    let index = check_pages(&out);
+    for plot in ["mid", "spread", "depth", "makers_state", "makers_inventory"] {
+        assert!(index.contains(&format!("plots/{plot}.png")), "{plot}");
+    }
+    assert!(!index.contains("plots/hedges.png"), "tiny does not hedge");
+    assert!(index.contains("2 episodes") && index.contains("drawdown;volatility"));
+    assert!(index.contains("Shaded: the 2 collapse episodes"));
+    // the summary table has every column of summary.csv
+    let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+    for col in summary.lines().next().unwrap().split(',') {
+        assert!(index.contains(&format!(">{col}<")), "summary column {col}");
+    }
+    let realism = fs::read_to_string(out.join("realism.html")).unwrap();
+    assert!(realism.contains("zero-intelligence market does not reproduce"));
+    assert!(realism.contains("<li>lag-1 autocorrelation of 1 s returns is"));
+    // the report is part of a result: the run can replace the folder again (once the
+    // hand-made episodes.csv, which this run did not write, is gone)
+    fs::remove_file(out.join("episodes.csv")).unwrap();
+    run_into("scenarios/tiny.toml", &out, &[]);
+    assert!(!out.join("index.html").exists());
+}
+
+#[test]
+fn without_episodes_the_page_says_there_is_no_shading() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("zi");
+    run_into("scenarios/zi_only.toml", &out, &["run.duration_s=120.0"]);
+    report_ok(&out);
+    let index = check_pages(&out);
+    assert!(
+        index.contains("no episodes.csv"),
+        "the page says there is no shading"
+    );
+    assert!(index.contains("no market makers"));
+    let realism = fs::read_to_string(out.join("realism.html")).unwrap();
+    assert!(realism.contains("This run is such a market"));
+}
+
+/// Extra overrides that make a shipped scenario fit in `SHORT_S` seconds.
+fn shortened(name: &str) -> Vec<&'static str> {
+    match name {
+        "flash_crash" | "flash_crash_halt" => vec!["shocks[0].start_s=20.0"],
+        "informed_shock" | "withdrawal_cascade" => vec![
+            "shocks[0].start_s=20.0",
+            "shocks[1].start_s=20.0",
+            "shocks[1].duration_s=20.0",
+        ],
+        "short_gamma" | "long_gamma" => vec![
+            "market_maker[0].options[0].expiry_s=60.0",
+            "market_maker[0].options[1].expiry_s=60.0",
+            "market_maker[0].client_flow.expiries_s=[30.0, 60.0]",
+        ],
+        _ => vec![],
+    }
+}
+
+/// How long the shortened runs are, s.
+const SHORT_S: &str = "run.duration_s=60.0";
+
+#[test]
+fn every_shipped_scenario_reports() {
+    let t = tempfile::tempdir().unwrap();
+    let mut names: Vec<String> = fs::read_dir(repo("scenarios"))
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path();
+            (p.extension()? == "toml")
+                .then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 13, "{names:?}");
+    for name in &names {
+        let out = t.path().join(name);
+        let mut set = vec![SHORT_S];
+        set.extend(shortened(name));
+        run_into(&format!("scenarios/{name}.toml"), &out, &set);
+        report_ok(&out);
+        let index = check_pages(&out);
+        if name == "hedge_in_thin_book" {
+            assert!(index.contains("plots/hedges.png"), "{name}: hedges");
+            assert!(
+                index.contains("book thin") || index.contains("book "),
+                "{name}: books named"
+            );
+        }
+        if name.ends_with("_gamma") && name != "no_gamma" {
+            assert!(index.contains("plots/greeks.png"), "{name}: greeks");
+        }
+    }
+}
+
+fn expect_bad(dir: &Path, words: &[&str]) {
+    let o = depthsim(&["report", dir.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{}: {err}", dir.display());
+    for w in words {
+        assert!(err.contains(w), "{w:?} not in {err}");
+    }
+    assert!(!dir.join("index.html").exists(), "nothing is written");
+}
+
+#[test]
+fn bad_folders_and_files_exit_2_naming_what_is_missing() {
+    let t = tempfile::tempdir().unwrap();
+    expect_bad(&t.path().join("nope"), &["no such folder"]);
+    let empty = t.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    expect_bad(&empty, &["manifest.json"]);
+    let good = t.path().join("good");
+    run_into("scenarios/tiny.toml", &good, &["run.duration_s=10.0"]);
+    // a run's hidden partial folder
+    let partial = t.path().join(".good.partial-4242-0");
+    copy_dir(&good, &partial);
+    expect_bad(&partial, &["not finished"]);
+    // a file the manifest lists is gone
+    let gone = t.path().join("gone");
+    copy_dir(&good, &gone);
+    fs::remove_file(gone.join("trades.csv")).unwrap();
+    expect_bad(&gone, &["trades.csv", "incomplete"]);
+    // a column missing
+    let cut = t.path().join("cut");
+    copy_dir(&good, &cut);
+    drop_column(&cut.join("book.csv"), "mid");
+    expect_bad(&cut, &["book.csv", "missing column mid"]);
+    let cut2 = t.path().join("cut2");
+    copy_dir(&good, &cut2);
+    drop_column(&cut2.join("agents.csv"), "quoting");
+    drop_column(&cut2.join("agents.csv"), "kind");
+    expect_bad(&cut2, &["agents.csv", "missing columns kind, quoting"]);
+    // episodes.csv without the columns shading needs
+    let ep = t.path().join("ep");
+    copy_dir(&good, &ep);
+    fs::write(ep.join("episodes.csv"), "book,side,start_s\nmain,bid,1.0\n").unwrap();
+    expect_bad(&ep, &["episodes.csv", "end_s, recovered"]);
+    // a cell that is not a number
+    let cell = t.path().join("cell");
+    copy_dir(&good, &cell);
+    let text = fs::read_to_string(cell.join("book.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let t_col = lines[2].find(',').unwrap();
+    lines[2] = format!("abc{}", &lines[2][t_col..]);
+    fs::write(cell.join("book.csv"), lines.join("\n") + "\n").unwrap();
+    expect_bad(&cell, &["book.csv", "line 3", "t_s"]);
+    // and the good folder still reports
+    report_ok(&good);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+    }
+}
+
+/// Rewrites a CSV file without `col` (these files have no quoted commas).
+fn drop_column(path: &Path, col: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let i = header.iter().position(|h| *h == col).unwrap();
+    let keep = |l: &str| {
+        l.split(',')
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, c)| c)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let mut out = keep(&header.join(","));
+    out.push('\n');
+    for l in lines {
+        out.push_str(&keep(l));
+        out.push('\n');
+    }
+    fs::write(path, out).unwrap();
+    let _ = common::rows(path);
+}
