@@ -148,9 +148,7 @@ fn tiny_reports_every_plot_with_episodes_shaded() {
     let realism = fs::read_to_string(out.join("realism.html")).unwrap();
     assert!(realism.contains("zero-intelligence market does not reproduce"));
     assert!(realism.contains("<li>lag-1 autocorrelation of 1 s returns is"));
-    // the report is part of a result: the run can replace the folder again (once the
-    // hand-made episodes.csv, which this run did not write, is gone)
-    fs::remove_file(out.join("episodes.csv")).unwrap();
+    // the report is part of a result: the run can replace the folder again
     run_into("scenarios/tiny.toml", &out, &[]);
     assert!(!out.join("index.html").exists());
 }
@@ -160,11 +158,29 @@ fn without_episodes_the_page_says_there_is_no_shading() {
     let t = tempfile::tempdir().unwrap();
     let out = t.path().join("zi");
     run_into("scenarios/zi_only.toml", &out, &["run.duration_s=120.0"]);
+    let old = t.path().join("old");
+    copy_dir(&out, &old);
     report_ok(&out);
     let index = check_pages(&out);
     assert!(
-        index.contains("no episodes.csv"),
+        index.contains("episodes.csv lists no collapse episode"),
         "the page says there is no shading"
+    );
+    // a folder without episodes.csv (an older run's) is reported, unshaded, saying so
+    fs::remove_file(old.join("episodes.csv")).unwrap();
+    let mut m: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(old.join("manifest.json")).unwrap()).unwrap();
+    m["files"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|f| f != "episodes.csv");
+    m["sha256"].as_object_mut().unwrap().remove("episodes.csv");
+    fs::write(old.join("manifest.json"), m.to_string()).unwrap();
+    report_ok(&old);
+    assert!(
+        fs::read_to_string(old.join("index.html"))
+            .unwrap()
+            .contains("no episodes.csv")
     );
     assert!(index.contains("no market makers"));
     let realism = fs::read_to_string(out.join("realism.html")).unwrap();
