@@ -138,6 +138,11 @@ pub enum Command {
     /// plot, its numbers and a sentence computed from them. Rendering needs no system fonts.
     /// A later `depthsim run` into DIR still replaces the whole result, report included.
     ///
+    /// DIR may also be a finished sweep's folder (with sweep.json and runs.csv): then it
+    /// writes DIR/index.html with heatmaps over the first two varied parameters of the share
+    /// of runs with a collapse episode and of the median time collapsed, and a table per
+    /// point of medians with their 40 % and 60 % quantiles over seeds.
+    ///
     /// Exit code 2 when DIR is not a finished run (no manifest.json, a run's hidden partial
     /// folder, a listed file gone) or a CSV lacks a column the report reads, naming the file
     /// and what is missing.
@@ -427,10 +432,14 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             // A ReportError stays in the chain: main maps bad input to exit code 2.
             let written = depthsim::report::report(&dir)?;
             if !quiet {
+                let (plots, pages): (Vec<_>, Vec<_>) =
+                    written.files.iter().partition(|f| f.starts_with("plots"));
+                let pages: Vec<String> = pages.iter().map(|p| p.display().to_string()).collect();
                 print_stderr(&format!(
-                    "{}: wrote index.html, realism.html and {} plot files in plots/ in {:.2} s\n",
+                    "{}: wrote {} and {} plot files in plots/ in {:.2} s\n",
                     dir.display(),
-                    written.files.len().saturating_sub(2),
+                    pages.join(", "),
+                    plots.len(),
                     started.elapsed().as_secs_f64()
                 ));
             }

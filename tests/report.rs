@@ -328,3 +328,86 @@ fn drop_column(path: &Path, col: &str) {
     fs::write(path, out).unwrap();
     let _ = common::rows(path);
 }
+
+/// A small sweep over the collapse scenario: 2 × 2 points × 2 seeds of flash_crash.toml, cut
+/// to 12 minutes, into `out`.
+fn crash_sweep(dir: &Path, out: &Path) {
+    let file = dir.join("crash.toml");
+    fs::write(
+        &file,
+        format!(
+            "[sweep]\nscenario = {:?}\nseed = 7\nseeds_per_point = 2\nkeep = \"summary\"\n\
+             set = [\"run.duration_s=720.0\", \"shocks[0].start_s=400.0\"]\n\n[grid]\n\
+             \"market_maker[0].max_position_lots\" = [25, 100]\n\
+             \"shocks[0].participation\" = [0.05, 0.4]\n",
+            repo("scenarios/flash_crash.toml").to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let o = depthsim(&[
+        "sweep",
+        file.to_str().unwrap(),
+        "--quiet",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn a_sweep_folder_reports_heatmaps_and_a_table_of_quantiles() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("sweep");
+    crash_sweep(t.path(), &out);
+    let msg = report_ok(&out);
+    assert!(msg.contains("index.html and 4 plot files"), "{msg}");
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    let srcs = image_sources(&index);
+    assert_eq!(
+        srcs,
+        [
+            "plots/collapse_probability.png",
+            "plots/collapsed_median.png"
+        ]
+    );
+    for src in &srcs {
+        let (w, h, ink) = png_ink(&out.join(src));
+        assert!(w >= 500 && h >= 300 && ink > 0.02 && ink < 0.9, "{src}");
+        assert!(out.join(src).with_extension("svg").is_file());
+    }
+    // one table row per point, with its runs and how many collapsed, as runs.csv says
+    let runs = common::rows(&out.join("runs.csv"));
+    for point in 0..4 {
+        let mine: Vec<_> = runs
+            .iter()
+            .filter(|r| common::int(r, "point") == point)
+            .collect();
+        let collapsed = mine
+            .iter()
+            .filter(|r| common::int(r, "episodes") > 0)
+            .count();
+        assert!(
+            index.contains(&format!("<tr><td>{point}</td>")),
+            "point {point}"
+        );
+        let row = index
+            .split(&format!("<tr><td>{point}</td>"))
+            .nth(1)
+            .unwrap();
+        assert!(
+            row.contains(&format!("<td>2</td><td>{collapsed}</td>")),
+            "point {point}: {}",
+            &row[..200.min(row.len())]
+        );
+    }
+    // the program at 40 % of the volume empties the book in every run; the heatmap's
+    // numbers are in the SVG
+    assert!(runs.iter().any(|r| common::int(r, "episodes") > 0));
+    let svg = fs::read_to_string(out.join("plots/collapse_probability.svg")).unwrap();
+    assert!(svg.contains("1.00"), "a cell where every run collapsed");
+    // a sweep folder without runs.csv (shards not merged) exits 2 naming it
+    fs::remove_file(out.join("runs.csv")).unwrap();
+    let o = depthsim(&["report", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("runs.csv"));
+}

@@ -33,14 +33,16 @@ figure{margin:1em 0}figcaption{font-size:14px;color:#444}";
 
 const SCRIPT: &str = "<script>\nwindow.addEventListener('load', function () {\n  var imgs = document.images;\n  for (var i = 0; i < imgs.length; i++) {\n    imgs[i].setAttribute('data-natural-width', String(imgs[i].naturalWidth));\n  }\n  document.body.setAttribute('data-images', String(imgs.length));\n});\n</script>\n";
 
-fn head(title: &str) -> String {
+/// The page's start: doctype, title and the inline style.
+pub fn head(title: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
         esc(title)
     )
 }
 
-fn tail() -> String {
+/// The page's end: the script that records each image's natural width, and the closing tags.
+pub fn tail() -> String {
     format!("{SCRIPT}</body>\n</html>\n")
 }
 
@@ -54,7 +56,8 @@ pub struct Shown {
     pub caption: String,
 }
 
-fn figure(o: &mut String, f: &Shown) {
+/// Appends `f`: its heading, its PNG linking to its SVG, and its caption.
+pub fn figure(o: &mut String, f: &Shown) {
     let _ = write!(
         o,
         "<h2>{t}</h2>\n<figure><a href=\"plots/{n}.svg\"><img src=\"plots/{n}.png\" alt=\"{t}\"></a>\n<figcaption>{c} (<a href=\"plots/{n}.svg\">SVG</a>)</figcaption></figure>\n",

@@ -23,6 +23,7 @@ pub mod plots;
 pub mod read;
 pub mod realism;
 pub mod stats;
+pub mod sweep;
 
 pub use error::ReportError;
 
@@ -44,6 +45,9 @@ const REQUIRED: [&str; 3] = ["book.csv", "agents.csv", "summary.csv"];
 /// Bad input (not a finished run, a file or a column missing, a cell that is not what its
 /// column holds) is refused before anything is written ([`ReportError::is_bad_input`]).
 pub fn report(dir: &Path) -> Result<Written, ReportError> {
+    if sweep::is_sweep(dir) {
+        return sweep::report(dir);
+    }
     plots::register_font();
     let run = RunInfo::read(dir)?;
     for f in REQUIRED {

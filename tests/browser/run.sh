@@ -104,6 +104,8 @@ echo "== runs and reports"
 "$bin" run "$repo/scenarios/flash_crash.toml" --out "$work/flash" --quiet \
     --set run.duration_s=120.0 --set 'shocks[0].start_s=30.0'
 "$bin" report "$work/flash" --quiet
+"$bin" sweep "$repo/scenarios/sweeps/tiny_grid.toml" --out "$work/sweep" --quiet
+"$bin" report "$work/sweep" --quiet
 
 echo "== headless chromium ($("$browser" --version 2>/dev/null || echo unknown version))"
 for run in tiny flash; do
@@ -112,4 +114,6 @@ for run in tiny flash; do
         check "$run-$page"
     done
 done
-echo "browser test: every image of 4 pages loaded in headless Chromium"
+render "$work/sweep/index.html" sweep-index
+check sweep-index
+echo "browser test: every image of 5 pages (two runs' and a sweep's) loaded in headless Chromium"
