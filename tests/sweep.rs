@@ -541,3 +541,20 @@ fn bad_sweep_files_exit_2_naming_the_file_and_key_before_any_run() {
     );
     assert!(!t.join("o3").exists() && !t.join("o4").exists());
 }
+
+/// Every shipped sweep file loads: its base scenario and every point check out.
+#[test]
+fn every_shipped_sweep_file_loads() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps");
+    let mut n = 0;
+    for e in fs::read_dir(&dir).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_some_and(|x| x == "toml") {
+            let s = depthsim::sweep::Sweep::load(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(s.runs() > 0, "{}", path.display());
+            n += 1;
+        }
+    }
+    assert!(n >= 3, "{n} sweep files");
+}
