@@ -230,13 +230,25 @@ pub const WIDTH: u32 = 1200;
 /// Height of one panel, pixels.
 pub const PANEL_HEIGHT: u32 = 330;
 
-type DrawResult = Result<(), Box<dyn Error>>;
+/// What drawing returns: plotters' errors, boxed.
+pub type DrawResult = Result<(), Box<dyn Error>>;
 
-/// Draws `figure` into `plots_dir`/NAME.png and NAME.svg.
-pub fn render(figure: &Figure, plots_dir: &Path) -> Result<(), ReportError> {
-    let h = PANEL_HEIGHT * figure.panels.len().max(1) as u32;
-    let png = plots_dir.join(format!("{}.png", figure.name));
-    let svg = plots_dir.join(format!("{}.svg", figure.name));
+/// A plot drawn the same way into its PNG and its SVG.
+pub trait Drawable {
+    /// Its file stem under plots/.
+    fn name(&self) -> &str;
+    /// Its size, pixels.
+    fn size(&self) -> (u32, u32);
+    /// Draws it on `root`.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static;
+}
+
+/// Draws `item` into `plots_dir`/NAME.png and NAME.svg.
+pub fn render_both<T: Drawable>(item: &T, plots_dir: &Path) -> Result<(), ReportError> {
+    let png = plots_dir.join(format!("{}.png", item.name()));
+    let svg = plots_dir.join(format!("{}.svg", item.name()));
     let fail = |file: &Path, e: Box<dyn Error>| ReportError::Plot {
         file: file
             .file_name()
@@ -245,18 +257,38 @@ pub fn render(figure: &Figure, plots_dir: &Path) -> Result<(), ReportError> {
         message: e.to_string(),
     };
     {
-        let root = BitMapBackend::new(&png, (WIDTH, h)).into_drawing_area();
-        draw_figure(&root, figure)
+        let root = BitMapBackend::new(&png, item.size()).into_drawing_area();
+        item.draw(&root)
             .and_then(|()| Ok(root.present()?))
             .map_err(|e| fail(&png, e))?;
     }
     {
-        let root = SVGBackend::new(&svg, (WIDTH, h)).into_drawing_area();
-        draw_figure(&root, figure)
+        let root = SVGBackend::new(&svg, item.size()).into_drawing_area();
+        item.draw(&root)
             .and_then(|()| Ok(root.present()?))
             .map_err(|e| fail(&svg, e))?;
     }
     Ok(())
+}
+
+impl Drawable for Figure {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, PANEL_HEIGHT * self.panels.len().max(1) as u32)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        draw_figure(root, self)
+    }
+}
+
+/// Draws `figure` into `plots_dir`/NAME.png and NAME.svg.
+pub fn render(figure: &Figure, plots_dir: &Path) -> Result<(), ReportError> {
+    render_both(figure, plots_dir)
 }
 
 fn draw_figure<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> DrawResult
@@ -510,31 +542,24 @@ pub const STATE_LEGEND: [(&str, &str); 8] = [
     ("quotes none", "q:none"),
 ];
 
+impl Drawable for StateBands {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn size(&self) -> (u32, u32) {
+        (WIDTH, 150 + 60 * self.makers.len().max(1) as u32)
+    }
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        draw_bands(root, self)
+    }
+}
+
 /// Draws `bands` into `plots_dir`/NAME.png and NAME.svg.
 pub fn render_bands(bands: &StateBands, plots_dir: &Path) -> Result<(), ReportError> {
-    let h = 150 + 60 * bands.makers.len().max(1) as u32;
-    let png = plots_dir.join(format!("{}.png", bands.name));
-    let svg = plots_dir.join(format!("{}.svg", bands.name));
-    let fail = |file: &Path, e: Box<dyn Error>| ReportError::Plot {
-        file: file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        message: e.to_string(),
-    };
-    {
-        let root = BitMapBackend::new(&png, (WIDTH, h)).into_drawing_area();
-        draw_bands(&root, bands)
-            .and_then(|()| Ok(root.present()?))
-            .map_err(|e| fail(&png, e))?;
-    }
-    {
-        let root = SVGBackend::new(&svg, (WIDTH, h)).into_drawing_area();
-        draw_bands(&root, bands)
-            .and_then(|()| Ok(root.present()?))
-            .map_err(|e| fail(&svg, e))?;
-    }
-    Ok(())
+    render_both(bands, plots_dir)
 }
 
 fn draw_bands<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &StateBands) -> DrawResult

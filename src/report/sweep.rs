@@ -8,13 +8,12 @@ use super::Written;
 use super::error::ReportError;
 use super::html;
 use super::html::Shown;
-use super::plots::register_font;
+use super::plots::{DrawResult, Drawable, register_font, render_both};
 use super::read::Csv;
 use crate::findings::{Spread, spread};
 use crate::sweep::store::{RUNS_CSV, SweepRecord};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use std::error::Error;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
@@ -117,8 +116,6 @@ struct Heatmap {
     decimals: usize,
 }
 
-type DrawResult = Result<(), Box<dyn Error>>;
-
 fn draw_heatmap<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, h: &Heatmap) -> DrawResult
 where
     DB::ErrorType: 'static,
@@ -193,33 +190,22 @@ where
     Ok(())
 }
 
-fn render(h: &Heatmap, plots_dir: &Path) -> Result<(), ReportError> {
-    let size = (
-        (160 + 110 * h.xs.len() as u32).max(520),
-        (140 + 70 * h.ys.len() as u32).max(300),
-    );
-    let fail = |file: &Path, e: Box<dyn Error>| ReportError::Plot {
-        file: file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        message: e.to_string(),
-    };
-    let png = plots_dir.join(format!("{}.png", h.name));
-    let svg = plots_dir.join(format!("{}.svg", h.name));
-    {
-        let root = BitMapBackend::new(&png, size).into_drawing_area();
-        draw_heatmap(&root, h)
-            .and_then(|()| Ok(root.present()?))
-            .map_err(|e| fail(&png, e))?;
+impl Drawable for Heatmap {
+    fn name(&self) -> &str {
+        &self.name
     }
-    {
-        let root = SVGBackend::new(&svg, size).into_drawing_area();
-        draw_heatmap(&root, h)
-            .and_then(|()| Ok(root.present()?))
-            .map_err(|e| fail(&svg, e))?;
+    fn size(&self) -> (u32, u32) {
+        (
+            (160 + 110 * self.xs.len() as u32).max(520),
+            (140 + 70 * self.ys.len() as u32).max(300),
+        )
     }
-    Ok(())
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        draw_heatmap(root, self)
+    }
 }
 
 fn cell(s: &Spread, decimals: usize) -> String {
@@ -306,7 +292,7 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
                 decimals: 0,
             },
         ] {
-            render(&h, &plots_dir)?;
+            render_both(&h, &plots_dir)?;
             shown.push(Shown {
                 name: h.name.clone(),
                 title: h.title.clone(),
