@@ -111,7 +111,7 @@ thread_local! {
 
 impl Chunk {
     /// All zeros.
-    const ZERO: Self = {
+    pub(super) const ZERO: Self = {
         Self {
             vol_sqrt_tau: [0.0; CHUNK],
             sqrt_tau: [0.0; CHUNK],
@@ -136,7 +136,81 @@ impl Chunk {
     ///
     /// Three passes over the chunk, each a loop without branches or calls that vectorizes
     /// and whose iterations are short enough to overlap in the processor.
-    pub(super) fn fill<'a>(
+    pub(super) fn fill(
+        &mut self,
+        market: &Market,
+        cache: &LineCache,
+        range: Range<usize>,
+    ) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            return self.fill_avx2(market, cache, range);
+        }
+        self.fill_portable(market, cache, range)
+    }
+
+    /// [`Self::fill`] compiled for AVX2: the same operations, four lines to a vector
+    /// instruction instead of two. Only the width changes: `+ − × ÷ √`, compares, selects
+    /// and bit operations give the same bits at any width, and FMA is not enabled, so the
+    /// results equal [`Self::fill_portable`]'s (tested).
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
+    pub(super) fn fill_avx2(
+        &mut self,
+        market: &Market,
+        cache: &LineCache,
+        range: Range<usize>,
+    ) -> usize {
+        #[target_feature(enable = "avx2")]
+        fn with_avx2(
+            chunk: &mut Chunk,
+            market: &Market,
+            cache: &LineCache,
+            range: Range<usize>,
+        ) -> usize {
+            chunk.fill_inline(market, cache, range)
+        }
+        // SAFETY: `fill` calls this only after `is_x86_feature_detected!("avx2")`, so the
+        // processor has every instruction `with_avx2` may use.
+        unsafe { with_avx2(self, market, cache, range) }
+    }
+
+    /// The bits of every value the first `n` lines left in the chunk, array by array (for
+    /// the tests that compare two ways of filling it).
+    #[cfg(test)]
+    pub(super) fn bits(&self, n: usize) -> Vec<u64> {
+        [
+            &self.vol_sqrt_tau,
+            &self.sqrt_tau,
+            &self.inv_vol_sqrt_tau,
+            &self.d1,
+            &self.d2_v,
+            &self.t1_then_tail1,
+            &self.t2_then_k_tail2,
+            &self.exp1,
+            &self.value,
+            &self.delta_lots,
+            &self.pdf_over_v,
+            &self.pdf_sqrt_tau,
+        ]
+        .iter()
+        .flat_map(|a| a[..n].iter().map(|x| x.to_bits()))
+        .collect()
+    }
+
+    /// [`Self::fill`] for the target's baseline instruction set.
+    pub(super) fn fill_portable(
+        &mut self,
+        market: &Market,
+        cache: &LineCache,
+        range: Range<usize>,
+    ) -> usize {
+        self.fill_inline(market, cache, range)
+    }
+
+    /// The body of [`Self::fill`], inlined into each instruction-set variant.
+    #[inline(always)]
+    fn fill_inline<'a>(
         &mut self,
         market: &Market,
         cache: &'a LineCache,
