@@ -1,6 +1,6 @@
 //! Depth-collapse episodes end to end: episodes.csv checked against the book.csv and
-//! events.csv of the same run (`withdrawal_cascade.toml`, whose makers all withdraw), and the
-//! summary's collapse columns against episodes.csv.
+//! events.csv of the same run (`withdrawal_cascade.toml`, two books whose makers all
+//! withdraw), and the summary's collapse columns against episodes.csv.
 
 mod common;
 
@@ -34,9 +34,16 @@ fn episodes_match_the_book_and_the_events_of_their_run() {
     let out = tmp.path().join("cascade");
     run_cascade(&out, &[]);
     let episodes = rows(&out.join("episodes.csv"));
-    let book = rows(&out.join("book.csv"));
+    let all_books = rows(&out.join("book.csv"));
     let events = rows(&out.join("events.csv"));
     let summary = &rows(&out.join("summary.csv"))[0];
+    // both books have episodes: the hedge book when its maker leaves, main when the others do
+    for name in ["main", "hedge"] {
+        assert!(
+            episodes.iter().any(|e| e["book"] == name),
+            "no episode in {name}"
+        );
+    }
     // the defaults: depth within 5 ticks, below 0.5 of the baseline for 5 s, back at 0.8
     assert!(
         episodes.iter().any(|e| e["side"] == "bid") && episodes.iter().any(|e| e["side"] == "ask"),
@@ -45,6 +52,10 @@ fn episodes_match_the_book_and_the_events_of_their_run() {
     for e in &episodes {
         let (start, end) = (t(e, "start_s"), t(e, "end_s"));
         let col = format!("depth_{}_5t_lots", e["side"]);
+        let book: Vec<&Row> = all_books
+            .iter()
+            .filter(|r| r["book"] == e["book"])
+            .collect();
         let depth_at = |s: f64| {
             let r = book.iter().find(|r| t(r, "t_s") == s).expect("a sample");
             int(r, &col) as f64
@@ -60,6 +71,7 @@ fn episodes_match_the_book_and_the_events_of_their_run() {
         // the trough is the lowest depth sampled in it, first reached at trough_s
         let inside: Vec<&Row> = book
             .iter()
+            .copied()
             .filter(|r| (start..=end).contains(&t(r, "t_s")))
             .collect();
         let lowest = inside.iter().map(|r| int(r, &col)).min().unwrap();
@@ -81,6 +93,7 @@ fn episodes_match_the_book_and_the_events_of_their_run() {
         let withdrawn: BTreeSet<&str> = events
             .iter()
             .filter(|v| v["kind"] == "state_change" && v["to"] == "withdrawn")
+            .filter(|v| v["book"] == e["book"])
             .filter(|v| t(v, "t_s") >= start - 1.0 - 1e-9 && t(v, "t_s") < end)
             .map(|v| v["agent_id"].as_str())
             .collect();
@@ -93,8 +106,18 @@ fn episodes_match_the_book_and_the_events_of_their_run() {
         let volume: i64 = inside.iter().skip(1).map(|r| int(r, "volume_lots")).sum();
         assert_eq!(volume, int(e, "volume_lots"));
     }
-    // the cascade's makers withdraw on toxicity, and the episodes say so
-    assert!(episodes.iter().any(|e| e["triggers"].contains("toxicity")));
+    // the hedge book's maker withdraws on toxicity, the others on their failed hedges, and
+    // the episodes say so
+    assert!(
+        episodes
+            .iter()
+            .any(|e| e["book"] == "hedge" && e["triggers"].contains("toxicity"))
+    );
+    assert!(
+        episodes
+            .iter()
+            .any(|e| e["book"] == "main" && e["triggers"].contains("hedge_failure"))
+    );
     assert_eq!(int(summary, "episodes") as usize, episodes.len());
     let worst = episodes
         .iter()

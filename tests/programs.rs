@@ -20,14 +20,58 @@ fn shipped(name: &str) -> PathBuf {
 
 /// Runs `name` at `seed` into `dir/<name>-<seed>`.
 fn run(dir: &Path, name: &str, seed: u64) -> PathBuf {
-    let text = fs::read_to_string(shipped(name)).unwrap();
-    let text = text.replacen("seed = 42 ", &format!("seed = {seed} "), 1);
-    assert!(text.contains(&format!("seed = {seed} ")));
-    let file = dir.join(format!("{name}-{seed}.toml"));
-    fs::write(&file, text).unwrap();
+    let file = with_seed(dir, name, seed);
     let out = dir.join(format!("{name}-{seed}"));
     run_ok(&file, &out);
     out
+}
+
+/// A copy of the shipped `name` in `dir` whose `run.seed` is `seed`.
+fn with_seed(dir: &Path, name: &str, seed: u64) -> PathBuf {
+    let text = fs::read_to_string(shipped(name)).unwrap();
+    let mut seeds = 0;
+    let text: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("seed = ") {
+                seeds += 1;
+                format!("seed = {seed}  # the test's")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    assert_eq!(seeds, 1, "{name}.toml: one run.seed line");
+    let file = dir.join(format!("{name}-{seed}.toml"));
+    fs::write(&file, text.join("\n")).unwrap();
+    file
+}
+
+/// Runs `name` at `seed` with `--set` overrides into `dir/<name>-<seed>-<tag>`.
+fn run_with(dir: &Path, name: &str, seed: u64, tag: &str, sets: &[&str]) -> PathBuf {
+    let file = with_seed(dir, name, seed);
+    let out = dir.join(format!("{name}-{seed}-{tag}"));
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_depthsim"));
+    cmd.args(["run", "--quiet", "--out"]).arg(&out).arg(&file);
+    for s in sets {
+        cmd.args(["--set", s]);
+    }
+    let o = cmd.output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+/// Each maker's first move into the withdrawn state at or after `from_s`, by group.
+fn first_withdrawals(out: &Path, from_s: f64) -> BTreeMap<String, f64> {
+    let events = rows(&out.join("events.csv"));
+    let mut first = BTreeMap::new();
+    for e in withdrawals(&events) {
+        let t = num(e, "t_s").unwrap();
+        if t >= from_s {
+            first.entry(e["group"].clone()).or_insert(t);
+        }
+    }
+    first
 }
 
 fn withdrawals(events: &[Row]) -> Vec<&Row> {
@@ -129,37 +173,76 @@ fn no_order_trades_during_a_halt() {
     assert!(halts_seen >= 2);
 }
 
-/// Makers withdraw in the cascade scenario, not all at the same moment, and depth within
-/// the first band is lower while they are out than before the shock.
+/// The cascade: after the shock the hedge book's maker (`mm_a`) withdraws first, then
+/// `mm_b` and `mm_c` withdraw from `main`, at distinct moments, and the depth of `main`
+/// within the first band is lower while they are out than before the shock.
 #[test]
 fn cascade_withdrawals_are_staggered_and_thin_the_book() {
     let tmp = tempfile::tempdir().unwrap();
-    for seed in [1, 2, 42] {
+    for seed in [1, 2, 7] {
         let out = run(tmp.path(), "withdrawal_cascade", seed);
-        let events = rows(&out.join("events.csv"));
-        let mut first: BTreeMap<String, f64> = BTreeMap::new();
-        for e in withdrawals(&events) {
-            let t = num(e, "t_s").unwrap();
-            if t >= 600.0 {
-                first.entry(e["agent_id"].clone()).or_insert(t);
-            }
+        let first = first_withdrawals(&out, 600.0);
+        let (a, b) = (first["mm_a"], first["mm_b"]);
+        assert!(a < b, "seed {seed}: {first:?}");
+        if let Some(&c) = first.get("mm_c") {
+            assert!(a < c && b != c, "seed {seed}: {first:?}");
         }
-        assert!(first.len() >= 2, "seed {seed}: {first:?}");
-        let mut times: Vec<f64> = first.values().copied().collect();
-        times.sort_by(f64::total_cmp);
-        let spread_s = times[times.len() - 1] - times[0];
-        assert!(
-            spread_s >= 0.1,
-            "seed {seed}: exits within one look: {times:?}"
-        );
-        let book = rows(&out.join("book.csv"));
+        let book: Vec<Row> = rows(&out.join("book.csv"))
+            .into_iter()
+            .filter(|r| r["book"] == "main")
+            .collect();
         let depth =
             |a, b| mean(&book, "depth_bid_5t_lots", a, b) + mean(&book, "depth_ask_5t_lots", a, b);
-        let out_from = times[0] + 1.0;
         assert!(
-            depth(out_from, out_from + 60.0) < depth(500.0, 600.0),
+            depth(b + 1.0, b + 31.0) < 0.8 * depth(500.0, 600.0),
             "seed {seed}: depth did not fall while makers were out"
         );
+    }
+}
+
+/// Each exit in the cascade is caused by the one before: the same run in which `mm_a`
+/// never leaves (its toxicity thresholds out of reach) is identical up to `mm_a`'s exit,
+/// and in it `mm_b` and `mm_c` withdraw at least 30 s later than they did, or not at all.
+#[test]
+fn without_the_first_exit_the_others_stay() {
+    let tmp = tempfile::tempdir().unwrap();
+    let stays = [
+        "market_maker[0].withdrawal.toxicity.widen=1000.0",
+        "market_maker[0].withdrawal.toxicity.withdraw=1000.0",
+    ];
+    for seed in [1, 2, 7] {
+        let factual = first_withdrawals(
+            &run_with(tmp.path(), "withdrawal_cascade", seed, "f", &[]),
+            600.0,
+        );
+        let counter = first_withdrawals(
+            &run_with(tmp.path(), "withdrawal_cascade", seed, "cf", &stays),
+            600.0,
+        );
+        assert!(!counter.contains_key("mm_a"), "seed {seed}: {counter:?}");
+        // the two runs are the same until mm_a first changes state
+        let dir = |tag: &str| tmp.path().join(format!("withdrawal_cascade-{seed}-{tag}"));
+        let changed = rows(&dir("f").join("events.csv"))
+            .iter()
+            .filter(|e| e["kind"] == "state_change" && e["group"] == "mm_a")
+            .map(|e| num(e, "t_s").unwrap())
+            .fold(f64::INFINITY, f64::min);
+        let before = |tag: &str| -> Vec<Row> {
+            rows(&dir(tag).join("trades.csv"))
+                .into_iter()
+                .filter(|r| num(r, "t_s").unwrap() < changed)
+                .collect()
+        };
+        let same = before("f");
+        assert!(same.len() > 1000 && same == before("cf"), "seed {seed}");
+        for follower in ["mm_b", "mm_c"] {
+            if let Some(&t) = factual.get(follower) {
+                assert!(t > factual["mm_a"], "seed {seed}: {factual:?}");
+                let later = counter.get(follower).is_none_or(|&u| u >= t + 30.0);
+                assert!(later, "seed {seed}: {follower} {factual:?} vs {counter:?}");
+            }
+        }
+        assert!(factual.contains_key("mm_b"), "seed {seed}: {factual:?}");
     }
 }
 
