@@ -48,11 +48,16 @@ pub fn build(world: &mut World, scenario: &Scenario) -> Result<Schedule, Schedul
         s.configure_sets(DecideTurn(turn - 1).before(DecideTurn(turn)));
     }
     s.add_systems(begin_step.in_set(Phase::Clock));
-    s.add_systems(
-        (apply_shocks, advance_fundamental)
-            .chain()
-            .in_set(Phase::Exogenous),
-    );
+    // the shocks' system only in a scenario that has shocks (it would find none to apply)
+    if scenario.params.shocks.is_empty() {
+        s.add_systems(advance_fundamental.in_set(Phase::Exogenous));
+    } else {
+        s.add_systems(
+            (apply_shocks, advance_fundamental)
+                .chain()
+                .in_set(Phase::Exogenous),
+        );
+    }
     s.add_systems(publish_views.in_set(Phase::Observe));
     s.add_systems(match_orders.in_set(Phase::Match));
     s.add_systems(settle_trades.in_set(Phase::Settle));

@@ -156,13 +156,24 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
 /// their decide turn; learning their orders' fate and scoring markouts once the step is
 /// matched.
 pub fn systems(schedule: &mut Schedule, turn: DecideTurn, scenario: &Scenario) {
-    schedule.add_systems((
-        (run_option_desks, quote_market_makers)
-            .chain()
-            .in_set(Phase::Decide)
-            .in_set(turn),
-        settle_makers.in_set(Phase::Settle),
-    ));
+    // the desk system only where a maker has a desk (a group with an implied volatility:
+    // see `options::open_desk`); without one it would do nothing but cost a dispatch a step
+    let desks = scenario
+        .params
+        .market_maker
+        .iter()
+        .any(|g| g.count > 0 && g.implied_vol_per_sqrt_s.is_some());
+    if desks {
+        schedule.add_systems(
+            (run_option_desks, quote_market_makers)
+                .chain()
+                .in_set(Phase::Decide)
+                .in_set(turn),
+        );
+    } else {
+        schedule.add_systems(quote_market_makers.in_set(Phase::Decide).in_set(turn));
+    }
+    schedule.add_systems(settle_makers.in_set(Phase::Settle));
     let shocks = &scenario.params.shocks;
     // shock windows: a shock with a duration, or a program
     if shocks
