@@ -354,6 +354,7 @@ fn shipped_scenarios_validate() {
         "withdrawal_cascade",
         "flash_crash",
         "flash_crash_halt",
+        "large_flash_crash",
     ] {
         let p = repo(&format!("scenarios/{name}.toml"));
         for (i, line) in fs::read_to_string(&p).unwrap().lines().enumerate() {

@@ -190,7 +190,9 @@ fn without_episodes_the_page_says_there_is_no_shading() {
 /// Extra overrides that make a shipped scenario fit in `SHORT_S` seconds.
 fn shortened(name: &str) -> Vec<&'static str> {
     match name {
-        "flash_crash" | "flash_crash_halt" => vec!["shocks[0].start_s=20.0"],
+        "flash_crash" | "flash_crash_halt" | "large_flash_crash" => {
+            vec!["shocks[0].start_s=20.0"]
+        }
         "informed_shock" | "withdrawal_cascade" => vec![
             "shocks[0].start_s=20.0",
             "shocks[1].start_s=20.0",
