@@ -112,7 +112,7 @@ fn run_writes_every_file_with_the_documented_columns() {
          withdrawals_volatility,mm_withdrawn_fraction,halts,halted_s,program_lots,program_filled_lots,\
          program_target_participation,program_participation,hot_potato_ratio,episodes,collapsed_s,\
          worst_trough_ratio,mean_recovery_s,mm_sharpe_per_sample,mm_sharpe_annualised,price_min,\
-         price_max,price_max_drawdown_frac,realised_vol_per_sqrt_s"
+         price_max,price_max_drawdown_frac,realised_vol_per_sqrt_s,band_repriced_orders"
     );
     assert_eq!(
         header(&out.join("episodes.csv")),

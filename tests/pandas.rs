@@ -43,7 +43,7 @@ expect = {
                     "program_participation", "hot_potato_ratio", "episodes", "collapsed_s",
                     "worst_trough_ratio", "mean_recovery_s", "mm_sharpe_per_sample",
                     "mm_sharpe_annualised", "price_min", "price_max", "price_max_drawdown_frac",
-                    "realised_vol_per_sqrt_s"],
+                    "realised_vol_per_sqrt_s", "band_repriced_orders"],
 }
 # the tiny run is shorter than the collapse baseline's window: episodes.csv has its columns only
 episodes = pd.read_csv(f"{out}/episodes.csv")

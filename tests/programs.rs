@@ -268,3 +268,53 @@ fn the_new_scenarios_rerun_byte_for_byte() {
         );
     }
 }
+
+/// Price bands: with `[market.price_bands]` set on `flash_crash.toml`, no trade prints beyond
+/// the band around its reference (the last trade price at the start of each reference
+/// interval, the opening price before the first trade), recomputed here from trades.csv;
+/// the bands hold the fall to less than the run without them, and summary.csv counts the
+/// repriced orders.
+#[test]
+fn no_trade_prints_beyond_the_price_bands() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (fraction, interval_s, tick) = (0.03, 300.0, 0.05);
+    let bands = [
+        format!("market.price_bands.fraction={fraction}"),
+        format!("market.price_bands.reference_interval_s={interval_s}"),
+    ];
+    let sets: Vec<&str> = bands.iter().map(String::as_str).collect();
+    for seed in [1, 42] {
+        let out = run_with(tmp.path(), "flash_crash", seed, "bands", &sets);
+        let (mut reference, mut next_reset) = (2000_i64, interval_s);
+        let mut last: Option<i64> = None;
+        let trades = rows(&out.join("trades.csv"));
+        for t in &trades {
+            let t_s = num(t, "t_s").unwrap();
+            if t_s >= next_reset {
+                next_reset += ((t_s - next_reset) / interval_s).floor() * interval_s + interval_s;
+                if let Some(p) = last {
+                    reference = p;
+                }
+            }
+            let r = reference as f64;
+            let lower = ((r * (1.0 - fraction)).ceil() as i64).min(reference - 1);
+            let upper = ((r * (1.0 + fraction)).floor() as i64).max(reference + 1);
+            let p = (num(t, "price").unwrap() / tick).round() as i64;
+            assert!(
+                (lower..=upper).contains(&p),
+                "seed {seed}: trade at {t_s} s, {p} ticks, outside [{lower}, {upper}]"
+            );
+            last = Some(p);
+        }
+        assert!(trades.len() > 1000, "seed {seed}");
+        let with = &rows(&out.join("summary.csv"))[0];
+        assert!(int(with, "band_repriced_orders") > 0);
+        let free = run(tmp.path(), "flash_crash", seed);
+        let without = &rows(&free.join("summary.csv"))[0];
+        assert_eq!(without["band_repriced_orders"], "");
+        assert!(
+            num(with, "price_min").unwrap() > num(without, "price_min").unwrap(),
+            "seed {seed}: the bands did not hold the fall"
+        );
+    }
+}

@@ -659,6 +659,42 @@ fn halt_keys_are_checked_and_named() {
 }
 
 #[test]
+fn price_band_keys_are_checked_and_named() {
+    let with_bands = |table: &str| {
+        tiny().replace(
+            "[fundamental]",
+            &format!("[market.price_bands]\n{table}\n\n[fundamental]"),
+        )
+    };
+    for (table, needle, why) in [
+        (
+            "fraction = 0.0\nreference_interval_s = 60.0",
+            "market.price_bands.fraction",
+            "(0, 1)",
+        ),
+        (
+            "fraction = 1.0\nreference_interval_s = 60.0",
+            "market.price_bands.fraction",
+            "(0, 1)",
+        ),
+        (
+            "fraction = 0.05\nreference_interval_s = 0.0",
+            "market.price_bands.reference_interval_s",
+            "seconds",
+        ),
+        ("fraction = 0.05", "reference_interval_s", "missing"),
+        (
+            "fraction = 0.05\nreference_interval_s = 60.0\nlimit_state_s = 15.0",
+            "limit_state_s",
+            "unknown",
+        ),
+    ] {
+        refused(&with_bands(table), &[needle, why]);
+    }
+    assert!(load(&with_bands("fraction = 0.05\nreference_interval_s = 30.0")).is_ok());
+}
+
+#[test]
 fn collapse_keys_are_checked_and_named() {
     let with_collapse = |table: &str| format!("{}\n[output.collapse]\n{table}\n", tiny());
     for (table, needle, why) in [

@@ -3,6 +3,7 @@
 
 use super::KINDS;
 use crate::lob::{BookConfig, OwnerId, SelfTradePolicy};
+use crate::market::bands::{BandRule, PriceBands};
 use crate::market::exchange::{Exchange, RiskGate};
 use crate::market::fundamental::Fundamental;
 use crate::market::halt::HaltRule;
@@ -52,6 +53,15 @@ pub fn build_world(scenario: &Scenario) -> World {
             move_ticks: h.move_ticks as i64,
             window_ns: secs_to_ns(h.window_s),
             pause_ns: secs_to_ns(h.pause_s),
+        });
+        exchange.bands = b.price_bands.map(|p| {
+            PriceBands::new(
+                BandRule {
+                    fraction: p.fraction,
+                    interval_ns: secs_to_ns(p.reference_interval_s),
+                },
+                opening_ticks,
+            )
         });
         for &agent in &ctx.anonymous {
             exchange.book.set_anonymous(OwnerId(agent));

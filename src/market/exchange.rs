@@ -2,6 +2,7 @@
 //! expiries, volatility halts, and the matching system that drains the inbox in (arrival
 //! time, sequence) order.
 
+use super::bands::PriceBands;
 use super::halt::{HaltRule, MoveDetector};
 pub use super::risk::RiskGate;
 use crate::lob::{
@@ -53,6 +54,8 @@ pub struct Exchange {
     pub halt: Option<(u64, u64)>,
     /// Halt starts and ends of the current step, for events.csv.
     pub halt_events: Vec<EventRecord>,
+    /// Its price bands, if it has them.
+    pub bands: Option<PriceBands>,
     moves: MoveDetector,
     held: Vec<OrderRequest>,
     expiries: Calendar<Expiry>,
@@ -84,6 +87,7 @@ impl Exchange {
             halted_ns: 0,
             halt: None,
             halt_events: Vec::new(),
+            bands: None,
             moves: MoveDetector::default(),
             held: Vec::new(),
             expiries: Calendar::new(dt_ns, 4096),
@@ -227,6 +231,9 @@ impl Exchange {
         let owner = OwnerId(r.agent);
         self.events.clear();
         let mid_x2_before = self.book.mid_x2_ticks();
+        if let Some(b) = &mut self.bands {
+            b.update(t_ns, self.last_trade);
+        }
         let (result, side, lifetime) = match r.action {
             Action::Limit {
                 side,
@@ -235,7 +242,12 @@ impl Exchange {
                 tif,
             } => {
                 stats.limit_orders += 1;
-                (self.place(r.agent, side, price, qty, tif), side, None)
+                let price = self.slide(side, price.0);
+                (
+                    self.place(r.agent, side, Price(price), qty, tif),
+                    side,
+                    None,
+                )
             }
             Action::ZiLimit {
                 side,
@@ -258,8 +270,16 @@ impl Exchange {
                         .map_or(anchor, |p| p.0)
                         .saturating_add(off),
                 };
+                let price = self.slide(side, price);
                 let res = self.place(r.agent, side, Price(price), qty, TimeInForce::Gtc);
                 (res, side, lifetime_ns)
+            }
+            Action::Market { side, qty } if self.bands.is_some() => {
+                // within bands, a market order is an IOC limit at the band on its side
+                stats.market_orders += 1;
+                let limit = self.bands.as_mut().map_or(0, |b| b.market_limit(side));
+                let res = self.place(r.agent, side, Price(limit), qty, TimeInForce::Ioc);
+                (res, side, None)
             }
             Action::Market { side, qty } => {
                 stats.market_orders += 1;
@@ -319,6 +339,14 @@ impl Exchange {
                     });
                 }
             }
+        }
+    }
+
+    /// `price_ticks` slid to the band on `side` if the book has bands and it lies beyond.
+    fn slide(&mut self, side: Side, price_ticks: i64) -> i64 {
+        match &mut self.bands {
+            Some(b) => b.slide(side, price_ticks),
+            None => price_ticks,
         }
     }
 

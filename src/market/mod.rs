@@ -1,7 +1,8 @@
 //! The market side of the simulation: the fundamental value, the exchange (matching, its risk
-//! gate, halts), scheduled shocks, the published views, settlement of trades, and per-step
-//! market metrics.
+//! gate, halts, price bands), scheduled shocks, the published views, settlement of trades,
+//! and per-step market metrics.
 
+pub mod bands;
 pub mod exchange;
 pub mod fundamental;
 pub mod halt;

@@ -371,6 +371,9 @@ pub struct SummaryRow {
     /// The first book's realised volatility of the sampled mid: √(Σ (Δ ln mid)² / duration),
     /// per √s.
     pub realised_vol_per_sqrt_s: Option<f64>,
+    /// Orders repriced to a price band (market orders included), every book: empty when no
+    /// book has bands.
+    pub band_repriced_orders: Option<u64>,
 }
 
 /// A row of episodes.csv: one depth-collapse episode on one side of one book, written once

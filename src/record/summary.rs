@@ -150,6 +150,11 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
             .map_or(0, |(start, until)| until.min(end_ns) - start.min(end_ns));
         (n + ex.halts, s + (ex.halted_ns + ongoing) as f64 * 1e-9)
     });
+    let band_repriced_orders = book_entities
+        .iter()
+        .filter_map(|&e| world.get::<Exchange>(e).expect("book").bands.as_ref())
+        .map(|b| b.repriced)
+        .reduce(|a, b| a + b);
     let programs = program_stats(world);
     let hot_potato = {
         let mut q = world.query_filtered::<(&AgentId, &Account), With<MarketMaker>>();
@@ -247,6 +252,7 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         price_max: price.max_mid,
         price_max_drawdown_frac: price.max_drawdown_frac,
         realised_vol_per_sqrt_s: price.realised_vol_per_sqrt_s,
+        band_repriced_orders,
     }
 }
 

@@ -62,6 +62,10 @@ pub struct MarketParams {
     /// A volatility halt on this book (`[market.halt]` / `[book.halt]`): none by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub halt: Option<HaltParams>,
+    /// Price bands on this book (`[market.price_bands]` / `[book.price_bands]`): none by
+    /// default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_bands: Option<PriceBandParams>,
 }
 
 /// `[[book]]`: one order book, when a scenario trades several (instead of the single
@@ -101,6 +105,10 @@ pub struct BookParams {
     /// A volatility halt on this book (`[market.halt]` / `[book.halt]`): none by default.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub halt: Option<HaltParams>,
+    /// Price bands on this book (`[market.price_bands]` / `[book.price_bands]`): none by
+    /// default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_bands: Option<PriceBandParams>,
 }
 
 /// A book's volatility halt (CME-style stop logic): a trade that prints at least
@@ -118,6 +126,18 @@ pub struct HaltParams {
     pub pause_s: f64,
 }
 
+/// A book's price bands (limit up–limit down style): orders are repriced so that none trades
+/// more than `fraction` away from a reference, the last trade price at the start of each
+/// `reference_interval_s` (the opening price until the first trade).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceBandParams {
+    /// The band's half-width as a fraction of the reference, in (0, 1).
+    pub fraction: f64,
+    /// Seconds between resets of the reference to the last trade price (> 0).
+    pub reference_interval_s: f64,
+}
+
 impl BookParams {
     /// The one book of a `[market]` scenario: named "main", no basis.
     pub fn from_market(m: &MarketParams) -> Self {
@@ -132,6 +152,7 @@ impl BookParams {
             vol_halflife_s: m.vol_halflife_s,
             vol_sample_interval_s: m.vol_sample_interval_s,
             halt: m.halt,
+            price_bands: m.price_bands,
         }
     }
 }

@@ -395,6 +395,23 @@ fn check_books(c: &Checker, f: &ScenarioFile) -> Result<Vec<BookParams>, Scenari
             )?;
             c.seconds(&k("halt.pause_s"), h.pause_s, f.run.dt_s, f.run.duration_s)?;
         }
+        if let Some(p) = &b.price_bands {
+            if !(p.fraction > 0.0 && p.fraction < 1.0) {
+                return Err(c.fail(
+                    &k("price_bands.fraction"),
+                    format!(
+                        "must be in (0, 1) (the band's half-width over the reference), got {}",
+                        p.fraction
+                    ),
+                ));
+            }
+            c.seconds(
+                &k("price_bands.reference_interval_s"),
+                p.reference_interval_s,
+                f.run.dt_s,
+                f.run.duration_s,
+            )?;
+        }
         if !(64..=MAX_SPAN_TICKS).contains(&b.max_span_ticks) {
             return Err(c.fail(
                 &k("max_span_ticks"),
