@@ -173,9 +173,9 @@ fn no_order_trades_during_a_halt() {
     assert!(halts_seen >= 2);
 }
 
-/// The cascade: after the shock the hedge book's maker (`mm_a`) withdraws first, then
-/// `mm_b` and `mm_c` withdraw from `main`, at distinct moments, and the depth of `main`
-/// within the first band is lower while they are out than before the shock.
+/// The cascade: after the shock the hedge book's maker (`mm_a`) withdraws first, then `mm_b`
+/// withdraws from `main` and, where it does, `mm_c` after it, and the depth of `main` within
+/// the first band is lower while they are out than before the shock.
 #[test]
 fn cascade_withdrawals_are_staggered_and_thin_the_book() {
     let tmp = tempfile::tempdir().unwrap();
@@ -185,7 +185,7 @@ fn cascade_withdrawals_are_staggered_and_thin_the_book() {
         let (a, b) = (first["mm_a"], first["mm_b"]);
         assert!(a < b, "seed {seed}: {first:?}");
         if let Some(&c) = first.get("mm_c") {
-            assert!(a < c && b != c, "seed {seed}: {first:?}");
+            assert!(b < c, "seed {seed}: {first:?}");
         }
         let book: Vec<Row> = rows(&out.join("book.csv"))
             .into_iter()
@@ -200,9 +200,9 @@ fn cascade_withdrawals_are_staggered_and_thin_the_book() {
     }
 }
 
-/// Each exit in the cascade is caused by the one before: the same run in which `mm_a`
-/// never leaves (its toxicity thresholds out of reach) is identical up to `mm_a`'s exit,
-/// and in it `mm_b` and `mm_c` withdraw at least 30 s later than they did, or not at all.
+/// The first exit brings on the others: the same run in which `mm_a` never leaves (its
+/// toxicity thresholds out of reach) is identical until `mm_a` first changes state, and in
+/// it `mm_b` and `mm_c` withdraw at least 30 s later than they did, or not at all.
 #[test]
 fn without_the_first_exit_the_others_stay() {
     let tmp = tempfile::tempdir().unwrap();
@@ -269,11 +269,12 @@ fn the_new_scenarios_rerun_byte_for_byte() {
     }
 }
 
-/// Price bands: with `[market.price_bands]` set on `flash_crash.toml`, no trade prints beyond
-/// the band around its reference (the last trade price at the start of each reference
-/// interval, the opening price before the first trade), recomputed here from trades.csv;
-/// the bands hold the fall to less than the run without them, and summary.csv counts the
-/// repriced orders.
+/// Price bands: with 3 % bands reset every 5 minutes on `flash_crash.toml`, no trade prints
+/// beyond the band around its reference (the last trade price at the start of each
+/// reference interval, the opening price before the first trade), recomputed here from
+/// trades.csv. (The bands bind arriving orders; an order that rested before a reset could
+/// trade beyond the new band, which these bands are too wide for.) They hold the fall to
+/// less than the run without them, and summary.csv counts the orders they changed.
 #[test]
 fn no_trade_prints_beyond_the_price_bands() {
     let tmp = tempfile::tempdir().unwrap();

@@ -1,10 +1,13 @@
 //! Price bands (limit up–limit down style): a book may trade only within a fraction of a
 //! reference price. The reference is the last trade price at the start of each reference
-//! interval (the opening price until the first trade). Orders priced beyond a band are
-//! repriced to it, as US equity exchanges slide orders to the LULD band: a buy limit above
-//! the upper band rests or trades at the upper band, a sell limit below the lower band at the
-//! lower band, and a market order becomes an immediate-or-cancel limit at the band on its
-//! side. So no incoming order trades beyond its band. Pure: no ECS, no allocation.
+//! interval (the opening price until the first trade). Incoming orders priced beyond a band
+//! are repriced to it, as US equity exchanges slide orders to the LULD band: a buy limit
+//! above the upper band rests or trades at the upper band, a sell limit below the lower band
+//! at the lower band, and a market order becomes an immediate-or-cancel limit at the band on
+//! its side. Resting orders keep their prices when the reference moves, so an order that
+//! rested within the old band and lies beyond the new one (a bid above the new upper band,
+//! an offer below the new lower band) can still be met and trade there; the bands bind what
+//! arrives, not what already rests. Pure: no ECS, no allocation.
 
 use crate::lob::Side;
 
@@ -27,7 +30,8 @@ pub struct PriceBands {
     next_reset_ns: u64,
     /// The lower and upper band, ticks, for the reference in force.
     limits: (i64, i64),
-    /// Orders repriced to a band so far (market orders included).
+    /// Orders the bands changed so far: accepted limit orders slid to a band, and market
+    /// orders that did not fill in full within it (counted by the exchange, [`Self::count`]).
     pub repriced: u64,
 }
 
@@ -70,29 +74,34 @@ impl PriceBands {
     }
 
     /// The price an order on `side` at `price_ticks` is given: the band on its side if it is
-    /// beyond it (counted in [`Self::repriced`]), else its own.
-    pub fn slide(&mut self, side: Side, price_ticks: i64) -> i64 {
+    /// beyond it, else its own; and whether it was slid.
+    pub fn slide(&self, side: Side, price_ticks: i64) -> (i64, bool) {
         let (lower, upper) = self.limits;
         let slid = match side {
             Side::Buy => price_ticks.min(upper),
             Side::Sell => price_ticks.max(lower),
         };
-        self.repriced += u64::from(slid != price_ticks);
-        slid
+        (slid, slid != price_ticks)
     }
 
     /// The limit a market order on `side` is given: the band on its side.
-    pub fn market_limit(&mut self, side: Side) -> i64 {
-        self.repriced += 1;
+    pub fn market_limit(&self, side: Side) -> i64 {
         match side {
             Side::Buy => self.limits.1,
             Side::Sell => self.limits.0,
         }
     }
+
+    /// Counts one order the bands changed.
+    pub fn count(&mut self) {
+        self.repriced += 1;
+    }
 }
 
-/// `⌈r·(1 − f)⌉` and `⌊r·(1 + f)⌋` ticks, the lower at least one tick, both at least one
-/// tick from `r` (a band never closes on the reference).
+/// `⌈r·(1 − f)⌉` and `⌊r·(1 + f)⌋` ticks, the products computed in `f64` (so a product
+/// that is an integer in exact arithmetic may round just below it, and its band come out a
+/// tick narrower), each at least one tick from `r`, and the lower band at least one tick
+/// (for `r = 1` it is then `r` itself).
 pub fn band_limits(reference_ticks: i64, fraction: f64) -> (i64, i64) {
     let r = reference_ticks as f64;
     let lower = ((r * (1.0 - fraction)).ceil() as i64)
@@ -126,20 +135,28 @@ mod tests {
         // never closer than a tick, never below one tick
         assert_eq!(band_limits(10, 0.01), (9, 11));
         assert_eq!(band_limits(1, 0.5), (1, 2));
+        // the products are f64: 100 × 1.15 is 114.999…, so the upper band is 114
+        assert_eq!(band_limits(100, 0.15), (85, 114));
     }
 
     #[test]
-    fn orders_beyond_a_band_slide_to_it_and_are_counted() {
-        let mut b = PriceBands::new(rule(), 2000);
-        assert_eq!(b.slide(Side::Buy, 2150), 2100);
-        assert_eq!(b.slide(Side::Buy, 2100), 2100);
-        assert_eq!(b.slide(Side::Buy, 1500), 1500, "a low bid is its own");
-        assert_eq!(b.slide(Side::Sell, 1800), 1900);
-        assert_eq!(b.slide(Side::Sell, 2500), 2500, "a high offer is its own");
-        assert_eq!(b.repriced, 2);
+    fn orders_beyond_a_band_slide_to_it() {
+        let b = PriceBands::new(rule(), 2000);
+        assert_eq!(b.slide(Side::Buy, 2150), (2100, true));
+        assert_eq!(b.slide(Side::Buy, 2100), (2100, false));
+        assert_eq!(
+            b.slide(Side::Buy, 1500),
+            (1500, false),
+            "a low bid is its own"
+        );
+        assert_eq!(b.slide(Side::Sell, 1800), (1900, true));
+        assert_eq!(
+            b.slide(Side::Sell, 2500),
+            (2500, false),
+            "a high offer is its own"
+        );
         assert_eq!(b.market_limit(Side::Buy), 2100);
         assert_eq!(b.market_limit(Side::Sell), 1900);
-        assert_eq!(b.repriced, 4);
     }
 
     #[test]

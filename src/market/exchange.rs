@@ -242,12 +242,10 @@ impl Exchange {
                 tif,
             } => {
                 stats.limit_orders += 1;
-                let price = self.slide(side, price.0);
-                (
-                    self.place(r.agent, side, Price(price), qty, tif),
-                    side,
-                    None,
-                )
+                let (price, slid) = self.slide(side, price.0);
+                let res = self.place(r.agent, side, Price(price), qty, tif);
+                self.count_band(slid && res.is_some());
+                (res, side, None)
             }
             Action::ZiLimit {
                 side,
@@ -270,15 +268,18 @@ impl Exchange {
                         .map_or(anchor, |p| p.0)
                         .saturating_add(off),
                 };
-                let price = self.slide(side, price);
+                let (price, slid) = self.slide(side, price);
                 let res = self.place(r.agent, side, Price(price), qty, TimeInForce::Gtc);
+                self.count_band(slid && res.is_some());
                 (res, side, lifetime_ns)
             }
             Action::Market { side, qty } if self.bands.is_some() => {
                 // within bands, a market order is an IOC limit at the band on its side
                 stats.market_orders += 1;
-                let limit = self.bands.as_mut().map_or(0, |b| b.market_limit(side));
+                let limit = self.bands.as_ref().map_or(0, |b| b.market_limit(side));
                 let res = self.place(r.agent, side, Price(limit), qty, TimeInForce::Ioc);
+                // the band changed it if it stopped short of its full size
+                self.count_band(res.is_some_and(|rep| rep.unfilled.0 > 0));
                 (res, side, None)
             }
             Action::Market { side, qty } => {
@@ -342,11 +343,19 @@ impl Exchange {
         }
     }
 
-    /// `price_ticks` slid to the band on `side` if the book has bands and it lies beyond.
-    fn slide(&mut self, side: Side, price_ticks: i64) -> i64 {
-        match &mut self.bands {
+    /// `price_ticks` slid to the band on `side` if the book has bands and it lies beyond,
+    /// and whether it was.
+    fn slide(&self, side: Side, price_ticks: i64) -> (i64, bool) {
+        match &self.bands {
             Some(b) => b.slide(side, price_ticks),
-            None => price_ticks,
+            None => (price_ticks, false),
+        }
+    }
+
+    /// Counts an order the bands changed, if `changed`.
+    fn count_band(&mut self, changed: bool) {
+        if changed && let Some(b) = &mut self.bands {
+            b.count();
         }
     }
 

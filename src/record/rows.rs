@@ -371,8 +371,8 @@ pub struct SummaryRow {
     /// The first book's realised volatility of the sampled mid: √(Σ (Δ ln mid)² / duration),
     /// per √s.
     pub realised_vol_per_sqrt_s: Option<f64>,
-    /// Orders repriced to a price band (market orders included), every book: empty when no
-    /// book has bands.
+    /// Orders the price bands changed, every book: accepted limit orders slid to a band, and
+    /// market orders that did not fill in full within it; empty when no book has bands.
     pub band_repriced_orders: Option<u64>,
 }
 
