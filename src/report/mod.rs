@@ -117,7 +117,7 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
         notes.push("This run has no market makers: there are no plots of makers' states, inventory or hedges.".into());
     } else {
         let bands = figures::states(&run, &makers);
-        plots::render_bands(&bands, &plots_dir)?;
+        plots::render(&bands, &plots_dir)?;
         shown.push(Shown {
             name: bands.name.clone(),
             title: "Market makers' states".into(),

@@ -246,7 +246,7 @@ pub trait Drawable {
 }
 
 /// Draws `item` into `plots_dir`/NAME.png and NAME.svg.
-pub fn render_both<T: Drawable>(item: &T, plots_dir: &Path) -> Result<(), ReportError> {
+pub fn render<T: Drawable>(item: &T, plots_dir: &Path) -> Result<(), ReportError> {
     let png = plots_dir.join(format!("{}.png", item.name()));
     let svg = plots_dir.join(format!("{}.svg", item.name()));
     let fail = |file: &Path, e: Box<dyn Error>| ReportError::Plot {
@@ -284,11 +284,6 @@ impl Drawable for Figure {
     {
         draw_figure(root, self)
     }
-}
-
-/// Draws `figure` into `plots_dir`/NAME.png and NAME.svg.
-pub fn render(figure: &Figure, plots_dir: &Path) -> Result<(), ReportError> {
-    render_both(figure, plots_dir)
 }
 
 fn draw_figure<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> DrawResult
@@ -555,11 +550,6 @@ impl Drawable for StateBands {
     {
         draw_bands(root, self)
     }
-}
-
-/// Draws `bands` into `plots_dir`/NAME.png and NAME.svg.
-pub fn render_bands(bands: &StateBands, plots_dir: &Path) -> Result<(), ReportError> {
-    render_both(bands, plots_dir)
 }
 
 fn draw_bands<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &StateBands) -> DrawResult

@@ -8,7 +8,7 @@ use super::Written;
 use super::error::ReportError;
 use super::html;
 use super::html::Shown;
-use super::plots::{DrawResult, Drawable, register_font, render_both};
+use super::plots::{DrawResult, Drawable, register_font, render};
 use super::read::Csv;
 use crate::findings::{Spread, spread};
 use crate::sweep::store::{RUNS_CSV, SweepRecord};
@@ -292,7 +292,7 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
                 decimals: 0,
             },
         ] {
-            render_both(&h, &plots_dir)?;
+            render(&h, &plots_dir)?;
             shown.push(Shown {
                 name: h.name.clone(),
                 title: h.title.clone(),

@@ -1,0 +1,320 @@
+//! The `[[market_maker]]` sections: quoting, withdrawal rules and their triggers, hedging,
+//! option lines and client option flow.
+
+use super::*;
+
+/// How a market maker sets its spread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuoteStrategy {
+    /// Avellaneda–Stoikov: reservation price `r = s − q·γ·σ²·τ`, total spread
+    /// `γσ²τ + (2/γ)·ln(1 + γ/k)`, prices in ticks.
+    AvellanedaStoikov,
+    /// A fixed half-spread around the mid, skewed by inventory through `skew_ticks_per_lot`.
+    Fixed,
+}
+
+/// How a model's real-valued quote prices are rounded to ticks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum QuoteRounding {
+    /// Bid down, ask up: never narrower than the model.
+    #[default]
+    Outward,
+    /// Each to its nearest tick (halves away from zero).
+    Nearest,
+}
+
+/// `[[market_maker]]`: a group of market makers quoting a ladder.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarketMakerParams {
+    /// Label used in outputs; defaults to `mm<i>`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The book this group trades: a `[[book]]`'s name (default: the first book; a `[market]`
+    /// scenario's one book is "main").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub book: Option<String>,
+    /// Number of market makers (≥ 1).
+    pub count: u32,
+    /// "avellaneda_stoikov" or "fixed".
+    pub strategy: QuoteStrategy,
+    /// Seconds between looks at the market (> 0); the first look is staggered within one interval.
+    pub requote_interval_s: f64,
+    /// γ, risk aversion per tick (> 0). avellaneda_stoikov only; default 0.1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gamma: Option<f64>,
+    /// k, decay of fill intensity with distance, per tick (> 0). avellaneda_stoikov only;
+    /// default 1.5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub k: Option<f64>,
+    /// τ, the horizon in the formulas, seconds (> 0). avellaneda_stoikov only; default 60.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon_s: Option<f64>,
+    /// Half-spread of the best quotes, ticks (> 0). fixed only; default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub half_spread_ticks: Option<f64>,
+    /// Reservation-price shift per lot of inventory, ticks (≥ 0). fixed only; default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skew_ticks_per_lot: Option<f64>,
+    /// How the model's best bid and ask (real numbers of ticks) become prices: "outward"
+    /// (default: bid rounded down, ask up, so the quoted spread is never narrower than the
+    /// model's, about one tick wider on average) or "nearest" (each to the nearest tick:
+    /// closer to the model's spread). Either way the ask is at least one tick above the bid.
+    #[serde(default)]
+    pub quote_rounding: QuoteRounding,
+    /// Price levels quoted per side (≥ 1).
+    pub levels: u32,
+    /// Ticks between consecutive levels (≥ 1).
+    #[serde(default = "one_u32")]
+    pub level_spacing_ticks: u32,
+    /// Lots per level (≥ 1).
+    pub lots_per_level: u64,
+    /// Absolute inventory limit, lots (≥ 1): a side whose fills could breach it is not quoted.
+    pub max_position_lots: u64,
+    /// Quotes are replaced only when the target best price moved more than this many ticks
+    /// (≥ 0), or when the ladder lost quantity. With the default 1, the live best quote may sit
+    /// one tick from the target for as long as the target moves by no more than a tick: in a
+    /// calm market that is a large share of the time (quotes.csv shows the targets). 0 tracks
+    /// the target exactly, at the cost of a cancel and a new order per move.
+    #[serde(default = "one_u32")]
+    pub requote_tolerance_ticks: u32,
+    /// Half-life of the maker's own realised-volatility estimate, seconds (> 0).
+    #[serde(default = "default_mm_vol_halflife")]
+    pub vol_halflife_s: f64,
+    /// Seconds between the mid prices that estimate uses (> 0). Default 1.
+    #[serde(default = "default_vol_sample")]
+    pub vol_sample_interval_s: f64,
+    /// Volatility assumed before any observation, ticks per √second (≥ 0).
+    #[serde(default = "default_sigma_prior")]
+    pub sigma_prior_ticks_per_sqrt_s: f64,
+    /// Markout horizon: each fill is scored by the mid this many seconds later (> 0).
+    #[serde(default = "default_markout")]
+    pub markout_horizon_s: f64,
+    /// Decision-to-arrival delay, seconds (≥ 0). Default 0.
+    #[serde(default)]
+    pub latency_s: f64,
+    /// Optional hedging of the group's net delta; see [`HedgeParams`]. Default: no hedging.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedge: Option<HedgeParams>,
+    /// The options each maker of the group holds at the open (`[[market_maker.options]]`); see
+    /// [`OptionLineParams`]. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<OptionLineParams>,
+    /// A stream of end-users trading options with the group's makers; see
+    /// [`ClientFlowParams`]. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_flow: Option<ClientFlowParams>,
+    /// The volatility the makers value their options with: "implied" (the configured
+    /// `implied_vol_per_sqrt_s`, the default) or "realised" (each maker's own estimate of its
+    /// book's volatility, as a fraction of the mid per √s). Options or client flow only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option_vol: Option<OptionVolSource>,
+    /// Implied volatility, a fraction per √second (> 0; like the `gbm` fundamental's
+    /// `volatility_per_sqrt_s`): options at the open and client trades are priced with it,
+    /// and with `option_vol = "implied"` every valuation is. Required with options or client
+    /// flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implied_vol_per_sqrt_s: Option<f64>,
+    /// Optional withdrawal state machine; see [`WithdrawalParams`]. Default: always quoting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal: Option<WithdrawalParams>,
+}
+
+/// One withdrawal trigger's levels (`[market_maker.withdrawal.<trigger>]`): at least one entry
+/// level; an exit level below every entry level (none: the trigger never clears).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerParams {
+    /// Widen at or above this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub widen: Option<f64>,
+    /// Withdraw at or above this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdraw: Option<f64>,
+    /// The trigger has cleared below this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit: Option<f64>,
+}
+
+/// `[market_maker.withdrawal]`: each maker of the group runs the state machine
+/// Quoting → Widened → Withdrawn → Cooldown → Quoting on its own signals, evaluated at its
+/// looks. Triggers without a table are off.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawalParams {
+    /// Shortest time between two changes of state, seconds (≥ 0). Default 5.
+    #[serde(default = "default_min_time_in_state")]
+    pub min_time_in_state_s: f64,
+    /// Time in Cooldown before quoting normally again, seconds (≥ 0). Default 30.
+    #[serde(default = "default_cooldown")]
+    pub cooldown_s: f64,
+    /// Widened: the half-spread is multiplied by this (≥ 1). Default 2.
+    #[serde(default = "default_widen_spread")]
+    pub widen_spread_factor: f64,
+    /// Widened: the lots per level are multiplied by this (in (0, 1], at least one lot).
+    /// Default 0.5.
+    #[serde(default = "half")]
+    pub widen_size_factor: f64,
+    /// Cooldown: the lots per level are multiplied by this (in (0, 1]). Default 0.5.
+    #[serde(default = "half")]
+    pub cooldown_size_factor: f64,
+    /// Withdrawn: whether the maker trades its inventory back to flat with market orders at
+    /// its looks (at most `unwind_lots` a look) — how intermediaries dumped inventory in
+    /// May 2010. Default false: it only cancels its quotes (and still hedges, if it hedges).
+    #[serde(default)]
+    pub unwind: bool,
+    /// Withdrawn with `unwind`: the largest market order per look, lots (≥ 1). Default 10.
+    #[serde(default = "default_unwind_lots")]
+    pub unwind_lots: u64,
+    /// Half-life of the maker's trailing volatility baseline, seconds (> 0). Default 300.
+    #[serde(default = "default_baseline_halflife")]
+    pub baseline_vol_halflife_s: f64,
+    /// Fills over which the toxicity signal averages (each scored fill moves it 1/n of the
+    /// way), ≥ 1. Default 20.
+    #[serde(default = "default_toxicity_fills")]
+    pub toxicity_fills: u32,
+    /// Hedges over which the hedge-failure signal averages, ≥ 1. Default 5.
+    #[serde(default = "default_hedge_failure_hedges")]
+    pub hedge_failure_hedges: u32,
+    /// Half-life, seconds (> 0), with which the toxicity and hedge-failure signals fade
+    /// toward 0 between observations: a maker that has withdrawn sees no new fills, and its
+    /// memory of the last ones fades. Default 60.
+    #[serde(default = "default_signal_halflife")]
+    pub signal_halflife_s: f64,
+    /// |inventory| / max_position_lots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<TriggerParams>,
+    /// The maker's volatility estimate over its trailing baseline (a ratio of σ's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volatility: Option<TriggerParams>,
+    /// Minus its recent mean markout, ticks per lot (positive: adverse selection).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toxicity: Option<TriggerParams>,
+    /// Its PnL below its running peak, currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drawdown: Option<TriggerParams>,
+    /// The unfilled share of its recent hedges (0 to 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedge_failure: Option<TriggerParams>,
+    /// Its loss, currency (minus its PnL): a loss limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loss: Option<TriggerParams>,
+}
+
+/// Which volatility a dealer values its options with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OptionVolSource {
+    /// The group's `implied_vol_per_sqrt_s`.
+    #[default]
+    Implied,
+    /// The maker's own realised-volatility estimate of its book's mid (the one its quoting
+    /// uses), divided by the mid: a fraction per √s.
+    Realised,
+}
+
+/// Call or put, as written in a scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OptionKindParam {
+    /// The right to buy at the strike.
+    Call,
+    /// The right to sell at the strike.
+    Put,
+}
+
+/// `[[market_maker.options]]`: one line of European options on the group's book, held by
+/// every maker of the group from the open, booked at its Black–Scholes value at the implied
+/// volatility (so a maker's PnL starts at 0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OptionLineParams {
+    /// "call" or "put".
+    pub kind: OptionKindParam,
+    /// Strike, currency (> 0; a multiple of the book's tick_size).
+    pub strike: f64,
+    /// Expiry, seconds from the open (> 0, ≤ run.duration_s). The line settles in cash at the
+    /// book's mid at the first step ending at or after it.
+    pub expiry_s: f64,
+    /// Contracts, signed: positive long, negative short (≠ 0).
+    pub contracts: i64,
+    /// Lots of the underlying per contract (≥ 1). Default 1.
+    #[serde(default = "one_u64")]
+    pub multiplier_lots: u64,
+}
+
+/// `[market_maker.client_flow]`: end-users trading options with the group's makers, as a
+/// Poisson stream. Each arrival picks one maker of the group, one series (kind × strike ×
+/// expiry, uniformly among those not yet expired) and a direction (the client buys with
+/// probability `buy_share`), and trades `contracts` at the Black–Scholes price at the implied
+/// volatility plus `edge_vol_per_sqrt_s` when the client buys (minus it when the client sells),
+/// on the mid the maker sees.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientFlowParams {
+    /// Client trades per second, for the whole group (> 0).
+    pub rate_per_s: f64,
+    /// Share of client trades that are purchases (in [0, 1]): above ½ the makers' books drift
+    /// short.
+    pub buy_share: f64,
+    /// Kinds the clients trade: ["call"], ["put"] or both.
+    pub kinds: Vec<OptionKindParam>,
+    /// Strikes the clients trade, currency (each > 0, a multiple of tick_size).
+    pub strikes: Vec<f64>,
+    /// Expiries the clients trade, seconds from the open (each > 0, ≤ run.duration_s).
+    pub expiries_s: Vec<f64>,
+    /// Contracts per client trade (≥ 1).
+    pub contracts: u64,
+    /// Lots of the underlying per contract (≥ 1). Default 1.
+    #[serde(default = "one_u64")]
+    pub multiplier_lots: u64,
+    /// The makers' volatility edge, a fraction per √s (≥ 0, below the implied volatility):
+    /// clients buy at implied + edge and sell at implied − edge. Default 0.
+    #[serde(default)]
+    pub edge_vol_per_sqrt_s: f64,
+}
+
+/// How a hedge order is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HedgeStyle {
+    /// A market order: it trades whatever the venue's opposite side holds.
+    Market,
+    /// An immediate-or-cancel limit at the decision mid ± `max_slippage_ticks`: what does not
+    /// fill at once within that price is dropped.
+    Ioc,
+}
+
+/// `[market_maker.hedge]`: each maker of the group trades its net delta (its inventory, in
+/// lots of the underlying, summed over every book it holds positions in) back toward a target
+/// whenever it leaves a band, at its looks. The hedge goes to `venue` as a taking order (the
+/// exchange's risk gate and the venue's self-trade policy apply to it as to any order: a hedge
+/// in the maker's own book may cancel its own resting quotes). hedges.csv has one row per hedge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HedgeParams {
+    /// The book the hedges go to: a book's name (the group's own book or another). Default:
+    /// the group's own book.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    /// Half-width of the no-hedge band, lots (≥ 0): the maker hedges when |net delta| > band.
+    pub band_lots: i64,
+    /// Net delta the hedge trades back to, lots (|target| ≤ band_lots). Default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_lots: Option<i64>,
+    /// "market" or "ioc"; see [`HedgeStyle`].
+    pub style: HedgeStyle,
+    /// ioc only (required there, refused with market): the IOC limit's distance from the
+    /// venue's decision mid, ticks (≥ 0), above it for a buy, below for a sell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_slippage_ticks: Option<u32>,
+    /// Shortest time between two hedge decisions of one maker, seconds (≥ 0). Default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_interval_s: Option<f64>,
+    /// Decision-to-arrival delay of hedge orders, seconds (≥ 0). Default: the group's
+    /// `latency_s`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_s: Option<f64>,
+}
