@@ -296,10 +296,39 @@ impl Exchange {
                     Ok(c) => self.risk.on_remove(r.agent, c.side, c.qty.0),
                     Err(_) => stats.rejections += 1,
                 }
+                if r.tag != NO_TAG {
+                    out.acks.push(Ack {
+                        agent: r.agent,
+                        tag: r.tag,
+                        resting: None,
+                        rested_lots: 0,
+                    });
+                }
                 return;
             }
+            Action::Replace {
+                id,
+                price,
+                qty,
+                tif,
+            } => {
+                stats.cancels += 1;
+                match self.book.cancel(owner, id) {
+                    Ok(c) => {
+                        self.risk.on_remove(r.agent, c.side, c.qty.0);
+                        stats.limit_orders += 1;
+                        let (price, slid) = self.slide(c.side, price.0);
+                        let q = Qty(qty.0.min(c.qty.0));
+                        let res = self.place(r.agent, c.side, Price(price), q, tif);
+                        self.count_band(slid && res.is_some());
+                        (res, c.side, None)
+                    }
+                    // gone already: nothing enters (a rejection, acknowledged below)
+                    Err(_) => (None, Side::Buy, None),
+                }
+            }
         };
-        self.apply_events(t_ns, mid_x2_before, out, stats);
+        self.apply_events(t_ns, mid_x2_before, r.tag, out, stats);
         match result {
             Some(Report {
                 id,
@@ -382,6 +411,7 @@ impl Exchange {
         &mut self,
         t_ns: u64,
         mid_x2_before: Option<i64>,
+        taker_tag: u32,
         out: &mut StepOutcomes,
         stats: &mut RunStats,
     ) {
@@ -409,6 +439,7 @@ impl Exchange {
                         aggressor: f.aggressor,
                         maker: f.maker_owner.0,
                         taker: f.taker_owner.0,
+                        taker_tag,
                         maker_order: f.maker_id,
                         maker_done: f.maker_done,
                     });
@@ -575,5 +606,152 @@ mod tests {
         );
         assert_eq!(stats.rejections, 1);
         assert_eq!(ex.risk.position(1), -10);
+    }
+
+    fn tagged(t: u64, agent: u32, tag: u32, action: Action) -> OrderRequest {
+        OrderRequest {
+            tag,
+            ..request(t, agent, action)
+        }
+    }
+
+    /// A replace moves what is left of a resting order to a new price, never more: a
+    /// partly filled order is replaced by its remainder, and one that is gone is rejected
+    /// (acknowledged without resting) with nothing entering.
+    #[test]
+    fn replace_enters_at_most_the_remainder_and_never_for_a_finished_order() {
+        let mut ex = exchange(vec![None; 3]);
+        let mut out = StepOutcomes::default();
+        let mut stats = RunStats::default();
+        let bid = |price, qty| Action::Limit {
+            side: Side::Buy,
+            price: Price(price),
+            qty: Qty(qty),
+            tif: TimeInForce::Gtc,
+        };
+        ex.run_step(
+            1_000_000,
+            &[
+                tagged(1, 0, 7, bid(9_990, 10)),
+                request(2, 1, bid(9_980, 5)),
+                request(
+                    3,
+                    2,
+                    Action::Market {
+                        side: Side::Sell,
+                        qty: Qty(4),
+                    },
+                ),
+            ],
+            &mut out,
+            &mut stats,
+        );
+        let id = out.acks[0].resting.expect("rests");
+        assert_eq!(ex.risk.resting(0, Side::Buy), 6);
+        out.acks.clear();
+        out.trades.clear();
+        // asks for 50 at a better price: gets the 6 left, a new id, the old one gone
+        let replace = Action::Replace {
+            id,
+            price: Price(9_995),
+            qty: Qty(50),
+            tif: TimeInForce::PostOnly,
+        };
+        ex.run_step(
+            2_000_000,
+            &[tagged(1_000_001, 0, 8, replace)],
+            &mut out,
+            &mut stats,
+        );
+        let ack = out.acks[0];
+        assert_eq!((ack.tag, ack.rested_lots), (8, 6));
+        let new_id = ack.resting.unwrap();
+        assert_ne!(new_id, id);
+        assert!(ex.book.order(id).is_none());
+        assert_eq!(ex.book.best_bid(), Some(Price(9_995)));
+        assert_eq!(ex.risk.resting(0, Side::Buy), 6);
+        // a marketable replace takes liquidity, its fills carry its tag; the rest of an IOC
+        // is dropped
+        out.acks.clear();
+        let cross = Action::Replace {
+            id: new_id,
+            price: Price(10_010),
+            qty: Qty(6),
+            tif: TimeInForce::Ioc,
+        };
+        ex.run_step(
+            3_000_000,
+            &[
+                request(
+                    2_000_001,
+                    1,
+                    Action::Limit {
+                        side: Side::Sell,
+                        price: Price(10_005),
+                        qty: Qty(2),
+                        tif: TimeInForce::Gtc,
+                    },
+                ),
+                tagged(2_000_002, 0, 9, cross),
+            ],
+            &mut out,
+            &mut stats,
+        );
+        let taken: Vec<_> = out.trades.iter().filter(|t| t.taker == 0).collect();
+        assert_eq!(taken.len(), 1);
+        assert_eq!((taken[0].taker_tag, taken[0].qty_lots), (9, 2));
+        assert_eq!(out.acks.last().unwrap().resting, None);
+        assert_eq!(ex.risk.resting(0, Side::Buy), 0);
+        assert_eq!(ex.risk.position(0), 4 + 2);
+        // the order is gone: a replace of it is rejected, nothing enters
+        out.acks.clear();
+        let rejections = stats.rejections;
+        let again = Action::Replace {
+            id: new_id,
+            price: Price(9_000),
+            qty: Qty(3),
+            tif: TimeInForce::Gtc,
+        };
+        ex.run_step(
+            4_000_000,
+            &[tagged(3_000_001, 0, 10, again)],
+            &mut out,
+            &mut stats,
+        );
+        assert_eq!(stats.rejections, rejections + 1);
+        assert_eq!((out.acks[0].tag, out.acks[0].resting), (10, None));
+        assert_eq!(ex.book.best_bid(), Some(Price(9_980)));
+        ex.book.check_invariants().unwrap();
+    }
+
+    /// A tagged cancel is acknowledged whether the order was there or not; an untagged one
+    /// is not.
+    #[test]
+    fn tagged_cancels_are_acknowledged() {
+        let mut ex = exchange(vec![None; 1]);
+        let mut out = StepOutcomes::default();
+        let mut stats = RunStats::default();
+        let ask = Action::Limit {
+            side: Side::Sell,
+            price: Price(10_010),
+            qty: Qty(3),
+            tif: TimeInForce::Gtc,
+        };
+        ex.run_step(1_000_000, &[tagged(1, 0, 1, ask)], &mut out, &mut stats);
+        let id = out.acks[0].resting.unwrap();
+        out.acks.clear();
+        ex.run_step(
+            2_000_000,
+            &[
+                request(1_000_001, 0, Action::Cancel { id }),
+                tagged(1_000_002, 0, 2, Action::Cancel { id }),
+            ],
+            &mut out,
+            &mut stats,
+        );
+        assert_eq!(out.acks.len(), 1);
+        assert_eq!((out.acks[0].tag, out.acks[0].resting), (2, None));
+        assert_eq!(stats.rejections, 1, "the second cancel found nothing");
+        assert_eq!(ex.risk.resting(0, Side::Sell), 0);
     }
 }

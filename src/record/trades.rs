@@ -213,6 +213,7 @@ mod tests {
                 },
                 maker: below(&mut rng, 4) as u32,
                 taker: below(&mut rng, 4) as u32,
+                taker_tag: crate::sim::resources::NO_TAG,
                 maker_order: OrderId(7),
                 maker_done: false,
             };

@@ -91,10 +91,27 @@ pub enum Action {
         /// Lots.
         qty: Qty,
     },
-    /// Cancel a resting order.
+    /// Cancel a resting order. A tagged cancel is acknowledged (`resting: None`) whether
+    /// or not the order was still there: by then every fill it had is reported.
     Cancel {
         /// The order.
         id: OrderId,
+    },
+    /// Cancel/replace, as exchanges offer it: the resting order `id` is cancelled and a new
+    /// limit order on its side enters at `price` with `tif`, for `qty` or the cancelled
+    /// order's remaining quantity if that is smaller (so a replace never trades more than the
+    /// original order had left). If `id` is no longer resting (filled, cancelled), nothing
+    /// enters and the request is rejected. The new order has a new id and loses the old one's
+    /// queue position.
+    Replace {
+        /// The resting order to replace.
+        id: OrderId,
+        /// The new order's price, ticks.
+        price: Price,
+        /// The new order's largest size, lots.
+        qty: Qty,
+        /// The new order's time in force.
+        tif: TimeInForce,
     },
 }
 
@@ -163,6 +180,9 @@ pub struct TradeEvent {
     pub maker: u32,
     /// Arriving side's agent.
     pub taker: u32,
+    /// The arriving request's tag ([`NO_TAG`] if its sender wanted none): tells a sender
+    /// which of its orders took liquidity.
+    pub taker_tag: u32,
     /// The resting order.
     pub maker_order: OrderId,
     /// Whether the resting order is finished.
