@@ -83,18 +83,31 @@ pub struct HedgeRow<'a> {
     pub group: &'a str,
     /// The venue's (the hedge's book's) name.
     pub venue: &'a str,
+    /// The group's hedge style: market, ioc, passive or sliced.
+    pub style: &'a str,
     /// The maker's net delta at the decision, lots of the underlying (before the hedge).
     pub net_delta_lots: i64,
     /// Lots the hedge asked for, signed (positive: buy).
     pub wanted_lots: i64,
     /// Lots it got, signed like `wanted_lots`.
     pub filled_lots: i64,
+    /// Of the filled lots, those filled resting in the book (providing liquidity), ≥ 0.
+    pub passive_lots: u64,
+    /// Of the filled lots, those filled taking liquidity, ≥ 0.
+    pub aggressive_lots: u64,
+    /// Child orders sent for it (a cancel/replace counts as one).
+    pub children: u32,
+    /// Seconds from the decision to the end of the hedge: its last order's arrival or its
+    /// last fill, whichever is later.
+    pub time_to_complete_s: f64,
     /// Average price of its fills, currency (empty: nothing filled).
     pub avg_fill_price: Option<f64>,
-    /// The venue's reference mid at the decision (what the maker saw), currency.
+    /// The venue's reference mid at the decision (the arrival mid: what the maker saw),
+    /// currency.
     pub decision_mid: f64,
-    /// Average fill price minus the decision mid, ticks, signed so that positive is a cost
-    /// (bought above or sold below the mid); empty when nothing filled.
+    /// Average fill price minus the arrival mid, ticks, signed so that positive is a cost
+    /// (bought above or sold below the mid; a passive fill inside the mid is negative); empty
+    /// when nothing filled.
     pub slippage_ticks: Option<f64>,
     /// The same cost in currency per lot of the hedge filled: `slippage_ticks` × tick size ×
     /// lot size (empty when nothing filled).

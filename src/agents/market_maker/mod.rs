@@ -3,26 +3,29 @@
 //! Quotes are post-only limit orders; the exchange's risk gate enforces the position limit.
 
 mod fills;
+pub mod hedging;
 mod hot_potato;
 pub mod options;
 mod quote;
 mod shocked;
 mod state;
 
-pub use fills::{HedgeLog, HedgeRecord, settle_makers};
+pub use fills::settle_makers;
+pub use hedging::{HedgeLog, HedgeRecord};
 pub use hot_potato::{HotPotato, track_hot_potato};
 pub use options::{OptionDesk, OptionDesks, OptionLog, OptionRecord, run_option_desks};
 pub use quote::{QuoteLog, QuoteRecord, quote_market_makers};
 pub use shocked::{MakerGroupsBase, follow_maker_shocks};
-pub use state::{HedgeInFlight, Ledger, LiveQuote, MarketMaker, PendingMarkout, RiskState};
+pub use state::{Ledger, LiveQuote, MarketMaker, PendingMarkout, RiskState, WorkingHedge};
 
-use crate::models::hedge::HedgeRule;
+use crate::models::hedge::{ChildKind, HedgeRule, Plan, Schedule as HedgeSchedule};
 use crate::models::quotes::QuoteParams;
 use crate::models::vol::VolEstimator;
 use crate::models::withdrawal::{Levels, Trigger, WithdrawalRule};
 use crate::rng::{self, Purpose, uniform};
 use crate::scenario::{
-    HedgeStyle, MarketMakerParams, Scenario, ShockKind, TriggerParams, WithdrawalParams, secs_to_ns,
+    ChildStyle, HedgeParams, HedgeStyle, MarketMakerParams, Scenario, ShockKind, SliceSchedule,
+    TriggerParams, WithdrawalParams, secs_to_ns,
 };
 use crate::sim::components::AgentKind;
 use crate::sim::kind::{KindPlugin, SetupContext};
@@ -269,8 +272,10 @@ impl Withdrawer {
 /// A group's hedging, in the form the system uses.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hedger {
-    /// The decision rule.
+    /// The decision rule and its execution plan.
     pub rule: HedgeRule,
+    /// The style's name, for hedges.csv.
+    pub style: &'static str,
     /// The book the hedges go to.
     pub venue: BookId,
     /// Decision-to-arrival delay of a hedge, ns.
@@ -293,12 +298,15 @@ pub fn maker_group(
         rule: HedgeRule {
             band_lots: h.band_lots,
             target_lots: h.target_lots.unwrap_or(0),
-            style: h.style,
-            max_slippage_ticks: match h.style {
-                HedgeStyle::Market => 0,
-                HedgeStyle::Ioc => h.max_slippage_ticks.unwrap_or(0),
-            },
+            ratio: h.hedge_ratio.unwrap_or(1.0),
             min_interval_ns: secs_to_ns(h.min_interval_s.unwrap_or(0.0)),
+            plan: hedge_plan(h),
+        },
+        style: match h.style {
+            HedgeStyle::Market => "market",
+            HedgeStyle::Ioc => "ioc",
+            HedgeStyle::Passive => "passive",
+            HedgeStyle::Sliced => "sliced",
         },
         venue: venue.unwrap_or(book),
         latency_ns: secs_to_ns(h.latency_s.unwrap_or(params.latency_s)),
@@ -316,6 +324,35 @@ pub fn maker_group(
         book,
         hedge,
         params,
+    }
+}
+
+/// The execution plan of a validated `[market_maker.hedge]` (every default filled in).
+pub fn hedge_plan(h: &HedgeParams) -> Plan {
+    let slip = h.max_slippage_ticks.unwrap_or(0);
+    let improve = h.improve.unwrap_or(false);
+    match h.style {
+        HedgeStyle::Market => Plan::market(),
+        HedgeStyle::Ioc => Plan::ioc(slip),
+        HedgeStyle::Passive => {
+            Plan::passive(secs_to_ns(h.max_wait_s.unwrap_or(0.0)), slip, improve)
+        }
+        HedgeStyle::Sliced => Plan {
+            slices: h.slices.unwrap_or(5).max(1),
+            horizon_ns: secs_to_ns(h.horizon_s.unwrap_or(0.0)),
+            child: match h.child_style.unwrap_or_default() {
+                ChildStyle::Passive => ChildKind::Passive,
+                ChildStyle::Ioc => ChildKind::Ioc,
+            },
+            schedule: match h.schedule.unwrap_or_default() {
+                SliceSchedule::Clock => HedgeSchedule::Clock,
+                SliceSchedule::Volume => HedgeSchedule::Volume {
+                    participation: h.participation.unwrap_or(1.0),
+                },
+            },
+            max_slippage_ticks: slip,
+            improve,
+        },
     }
 }
 

@@ -1,11 +1,12 @@
 //! Decide phase: a maker looks at the published view, computes its target ladder and
 //! replaces the sides that drifted.
 
+use super::hedging::{HedgeLog, hedge_at_look};
 use super::options::OptionDesk;
-use super::state::{HedgeInFlight, LiveQuote, MarketMaker};
-use super::{Hedger, MakerGroups, Withdrawer};
+use super::state::{LiveQuote, MarketMaker};
+use super::{MakerGroups, Withdrawer};
 use crate::lob::{Price, Qty, Side, TimeInForce};
-use crate::models::hedge::{HedgeInputs, decide_hedge, net_delta_lots};
+use crate::models::hedge::net_delta_lots;
 use crate::models::quotes::{Level, QuoteInputs, needs_requote, target_ladder_into};
 use crate::models::withdrawal::{MakerState, Signals, Trigger, next_state};
 use crate::scenario::MarketMakerParams;
@@ -62,9 +63,12 @@ pub fn quote_market_makers(
     mut inbox: ResMut<Inbox>,
     mut log: ResMut<QuoteLog>,
     mut events: ResMut<EventLog>,
+    mut hedge_log: ResMut<HedgeLog>,
     mut makers: Query<(&Agent, &Account, &mut MarketMaker, Option<&OptionDesk>)>,
 ) {
     log.0.clear();
+    // the last step's finished hedges were recorded with it
+    hedge_log.records.clear();
     agenda.run_due(clock.end_ns(), |id, entity, t| {
         let (agent, account, mut mm, desk) = makers.get_mut(entity).expect("market maker entity");
         let g = &groups.0[agent.group as usize];
@@ -150,7 +154,18 @@ pub fn quote_market_makers(
         if let Some(h) = &g.hedge {
             let option_delta_lots = options.map_or(0.0, |(_, e)| e.delta_lots);
             let net = net_delta_lots(account.inventory_lots, option_delta_lots);
-            hedge(&mut mm, h, id, t, net, &views, &mut inbox);
+            let venue = &views.0[usize::from(h.venue.0)];
+            hedge_at_look(
+                &mut mm,
+                h,
+                id,
+                t,
+                net,
+                venue,
+                &mut inbox,
+                &mut hedge_log,
+                &mut events,
+            );
         } else if let Some(lots) = g.withdrawal.and_then(|w| w.unwind_lots)
             && mm.risk.state == MakerState::Withdrawn
             && account.inventory_lots != 0
@@ -231,59 +246,6 @@ fn withdrawal_look(
         });
     }
     risk.state
-}
-
-/// At a look of a hedging maker: decides on a hedge from its net delta `net` (lots) and the
-/// venue's view,
-/// and sends it, tagged, to the venue (a market order, or an IOC limit).
-fn hedge(
-    mm: &mut MarketMaker,
-    h: &Hedger,
-    agent: u32,
-    t: u64,
-    net: i64,
-    views: &MarketViews,
-    inbox: &mut Inbox,
-) {
-    let mid_ticks = views.0[usize::from(h.venue.0)].ref_ticks;
-    let inputs = HedgeInputs {
-        net_delta_lots: net,
-        in_flight_lots: mm.hedge_in_flight_lots(),
-        mid_ticks,
-        now_ns: t,
-        last_hedge_ns: mm.last_hedge_ns,
-    };
-    let Some(order) = decide_hedge(&h.rule, &inputs) else {
-        return;
-    };
-    let tag = mm.next_tag;
-    mm.next_tag = mm.next_tag.wrapping_add(1) % crate::sim::resources::NO_TAG;
-    let action = match order.limit_ticks {
-        None => Action::Market {
-            side: order.side,
-            qty: Qty(order.lots),
-        },
-        Some(p) => Action::Limit {
-            side: order.side,
-            price: Price(p),
-            qty: Qty(order.lots),
-            tif: TimeInForce::Ioc,
-        },
-    };
-    let arrival_ns = t.saturating_add(h.latency_ns);
-    inbox.push(arrival_ns, h.venue, agent, tag, action);
-    mm.last_hedge_ns = Some(t);
-    mm.hedges.push(HedgeInFlight {
-        tag,
-        t_ns: t,
-        arrival_ns,
-        venue: h.venue,
-        net_delta_lots: net,
-        wanted_lots: order.side.sign() * order.lots as i64,
-        filled_lots: 0,
-        fill_value_tick_lots: 0,
-        mid_ticks,
-    });
 }
 
 /// Replaces one side's quotes with `target` if [`needs_requote`] says so, and says whether it

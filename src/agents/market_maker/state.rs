@@ -1,6 +1,7 @@
 //! A market maker's own components: its quotes as it knows them and its pending markouts.
 
 use crate::lob::{OrderId, Side};
+use crate::models::hedge::Parent;
 use crate::models::quotes::{Ladder, Level};
 use crate::models::vol::VolEstimator;
 use crate::models::withdrawal::MakerState;
@@ -36,28 +37,40 @@ pub struct PendingMarkout {
     pub qty_lots: u64,
 }
 
-/// A hedge order sent and not yet finished (its acknowledgement not yet seen), with what it
-/// has filled so far.
+/// A parent hedge being worked: the pure model's [`Parent`] plus what the maker tracks of
+/// its child orders and fills for hedges.csv.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct HedgeInFlight {
-    /// Its tag on the request.
-    pub tag: u32,
-    /// Time of the decision, ns.
-    pub t_ns: u64,
-    /// When it reaches the venue, ns (its fills carry this time).
-    pub arrival_ns: u64,
+pub struct WorkingHedge {
+    /// The schedule, the fills and the child's state, as the model sees them.
+    pub parent: Parent,
     /// The venue.
     pub venue: BookId,
     /// Net delta at the decision, lots.
     pub net_delta_lots: i64,
-    /// Lots wanted, signed (positive: buy).
-    pub wanted_lots: i64,
-    /// Lots filled so far (unsigned).
-    pub filled_lots: u64,
+    /// The venue's reference mid at the decision (the arrival mid), ticks.
+    pub arrival_mid_ticks: f64,
+    /// Tag of the latest request for the working child (its answer and its taker fills carry
+    /// it).
+    pub tag: u32,
+    /// The working child's id once it rests.
+    pub child_id: Option<OrderId>,
+    /// The id it had before its latest replace (fills reported in the step of the replace
+    /// may still name it).
+    pub prev_child_id: Option<OrderId>,
+    /// The price the latest request for the child was sent at, ticks (a passive child rests
+    /// there).
+    pub child_price_ticks: i64,
+    /// Child orders sent (a replace counts as a new child).
+    pub children: u32,
+    /// Lots filled resting (provided liquidity).
+    pub passive_lots: u64,
+    /// Lots filled taking liquidity.
+    pub aggressive_lots: u64,
     /// Σ price·qty over its fills, tick·lots.
     pub fill_value_tick_lots: i128,
-    /// The venue's reference mid at the decision, ticks.
-    pub mid_ticks: f64,
+    /// The latest arrival of one of its requests or fill, ns: its completion time once it
+    /// is finished.
+    pub last_event_ns: u64,
 }
 
 /// A market maker's private state.
@@ -85,8 +98,8 @@ pub struct MarketMaker {
     pub scratch: Vec<Level>,
     /// The book it quotes (its markouts are scored against that book's reference price).
     pub book: BookId,
-    /// Its hedges on their way or in the venue (empty unless its group hedges).
-    pub hedges: Vec<HedgeInFlight>,
+    /// The hedge it is working, if any.
+    pub hedge: Option<WorkingHedge>,
     /// Time of its last hedge decision, ns.
     pub last_hedge_ns: Option<u64>,
     /// Its PnL's attribution and hedging statistics.
@@ -248,7 +261,7 @@ impl MarketMaker {
             target: Ladder::default(),
             scratch: Vec::new(),
             book,
-            hedges: Vec::new(),
+            hedge: None,
             last_hedge_ns: None,
             ledger: Ledger::default(),
             risk: RiskState::new(VolEstimator::new(300.0, 0.0, 1.0), 20, 5, 60.0),
@@ -271,11 +284,6 @@ impl MarketMaker {
             price_ticks: t.price_ticks,
             qty_lots: t.qty_lots,
         });
-    }
-
-    /// Signed lots of its hedges not yet finished (positive: buying), as sent.
-    pub fn hedge_in_flight_lots(&self) -> i64 {
-        self.hedges.iter().map(|h| h.wanted_lots).sum()
     }
 
     /// "both", "bid_only", "ask_only" or "none": which sides it has orders on.

@@ -276,22 +276,55 @@ pub struct ClientFlowParams {
     pub edge_vol_per_sqrt_s: f64,
 }
 
-/// How a hedge order is sent.
+/// How a hedge is worked in its venue (see `models::hedge` for the full rule).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HedgeStyle {
-    /// A market order: it trades whatever the venue's opposite side holds.
+    /// One market order: it trades whatever the venue's opposite side holds.
     Market,
-    /// An immediate-or-cancel limit at the decision mid ± `max_slippage_ticks`: what does not
-    /// fill at once within that price is dropped.
+    /// One immediate-or-cancel limit at the decision mid ± `max_slippage_ticks`: what does not
+    /// fill at once is dropped.
+    Ioc,
+    /// A post-only limit at the touch (joining it, or one tick better with `improve`), moved
+    /// to the touch when a better price stands in front of it, and after `max_wait_s` the
+    /// rest escalated to an IOC within `max_slippage_ticks` of the mid.
+    Passive,
+    /// `slices` child orders over `horizon_s`, each passive (escalated at its slice's end)
+    /// or IOC (`child_style`), their sizes set by the clock or by the venue's volume
+    /// (`schedule`).
+    Sliced,
+}
+
+/// How a sliced hedge sizes its slices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SliceSchedule {
+    /// Equal shares: by the end of slice k of n, (k+1)/n of the hedge.
+    #[default]
+    Clock,
+    /// A share (`participation`) of the venue's traded lots since the hedge started.
+    Volume,
+}
+
+/// The kind of a sliced hedge's child orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ChildStyle {
+    /// Post-only at the touch, the rest escalated to an IOC at the slice's end.
+    #[default]
+    Passive,
+    /// One IOC within `max_slippage_ticks` of the mid at the slice's start.
     Ioc,
 }
 
 /// `[market_maker.hedge]`: each maker of the group trades its net delta (its inventory, in
-/// lots of the underlying, summed over every book it holds positions in) back toward a target
-/// whenever it leaves a band, at its looks. The hedge goes to `venue` as a taking order (the
-/// exchange's risk gate and the venue's self-trade policy apply to it as to any order: a hedge
-/// in the maker's own book may cancel its own resting quotes). hedges.csv has one row per hedge.
+/// lots of the underlying, summed over every book it holds positions in, plus its options'
+/// delta) back toward a target whenever it leaves a band, at its looks. A hedge (the
+/// *parent*) is `round(hedge_ratio · (target − net delta))` lots, worked in `venue` in the
+/// chosen `style`; a maker works one hedge at a time. Its orders are ordinary orders: the
+/// exchange's risk gate and the venue's self-trade policy apply to them as to any (a hedge in
+/// the maker's own book may cancel its own resting quotes), and a resting hedge counts toward
+/// the maker's exposure while it rests. hedges.csv has one row per parent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HedgeParams {
@@ -304,12 +337,41 @@ pub struct HedgeParams {
     /// Net delta the hedge trades back to, lots (|target| ≤ band_lots). Default 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_lots: Option<i64>,
-    /// "market" or "ioc"; see [`HedgeStyle`].
+    /// Share of the distance from the net delta to the target that a hedge trades, in
+    /// (0, 1]. Default 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedge_ratio: Option<f64>,
+    /// "market", "ioc", "passive" or "sliced"; see [`HedgeStyle`].
     pub style: HedgeStyle,
-    /// ioc only (required there, refused with market): the IOC limit's distance from the
-    /// venue's decision mid, ticks (≥ 0), above it for a buy, below for a sell.
+    /// ioc, passive and sliced (required there, refused with market): an IOC's (or an
+    /// escalation's) limit distance from the venue's mid at the moment it is sent, ticks
+    /// (≥ 0), above it for a buy, below for a sell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_slippage_ticks: Option<u32>,
+    /// passive only (required): how long the hedge rests before its rest is escalated,
+    /// seconds (> 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_wait_s: Option<f64>,
+    /// passive, and sliced with passive children: improve the touch by a tick when the spread
+    /// is at least two ticks, instead of joining it. Default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub improve: Option<bool>,
+    /// sliced only (required): the time over which the slices run, seconds (> 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub horizon_s: Option<f64>,
+    /// sliced only: the number of slices (≥ 1). Default 5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slices: Option<u32>,
+    /// sliced only: "clock" (default) or "volume"; see [`SliceSchedule`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<SliceSchedule>,
+    /// sliced with schedule = "volume" only (required there): the share of the venue's
+    /// traded lots to trade, in (0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participation: Option<f64>,
+    /// sliced only: "passive" (default) or "ioc"; see [`ChildStyle`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_style: Option<ChildStyle>,
     /// Shortest time between two hedge decisions of one maker, seconds (≥ 0). Default 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_interval_s: Option<f64>,
