@@ -265,6 +265,117 @@ fn hedge_keys_are_checked_and_named() {
     assert!(!text.contains("hedge]"), "{text}");
 }
 
+/// The execution styles' keys (issue 17): each applies to its styles only, the required ones
+/// are named, every value out of range is refused naming its key, before any run.
+#[test]
+fn hedge_execution_keys_are_checked_and_named() {
+    let key = |k: &str| format!("market_maker[0].hedge.{k}");
+    refused(
+        &with_hedge("band_lots = 5\nstyle = \"twap\""),
+        &[
+            "hedge",
+            "`style`",
+            "unknown variant `twap`",
+            "passive",
+            "sliced",
+        ],
+    );
+    for bad in ["0.0", "-0.5", "1.5", "nan"] {
+        refused(
+            &with_hedge(&format!(
+                "band_lots = 5\nstyle = \"market\"\nhedge_ratio = {bad}"
+            )),
+            &[&key("hedge_ratio"), "(0, 1]"],
+        );
+    }
+    refused(
+        &with_hedge("band_lots = 5\nstyle = \"ioc\"\nmax_slippage_ticks = -1"),
+        &["`max_slippage_ticks`", "hedge", "invalid value"],
+    );
+    refused(
+        &with_hedge("band_lots = 5\nstyle = \"passive\"\nmax_slippage_ticks = 1"),
+        &[&key("max_wait_s"), "required", "passive"],
+    );
+    refused(
+        &with_hedge("band_lots = 5\nstyle = \"passive\"\nmax_wait_s = 2.0"),
+        &[&key("max_slippage_ticks"), "required"],
+    );
+    for bad in ["0.0", "-1.0"] {
+        refused(
+            &with_hedge(&format!(
+                "band_lots = 5\nstyle = \"passive\"\nmax_slippage_ticks = 1\nmax_wait_s = {bad}"
+            )),
+            &[&key("max_wait_s"), "> 0"],
+        );
+        refused(
+            &with_hedge(&format!(
+                "band_lots = 5\nstyle = \"sliced\"\nmax_slippage_ticks = 1\nhorizon_s = {bad}"
+            )),
+            &[&key("horizon_s"), "> 0"],
+        );
+    }
+    refused(
+        &with_hedge("band_lots = 5\nstyle = \"sliced\"\nmax_slippage_ticks = 1"),
+        &[&key("horizon_s"), "required", "sliced"],
+    );
+    let sliced = "band_lots = 5\nstyle = \"sliced\"\nmax_slippage_ticks = 1\nhorizon_s = 30.0";
+    refused(
+        &with_hedge(&format!("{sliced}\nslices = 0")),
+        &[&key("slices"), "between 1"],
+    );
+    refused(
+        &with_hedge(&format!("{sliced}\nschedule = \"volume\"")),
+        &[&key("participation"), "required"],
+    );
+    for bad in ["0.0", "1.01"] {
+        refused(
+            &with_hedge(&format!(
+                "{sliced}\nschedule = \"volume\"\nparticipation = {bad}"
+            )),
+            &[&key("participation"), "(0, 1]"],
+        );
+    }
+    refused(
+        &with_hedge(&format!("{sliced}\nparticipation = 0.1")),
+        &[&key("participation"), "does not apply", "schedule"],
+    );
+    refused(
+        &with_hedge(&format!("{sliced}\nchild_style = \"ioc\"\nimprove = true")),
+        &[&key("improve"), "does not apply", "child_style"],
+    );
+    // a key of another style
+    for (style, extra, k) in [
+        ("market", "max_wait_s = 1.0", "max_wait_s"),
+        (
+            "ioc",
+            "max_slippage_ticks = 1\nhorizon_s = 1.0",
+            "horizon_s",
+        ),
+        ("market", "improve = true", "improve"),
+        ("market", "slices = 3", "slices"),
+    ] {
+        refused(
+            &with_hedge(&format!("band_lots = 5\nstyle = \"{style}\"\n{extra}")),
+            &[&key(k), "does not apply"],
+        );
+    }
+    // the defaults of a sliced hedge are filled in
+    let s = load(&with_hedge(sliced)).unwrap();
+    let h = s.params.market_maker[0].hedge.clone().unwrap();
+    assert_eq!(h.slices, Some(5));
+    assert_eq!(h.hedge_ratio, Some(1.0));
+    assert_eq!(h.improve, Some(false));
+    let text = toml::to_string(&s.params).unwrap();
+    for k in [
+        "slices = 5",
+        "schedule = \"clock\"",
+        "child_style = \"passive\"",
+    ] {
+        assert!(text.contains(k), "{k} in {text}");
+    }
+    assert!(!text.contains("participation"), "{text}");
+}
+
 fn short_gamma() -> String {
     std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
