@@ -130,14 +130,17 @@ fn every_csv_loads_with_pandas_with_the_documented_columns() {
 const HEDGES_SCRIPT: &str = r#"
 import sys, pandas as pd
 h = pd.read_csv(f"{sys.argv[1]}/hedges.csv")
-cols = ["t_s","agent_id","group","venue","net_delta_lots","wanted_lots","filled_lots",
+cols = ["t_s","agent_id","group","venue","style","net_delta_lots","wanted_lots","filled_lots",
+        "passive_lots","aggressive_lots","children","time_to_complete_s",
         "avg_fill_price","decision_mid","slippage_ticks","slippage","unfilled_lots"]
 assert list(h.columns) == cols, list(h.columns)
 assert len(h) > 0
 for c in cols:
-    if c not in {"group", "venue"}:
+    if c not in {"group", "venue", "style"}:
         assert pd.api.types.is_numeric_dtype(h[c]), (c, h[c].dtype)
 assert (h.unfilled_lots == h.wanted_lots - h.filled_lots).all()
+assert (h.passive_lots + h.aggressive_lots == h.filled_lots.abs()).all()
+assert (h.children >= 1).all() and (h.time_to_complete_s >= 0).all()
 assert (h.avg_fill_price.isna() == (h.filled_lots == 0)).all()
 print("pandas ok: hedges.csv", len(h), "rows")
 "#;

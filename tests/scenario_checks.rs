@@ -376,89 +376,189 @@ fn hedge_execution_keys_are_checked_and_named() {
     assert!(!text.contains("participation"), "{text}");
 }
 
-fn short_gamma() -> String {
-    std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/short_gamma.toml"
-    ))
-    .unwrap()
+/// `tiny.toml` whose makers hold options: `group` keys added to the maker group (e.g. its
+/// implied volatility), then `tables` (option lines, client flow, …), then `top` tables at
+/// the end of the file.
+fn with_options(group: &str, tables: &str, top: &str) -> String {
+    let line = "max_position_lots = 30       # inventory limit\n";
+    let text = tiny();
+    assert!(text.contains(line));
+    format!(
+        "{}\n{top}\n",
+        text.replace(
+            line,
+            &format!("max_position_lots = 30\n{group}\n\n{tables}\n")
+        )
+    )
 }
 
-/// `short_gamma.toml` with its first option line's `key = value` replaced (the line must
-/// exist once, with its comment).
-fn with_option(old: &str, new: &str) -> String {
-    let text = short_gamma();
-    let line = text
-        .lines()
-        .find(|l| l.starts_with(old))
-        .unwrap_or_else(|| panic!("no line {old}"));
-    text.replacen(line, new, 1)
+const VOL: &str = "implied_vol_per_sqrt_s = 0.0002";
+const LINE: &str = "[[market_maker.options]]\nkind = \"call\"\nstrike = 50.00\nexpiry_s = 3600.0\ncontracts = -5\nmultiplier_lots = 10";
+const FLOW: &str = "[market_maker.client_flow]\nrate_per_s = 0.02\nbuy_share = 0.8\nkinds = [\"call\", \"put\"]\nstrikes = [49.50, 50.00]\nexpiries_s = [900.0, 86400.0]\ncontracts = 5\nedge_vol_per_sqrt_s = 0.00002";
+
+/// A line with `key = value` lines replaced or added (`new` empty removes `old`).
+fn line_with(old: &str, new: &str) -> String {
+    let mut lines: Vec<String> = LINE.lines().map(String::from).collect();
+    if let Some(i) = lines.iter().position(|l| l.starts_with(old)) {
+        if new.is_empty() {
+            lines.remove(i);
+        } else {
+            lines[i] = new.to_string();
+        }
+    } else {
+        lines.push(new.to_string());
+    }
+    lines.join("\n")
 }
 
 #[test]
 fn option_keys_are_checked_and_named() {
     let key = |k: &str| format!("market_maker[0].options[0].{k}");
+    let one = |old: &str, new: &str| with_options(VOL, &line_with(old, new), "");
     for (old, new, k, why) in [
-        ("strike = 100.00", "strike = 0.0", "strike", "> 0"),
-        ("strike = 100.00", "strike = -5.0", "strike", "> 0"),
+        ("strike", "strike = 0.0", "strike", "> 0"),
+        ("strike", "strike = -5.0", "strike", "> 0"),
         (
-            "strike = 100.00",
-            "strike = 100.005",
+            "strike",
+            "strike = 50.005",
             "strike",
             "multiple of the book's tick_size",
         ),
+        ("strike", "", "strike", "required"),
         (
-            "expiry_s = 1800.0",
-            "expiry_s = 0.0",
-            "expiry_s",
-            "after the open",
+            "x",
+            "strike_ladder = { count = 3, spacing = 0.5 }",
+            "strike_ladder",
+            "give one",
+        ),
+        ("expiry_s", "expiry_s = 0.0", "expiry_s", "after the open"),
+        ("expiry_s", "expiry_s = 2e9", "expiry_s", "at most 50 years"),
+        ("expiry_s", "", "expiry_s", "required"),
+        ("x", "expiry = \"1d\"", "expiry", "give one"),
+        ("expiry_s", "expiry = \"3 weeks\"", "expiry", "unknown unit"),
+        ("expiry_s", "expiry = \"d\"", "expiry", "number"),
+        ("expiry_s", "expiry = \"90\"", "expiry", "no unit"),
+        ("expiry_s", "expiry = \"-2h\"", "expiry", "after the open"),
+        ("contracts", "contracts = 0", "contracts", "non-zero"),
+        ("contracts", "", "contracts", "exactly one"),
+        (
+            "x",
+            "gamma_lots_per_tick = 2.0",
+            "contracts",
+            "contracts and gamma_lots_per_tick",
         ),
         (
-            "expiry_s = 1800.0",
-            "expiry_s = 1800.5",
-            "expiry_s",
-            "no later than the run's end",
+            "contracts",
+            "gamma_lots_per_tick = 0.0",
+            "gamma_lots_per_tick",
+            "non-zero",
         ),
-        ("contracts = -25", "contracts = 0", "contracts", "non-zero"),
         (
-            "multiplier_lots = 10",
+            "contracts",
+            "gamma_lots_per_pct = nan",
+            "gamma_lots_per_pct",
+            "non-zero",
+        ),
+        (
+            "multiplier_lots",
             "multiplier_lots = 0",
             "multiplier_lots",
             "between 1",
         ),
     ] {
-        refused(&with_option(old, new), &[&key(k), why]);
+        refused(&one(old, new), &[&key(k), why]);
     }
+    let ladder = |l: &str| {
+        with_options(
+            VOL,
+            &line_with("strike", &format!("strike_ladder = {l}")),
+            "",
+        )
+    };
     refused(
-        &with_option("implied_vol_per_sqrt_s", "implied_vol_per_sqrt_s = 0.0"),
+        &ladder("{ count = 0, spacing = 0.5 }"),
+        &[&key("strike_ladder.count"), "between 1"],
+    );
+    refused(
+        &ladder("{ count = 3, spacing = 0.001 }"),
+        &[&key("strike_ladder.spacing"), "one tick"],
+    );
+    refused(
+        &ladder("{ count = 101, spacing = 5.0 }"),
+        &[&key("strike_ladder"), "below one tick"],
+    );
+    refused(
+        &with_options("implied_vol_per_sqrt_s = 0.0", LINE, ""),
         &[
             "market_maker[0].implied_vol_per_sqrt_s",
             "volatility per √s",
         ],
     );
     refused(
-        &with_option("implied_vol_per_sqrt_s", "implied_vol_per_sqrt_s = -1e-4"),
+        &with_options("implied_vol_per_sqrt_s = -1e-4", LINE, ""),
         &["market_maker[0].implied_vol_per_sqrt_s"],
     );
     refused(
-        &with_option("implied_vol_per_sqrt_s", ""),
+        &with_options("", LINE, ""),
         &["market_maker[0].implied_vol_per_sqrt_s", "required"],
     );
     refused(
-        &with_option("option_vol", "option_vol = \"historic\""),
+        &with_options(&format!("{VOL}\nimplied_vol_annual = 0.2"), LINE, ""),
+        &["market_maker[0].implied_vol_annual", "give one"],
+    );
+    refused(
+        &with_options("implied_vol_annual = 0.0", LINE, ""),
+        &["market_maker[0].implied_vol_annual", "> 0"],
+    );
+    refused(
+        &with_options(&format!("{VOL}\noption_vol = \"historic\""), LINE, ""),
         &["option_vol", "implied", "realised"],
     );
     refused(
-        &with_option("kind = \"call\"", "kind = \"straddle\""),
+        &with_options(VOL, &line_with("kind", "kind = \"straddle\""), ""),
         &["kind", "call", "put"],
+    );
+    // the convention
+    refused(
+        &with_options(VOL, LINE, "[option_time]\ntrading_day_s = 90000.0"),
+        &["option_time.trading_day_s", "(0, 86400]"],
+    );
+    refused(
+        &with_options(
+            VOL,
+            LINE,
+            "[option_time]\nconvention = \"calendar\"\ntrading_day_s = 3600.0",
+        ),
+        &["option_time.trading_day_s", "does not apply"],
+    );
+    refused(
+        &with_options(VOL, LINE, "[option_time]\ndays_per_year = 0.0"),
+        &["option_time.days_per_year"],
+    );
+    refused(
+        &with_options(VOL, LINE, "[option_time]\nconvention = \"lunar\""),
+        &["convention", "trading", "calendar"],
+    );
+    refused(
+        &format!("{}\n[option_time]\n", tiny()),
+        &["option_time", "applies only"],
     );
     let flow = "market_maker[0].client_flow";
     for (old, new, needle) in [
         ("rate_per_s = 0.02", "rate_per_s = 0.0", "rate_per_s"),
         ("buy_share = 0.8", "buy_share = 1.5", "buy_share"),
         ("kinds = ", "kinds = []", "kinds"),
-        ("strikes = ", "strikes = [100.0, -1.0]", "strikes[1]"),
-        ("expiries_s = ", "expiries_s = [3600.0]", "expiries_s[0]"),
+        ("strikes = ", "strikes = [50.0, -1.0]", "strikes[1]"),
+        (
+            "expiries_s = ",
+            "expiries_s = [3600.0, -1.0]",
+            "expiries_s[1]",
+        ),
+        (
+            "expiries_s = ",
+            "expiries = [\"1d\", \"2 fortnights\"]",
+            "expiries[1]",
+        ),
         ("contracts = 5", "contracts = 0", "contracts"),
         (
             "edge_vol_per_sqrt_s",
@@ -466,37 +566,72 @@ fn option_keys_are_checked_and_named() {
             "edge_vol_per_sqrt_s",
         ),
     ] {
-        refused(&with_option(old, new), &[&format!("{flow}.{needle}")]);
+        let f: String = FLOW
+            .lines()
+            .map(|l| {
+                if l.starts_with(old) {
+                    new.to_string()
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        refused(&with_options(VOL, &f, ""), &[&format!("{flow}.{needle}")]);
     }
     // a volatility with nothing to price
-    let none = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/no_gamma.toml"
-    ))
-    .unwrap()
-    .replace(
-        "[market_maker.hedge]",
-        "implied_vol_per_sqrt_s = 0.0002\n\n[market_maker.hedge]",
-    );
     refused(
-        &none,
+        &with_options(VOL, "", ""),
         &["market_maker[0].implied_vol_per_sqrt_s", "applies only"],
     );
-    // the defaults are filled in and the resolved scenario keeps the option tables
-    let s = load(&short_gamma()).unwrap();
+    // the defaults are filled in, the expiries and the volatility resolved into seconds and
+    // per √s, and the resolved scenario reloads as itself
+    let text = with_options(
+        "implied_vol_annual = 0.2",
+        &format!(
+            "{}\n\n{}",
+            line_with("expiry_s", "expiry = \"2d\""),
+            FLOW.replace(
+                "expiries_s = [900.0, 86400.0]",
+                "expiries = [\"15min\", \"1y\"]"
+            )
+        ),
+        "[option_time]\nconvention = \"trading\"",
+    );
+    let s = load(&text).unwrap();
     let g = &s.params.market_maker[0];
-    assert_eq!(g.options.len(), 2);
     assert_eq!(
         g.option_vol,
         Some(depthsim::scenario::OptionVolSource::Implied)
     );
-    let text = toml::to_string(&s.params).unwrap();
-    assert!(text.contains("[[market_maker.options]]"), "{text}");
-    assert!(text.contains("[market_maker.client_flow]"), "{text}");
-    let again = Scenario::from_toml(&text, Path::new("x.toml"), &Overrides::default()).unwrap();
+    let year_s = 252.0 * 23_400.0;
+    assert!((g.implied_vol_per_sqrt_s.unwrap() - 0.2 / f64::sqrt(year_s)).abs() < 1e-15);
+    assert_eq!(g.implied_vol_annual, None);
+    assert_eq!(g.options[0].expiry_s, Some(2.0 * 23_400.0));
+    assert_eq!(g.options[0].expiry, None);
+    let flow = g.client_flow.as_ref().unwrap();
+    assert_eq!(flow.expiries_s, vec![900.0, year_s]);
+    let resolved = toml::to_string(&s.params).unwrap();
+    assert!(resolved.contains("[[market_maker.options]]"), "{resolved}");
+    assert!(
+        resolved.contains("[market_maker.client_flow]"),
+        "{resolved}"
+    );
+    assert!(resolved.contains("days_per_year = 252.0"), "{resolved}");
+    let again = Scenario::from_toml(&resolved, Path::new("x.toml"), &Overrides::default()).unwrap();
     assert_eq!(
         again.params, s.params,
         "the resolved scenario reloads as itself"
+    );
+    // calendar days
+    let cal = with_options(
+        VOL,
+        &line_with("expiry_s", "expiry = \"2d\""),
+        "[option_time]\nconvention = \"calendar\"",
+    );
+    assert_eq!(
+        load(&cal).unwrap().params.market_maker[0].options[0].expiry_s,
+        Some(172_800.0)
     );
 }
 

@@ -24,7 +24,8 @@ use crate::models::black_scholes::{self, OptionKind};
 use crate::models::option_book::{BookGreeks, OptionBook, OptionLine};
 use crate::rng::{self, Purpose, below, exponential, uniform};
 use crate::scenario::{
-    ClientFlowParams, MarketMakerParams, OptionKindParam, OptionVolSource, secs_to_ns,
+    ClientFlowParams, MarketMakerParams, OptionKindParam, OptionLineParams, OptionVolSource,
+    secs_to_ns,
 };
 use crate::sim::components::Agent;
 use crate::sim::resources::{BookId, Clock, MarketViews};
@@ -309,6 +310,63 @@ pub struct OptionDesks {
     pub active: bool,
 }
 
+/// The option lines of a validated `[[market_maker.options]]` table: one per strike (a
+/// ladder's, or the one `strike`), each with the same contracts: the given ones, or those
+/// whose gamma at the open (`open_ticks`, volatility `implied` per √s, the line's expiry)
+/// makes the line's `gamma_lots_per_tick` (or `gamma_lots_per_pct` over 1 % of the open),
+/// rounded to whole contracts, at least one.
+pub fn option_lines(
+    o: &OptionLineParams,
+    tick_size: f64,
+    open_ticks: f64,
+    implied: f64,
+) -> Vec<OptionLine> {
+    let kind = option_kind(o.kind);
+    let strikes: Vec<i64> = match (o.strike, &o.strike_ladder) {
+        (Some(k), _) => vec![(k / tick_size).round() as i64],
+        (None, Some(l)) => l
+            .strikes(open_ticks * tick_size)
+            .into_iter()
+            .map(|k| (k / tick_size).round() as i64)
+            .collect(),
+        (None, None) => unreachable!("validated: a strike or a ladder"),
+    };
+    let expiry_s = o.expiry_s.expect("validated: expiry resolved to seconds");
+    let target_gamma = o
+        .gamma_lots_per_tick
+        .or_else(|| o.gamma_lots_per_pct.map(|g| g / (0.01 * open_ticks)));
+    let contracts = match (o.contracts, target_gamma) {
+        (Some(c), _) => c,
+        (None, Some(target)) => {
+            let per_contract: f64 = strikes
+                .iter()
+                .map(|&k| {
+                    black_scholes::greeks(kind, open_ticks, k as f64, expiry_s, implied).gamma
+                        * o.multiplier_lots as f64
+                })
+                .sum();
+            let n = if per_contract > 0.0 {
+                (target.abs() / per_contract).round().max(1.0)
+            } else {
+                1.0
+            };
+            // at most 10⁹ contracts, the limit a contracts key has
+            (n.min(1e9) as i64) * target.signum() as i64
+        }
+        (None, None) => unreachable!("validated: a size"),
+    };
+    strikes
+        .into_iter()
+        .map(|strike_ticks| OptionLine {
+            kind,
+            strike_ticks,
+            expiry_ns: secs_to_ns(expiry_s),
+            contracts,
+            multiplier_lots: o.multiplier_lots,
+        })
+        .collect()
+}
+
 /// A desk for a maker of group `g` with its opening lines booked at fair value at time 0 on
 /// `open_ticks`, logged to `log`; `None` if the group has no options and no client flow.
 pub fn open_desk(
@@ -322,37 +380,32 @@ pub fn open_desk(
     let implied = g.implied_vol_per_sqrt_s?;
     let mut desk = OptionDesk::new(g.option_vol.unwrap_or_default(), implied);
     for o in &g.options {
-        let line = OptionLine {
-            kind: option_kind(o.kind),
-            strike_ticks: (o.strike / tick_size).round() as i64,
-            expiry_ns: secs_to_ns(o.expiry_s),
-            contracts: o.contracts,
-            multiplier_lots: o.multiplier_lots,
-        };
-        // Valued at the implied volatility: a realised estimate has no observation yet.
-        let fair = black_scholes::price(
-            line.kind,
-            open_ticks,
-            line.strike_ticks as f64,
-            line.expiry_ns as f64 * 1e-9,
-            implied,
-        );
-        desk.trade(line, fair, fair);
-        log.push(OptionRecord {
-            t_ns: 0,
-            agent,
-            book,
-            event: OptionEvent::Open,
-            kind: line.kind,
-            strike_ticks: line.strike_ticks,
-            expiry_ns: line.expiry_ns,
-            contracts: line.contracts,
-            multiplier_lots: line.multiplier_lots,
-            price_ticks: fair,
-            fair_ticks: fair,
-            vol_per_sqrt_s: Some(implied),
-            mid_ticks: open_ticks,
-        });
+        for line in option_lines(o, tick_size, open_ticks, implied) {
+            // Valued at the implied volatility: a realised estimate has no observation yet.
+            let fair = black_scholes::price(
+                line.kind,
+                open_ticks,
+                line.strike_ticks as f64,
+                line.expiry_ns as f64 * 1e-9,
+                implied,
+            );
+            desk.trade(line, fair, fair);
+            log.push(OptionRecord {
+                t_ns: 0,
+                agent,
+                book,
+                event: OptionEvent::Open,
+                kind: line.kind,
+                strike_ticks: line.strike_ticks,
+                expiry_ns: line.expiry_ns,
+                contracts: line.contracts,
+                multiplier_lots: line.multiplier_lots,
+                price_ticks: fair,
+                fair_ticks: fair,
+                vol_per_sqrt_s: Some(implied),
+                mid_ticks: open_ticks,
+            });
+        }
     }
     Some(desk)
 }
@@ -506,5 +559,78 @@ mod tests {
         assert_eq!(d.vol_per_sqrt_s(0.0, 10_000.0), 3e-4, "no estimate yet");
         let i = OptionDesk::new(OptionVolSource::Implied, 3e-4);
         assert_eq!(i.vol_per_sqrt_s(16.0, 10_000.0), 3e-4);
+    }
+
+    fn params(toml_text: &str) -> OptionLineParams {
+        toml::from_str(toml_text).unwrap()
+    }
+
+    #[test]
+    fn a_ladder_is_centred_on_the_open_and_shares_the_contracts() {
+        let o = params(
+            "kind = \"put\"\nstrike_ladder = { count = 5, spacing = 0.5 }\nexpiry_s = 23400.0\n\
+             contracts = -3\nmultiplier_lots = 10",
+        );
+        let lines = option_lines(&o, 0.01, 10_003.0, 2e-4);
+        let strikes: Vec<i64> = lines.iter().map(|l| l.strike_ticks).collect();
+        assert_eq!(strikes, vec![9_900, 9_950, 10_000, 10_050, 10_100]);
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.contracts == -3 && l.expiry_ns == 23_400 * S)
+        );
+        // an even count straddles the grid point nearest the open's half-spacing
+        let o = params(
+            "kind = \"call\"\nstrike_ladder = { count = 2, spacing = 1.0 }\nexpiry_s = 60.0\n\
+             contracts = 1",
+        );
+        let strikes: Vec<i64> = option_lines(&o, 0.01, 10_040.0, 2e-4)
+            .iter()
+            .map(|l| l.strike_ticks)
+            .collect();
+        assert_eq!(strikes, vec![10_000, 10_100]);
+    }
+
+    /// A line sized by its gamma at the open gets the whole contracts whose gamma comes
+    /// nearest, the sign giving long or short; by the percent move, the same through 1 % of
+    /// the open.
+    #[test]
+    fn a_line_sized_by_gamma_has_that_gamma_at_the_open() {
+        let (open, vol, tau) = (10_000.0, 2e-4, 23_400.0);
+        let o = params(
+            "kind = \"call\"\nstrike = 100.0\nexpiry_s = 23400.0\n\
+             gamma_lots_per_tick = -2.0\nmultiplier_lots = 10",
+        );
+        let lines = option_lines(&o, 0.01, open, vol);
+        let per_contract =
+            black_scholes::greeks(OptionKind::Call, open, 10_000.0, tau, vol).gamma * 10.0;
+        let n = lines[0].contracts;
+        assert!(n < 0, "short gamma: {n}");
+        let achieved = n as f64 * per_contract;
+        assert!(
+            (achieved + 2.0).abs() <= 0.5 * per_contract,
+            "{achieved} vs -2"
+        );
+        // 40 lots per 1 % move at 10 000 ticks: 0.4 lots per tick
+        let o = params(
+            "kind = \"put\"\nstrike_ladder = { count = 3, spacing = 1.0 }\nexpiry_s = 23400.0\n\
+             gamma_lots_per_pct = 40.0",
+        );
+        let lines = option_lines(&o, 0.01, open, vol);
+        let total: f64 = lines
+            .iter()
+            .map(|l| {
+                l.contracts as f64
+                    * black_scholes::greeks(OptionKind::Put, open, l.strike_ticks as f64, tau, vol)
+                        .gamma
+            })
+            .sum();
+        let per: f64 = total / lines[0].contracts as f64;
+        assert!((total - 0.4).abs() <= 0.5 * per, "{total} vs 0.4");
+        // a target below half a contract still holds one
+        let o = params(
+            "kind = \"put\"\nstrike = 100.0\nexpiry_s = 23400.0\ngamma_lots_per_tick = 1e-9",
+        );
+        assert_eq!(option_lines(&o, 0.01, open, vol)[0].contracts, 1);
     }
 }

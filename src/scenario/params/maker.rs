@@ -1,5 +1,5 @@
-//! The `[[market_maker]]` sections: quoting, withdrawal rules and their triggers, hedging,
-//! option lines and client option flow.
+//! The `[[market_maker]]` sections: quoting, withdrawal rules and their triggers, and
+//! hedging (the options a group holds are in [`super::options`]).
 
 use super::*;
 
@@ -111,12 +111,18 @@ pub struct MarketMakerParams {
     /// book's volatility, as a fraction of the mid per √s). Options or client flow only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub option_vol: Option<OptionVolSource>,
-    /// Implied volatility, a fraction per √second (> 0; like the `gbm` fundamental's
-    /// `volatility_per_sqrt_s`): options at the open and client trades are priced with it,
-    /// and with `option_vol = "implied"` every valuation is. Required with options or client
-    /// flow.
+    /// Implied volatility, a fraction per √second of the options' clock (> 0; like the `gbm`
+    /// fundamental's `volatility_per_sqrt_s` in trading time): options at the open and client
+    /// trades are priced with it, and with `option_vol = "implied"` every valuation is. With
+    /// options or client flow, give this or `implied_vol_annual`. The resolved scenario always
+    /// gives this key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub implied_vol_per_sqrt_s: Option<f64>,
+    /// The implied volatility per √year of the `[option_time]` convention (e.g. 0.2 for 20 %
+    /// a year): `implied_vol_per_sqrt_s = implied_vol_annual / √(seconds in a year)`.
+    /// Resolved into `implied_vol_per_sqrt_s`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub implied_vol_annual: Option<f64>,
     /// Optional withdrawal state machine; see [`WithdrawalParams`]. Default: always quoting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdrawal: Option<WithdrawalParams>,
@@ -201,79 +207,6 @@ pub struct WithdrawalParams {
     /// Its loss, currency (minus its PnL): a loss limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loss: Option<TriggerParams>,
-}
-
-/// Which volatility a dealer values its options with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum OptionVolSource {
-    /// The group's `implied_vol_per_sqrt_s`.
-    #[default]
-    Implied,
-    /// The maker's own realised-volatility estimate of its book's mid (the one its quoting
-    /// uses), divided by the mid: a fraction per √s.
-    Realised,
-}
-
-/// Call or put, as written in a scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OptionKindParam {
-    /// The right to buy at the strike.
-    Call,
-    /// The right to sell at the strike.
-    Put,
-}
-
-/// `[[market_maker.options]]`: one line of European options on the group's book, held by
-/// every maker of the group from the open, booked at its Black–Scholes value at the implied
-/// volatility (so a maker's PnL starts at 0).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OptionLineParams {
-    /// "call" or "put".
-    pub kind: OptionKindParam,
-    /// Strike, currency (> 0; a multiple of the book's tick_size).
-    pub strike: f64,
-    /// Expiry, seconds from the open (> 0, ≤ run.duration_s). The line settles in cash at the
-    /// book's mid at the first step ending at or after it.
-    pub expiry_s: f64,
-    /// Contracts, signed: positive long, negative short (≠ 0).
-    pub contracts: i64,
-    /// Lots of the underlying per contract (≥ 1). Default 1.
-    #[serde(default = "one_u64")]
-    pub multiplier_lots: u64,
-}
-
-/// `[market_maker.client_flow]`: end-users trading options with the group's makers, as a
-/// Poisson stream. Each arrival picks one maker of the group, one series (kind × strike ×
-/// expiry, uniformly among those not yet expired) and a direction (the client buys with
-/// probability `buy_share`), and trades `contracts` at the Black–Scholes price at the implied
-/// volatility plus `edge_vol_per_sqrt_s` when the client buys (minus it when the client sells),
-/// on the mid the maker sees.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ClientFlowParams {
-    /// Client trades per second, for the whole group (> 0).
-    pub rate_per_s: f64,
-    /// Share of client trades that are purchases (in [0, 1]): above ½ the makers' books drift
-    /// short.
-    pub buy_share: f64,
-    /// Kinds the clients trade: ["call"], ["put"] or both.
-    pub kinds: Vec<OptionKindParam>,
-    /// Strikes the clients trade, currency (each > 0, a multiple of tick_size).
-    pub strikes: Vec<f64>,
-    /// Expiries the clients trade, seconds from the open (each > 0, ≤ run.duration_s).
-    pub expiries_s: Vec<f64>,
-    /// Contracts per client trade (≥ 1).
-    pub contracts: u64,
-    /// Lots of the underlying per contract (≥ 1). Default 1.
-    #[serde(default = "one_u64")]
-    pub multiplier_lots: u64,
-    /// The makers' volatility edge, a fraction per √s (≥ 0, below the implied volatility):
-    /// clients buy at implied + edge and sell at implied − edge. Default 0.
-    #[serde(default)]
-    pub edge_vol_per_sqrt_s: f64,
 }
 
 /// How a hedge is worked in its venue (see `models::hedge` for the full rule).

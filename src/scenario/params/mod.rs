@@ -6,9 +6,11 @@ use super::output::OutputParams;
 use serde::{Deserialize, Serialize};
 
 mod maker;
+mod options;
 mod shocks;
 
 pub use maker::*;
+pub use options::*;
 pub use shocks::*;
 
 /// `[run]`: identity, length and time step of a run.
@@ -320,6 +322,10 @@ pub struct ScenarioFile {
     /// `[[market_maker]]` groups.
     #[serde(default)]
     pub market_maker: Vec<MarketMakerParams>,
+    /// `[option_time]`: how the options' time to expiry is counted (default: trading time,
+    /// 23 400-s days, 252-day years).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option_time: Option<OptionTimeParams>,
     /// `[[shocks]]`: scheduled shocks, in any order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub shocks: Vec<ShockParams>,

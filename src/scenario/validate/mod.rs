@@ -2,13 +2,13 @@
 //! [`sanity`] checks keys together.
 
 use super::{
-    BookParams, ChildStyle, HedgeParams, HedgeStyle, InformedRule, MarketMakerParams,
-    QuoteStrategy, Scenario, ScenarioError, ScenarioFile, SliceSchedule, WithdrawalParams,
-    secs_to_ns,
+    BookParams, ChildStyle, HedgeParams, HedgeStyle, InformedRule, QuoteStrategy, Scenario,
+    ScenarioError, ScenarioFile, SliceSchedule, WithdrawalParams, secs_to_ns,
 };
 use std::path::Path;
 
 mod checker;
+mod options;
 mod output;
 mod sanity;
 mod shocks;
@@ -212,6 +212,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         g.name.get_or_insert_with(|| format!("informed{i}"));
         agents += u64::from(g.count);
     }
+    let option_time = options::check_option_time(&c, &mut f.option_time, &f.market_maker)?;
     for (i, g) in f.market_maker.iter_mut().enumerate() {
         let k = |name: &str| format!("market_maker[{i}].{name}");
         c.at_least_one(&k("count"), u64::from(g.count))?;
@@ -289,7 +290,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         if let Some(h) = g.hedge.as_mut() {
             check_hedge(&c, &k, h, &books, book, g.latency_s, f.run.duration_s)?;
         }
-        check_options(&c, &k, g, &books[book], f.run.duration_s)?;
+        options::check_options(&c, &k, g, &books[book], &option_time)?;
         if let Some(w) = &g.withdrawal {
             check_withdrawal(&c, &k, w, g.hedge.is_some(), f.run.duration_s)?;
         }
@@ -650,132 +651,6 @@ fn check_hedge_style(
     }
     if passive_children {
         h.improve.get_or_insert(false);
-    }
-    Ok(())
-}
-
-/// A maker group's options at the open, client flow and option volatility, checked, with the
-/// volatility source's default filled in. The keys apply only together: a volatility without
-/// options or flow is refused, as is options or flow without an implied volatility.
-fn check_options(
-    c: &Checker,
-    k: &dyn Fn(&str) -> String,
-    g: &mut MarketMakerParams,
-    book: &BookParams,
-    duration_s: f64,
-) -> Result<(), ScenarioError> {
-    let has_options = !g.options.is_empty() || g.client_flow.is_some();
-    if !has_options {
-        for (key, set) in [
-            ("option_vol", g.option_vol.is_some()),
-            ("implied_vol_per_sqrt_s", g.implied_vol_per_sqrt_s.is_some()),
-        ] {
-            if set {
-                return Err(c.fail(
-                    &k(key),
-                    "applies only to a group with [[market_maker.options]] or \
-                     [market_maker.client_flow]"
-                        .into(),
-                ));
-            }
-        }
-        return Ok(());
-    }
-    let Some(vol) = g.implied_vol_per_sqrt_s else {
-        return Err(c.fail(
-            &k("implied_vol_per_sqrt_s"),
-            "is required with options or client flow: the volatility (a fraction per √s, \
-             > 0) they are priced with"
-                .into(),
-        ));
-    };
-    check_vol(c, &k("implied_vol_per_sqrt_s"), vol)?;
-    g.option_vol.get_or_insert_default();
-    let strike = |key: &str, v: f64| -> Result<(), ScenarioError> {
-        c.positive(key, v)?;
-        let ticks = v / book.tick_size;
-        if (ticks - ticks.round()).abs() > 1e-6 * ticks.max(1.0) || ticks.round() > 1e15 {
-            return Err(c.fail(
-                key,
-                format!(
-                    "must be a multiple of the book's tick_size {} (and at most 1e15 ticks), \
-                     got {v}",
-                    book.tick_size
-                ),
-            ));
-        }
-        Ok(())
-    };
-    let expiry = |key: &str, v: f64| -> Result<(), ScenarioError> {
-        if v.is_finite() && v > 0.0 && v <= duration_s {
-            Ok(())
-        } else {
-            Err(c.fail(
-                key,
-                format!(
-                    "must be after the open and no later than the run's end: \
-                     0 < expiry ≤ {duration_s} seconds (run.duration_s), got {v}"
-                ),
-            ))
-        }
-    };
-    for (j, o) in g.options.iter().enumerate() {
-        let ko = |name: &str| k(&format!("options[{j}].{name}"));
-        strike(&ko("strike"), o.strike)?;
-        expiry(&ko("expiry_s"), o.expiry_s)?;
-        if o.contracts == 0 || o.contracts.unsigned_abs() > MAX_LOTS {
-            return Err(c.fail(
-                &ko("contracts"),
-                format!(
-                    "must be a non-zero number of contracts between -{MAX_LOTS} and \
-                     {MAX_LOTS} (positive long, negative short), got {}",
-                    o.contracts
-                ),
-            ));
-        }
-        c.lots(&ko("multiplier_lots"), o.multiplier_lots)?;
-    }
-    if let Some(flow) = &g.client_flow {
-        let kf = |name: &str| k(&format!("client_flow.{name}"));
-        c.positive(&kf("rate_per_s"), flow.rate_per_s)?;
-        c.rate(&kf("rate_per_s"), flow.rate_per_s)?;
-        if !(0.0..=1.0).contains(&flow.buy_share) {
-            return Err(c.fail(
-                &kf("buy_share"),
-                format!("must be a share between 0 and 1, got {}", flow.buy_share),
-            ));
-        }
-        for (key, n) in [
-            ("kinds", flow.kinds.len()),
-            ("strikes", flow.strikes.len()),
-            ("expiries_s", flow.expiries_s.len()),
-        ] {
-            if !(1..=1_000).contains(&n) {
-                return Err(c.fail(
-                    &kf(key),
-                    format!("must list between 1 and 1000 values, got {n}"),
-                ));
-            }
-        }
-        for (j, &v) in flow.strikes.iter().enumerate() {
-            strike(&kf(&format!("strikes[{j}]")), v)?;
-        }
-        for (j, &v) in flow.expiries_s.iter().enumerate() {
-            expiry(&kf(&format!("expiries_s[{j}]")), v)?;
-        }
-        c.lots(&kf("contracts"), flow.contracts)?;
-        c.lots(&kf("multiplier_lots"), flow.multiplier_lots)?;
-        c.non_negative(&kf("edge_vol_per_sqrt_s"), flow.edge_vol_per_sqrt_s)?;
-        if flow.edge_vol_per_sqrt_s >= vol {
-            return Err(c.fail(
-                &kf("edge_vol_per_sqrt_s"),
-                format!(
-                    "must be below implied_vol_per_sqrt_s ({vol}): clients sell at implied − \
-                     edge, which must stay a volatility > 0; got {}",
-                    flow.edge_vol_per_sqrt_s
-                ),
-            ));
-        }
     }
     Ok(())
 }
