@@ -2,6 +2,7 @@
 
 mod findings;
 mod sweep;
+mod validation;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -183,6 +184,21 @@ pub enum Command {
   depthsim findings scenarios/*.toml
   depthsim findings scenarios/flash_crash.toml scenarios/flash_crash_halt.toml --seeds 20 --out /tmp/f")]
     Findings(findings::FindingsArgs),
+    /// Measure the published results depthsim claims to reproduce, each with a verdict.
+    ///
+    /// Each check is a fixed experiment (a scenario file in scenarios/validation/, a grid of
+    /// points, seeds 1..=N) whose runs are measured from their files in temporary folders.
+    /// Writes DIR/validation.md (a table: check, claim, source, what it expects, what
+    /// depthsim measures, seeds, verdict; then each check's detail table; also printed on
+    /// stdout), DIR/validation.csv and DIR/<check>.csv. The tables are byte-identical for
+    /// any --jobs. The checks: gamma_feedback (dealers' lagged delta hedging makes mid
+    /// changes AR(1) with coefficient −λΓ) and gamma_failure (Buis et al. 2024: the informed
+    /// intensity at which the book fails rises from short to long dealer gamma).
+    #[command(after_help = "Examples:
+  depthsim validation
+  depthsim validation --only gamma_feedback --seeds 20
+  depthsim validation --quick --out /tmp/v")]
+    Validation(validation::ValidationArgs),
     /// Join a sharded sweep's runs into its runs.csv.
     ///
     /// DIR is the sweep's folder; more folders (shards run with other --out folders) may
@@ -447,6 +463,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
         }
         Command::Sweep(args) => sweep::sweep(args),
         Command::Findings(args) => findings::findings(args),
+        Command::Validation(args) => validation::validation(args),
         Command::Merge { dirs, quiet } => sweep::merge_dirs(&dirs, quiet),
     }
 }

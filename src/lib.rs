@@ -14,7 +14,8 @@
 //!   rerun from its manifest and checked file by file; [`report`]: plots and pages drawn
 //!   from a finished run's files; [`sweep`]: many runs of one base scenario over a grid of
 //!   parameters and seeds, in parallel, sharded, resumable; [`findings`]: scenarios over
-//!   seeds, their collapse statistics as medians and quantiles.
+//!   seeds, their collapse statistics as medians and quantiles; [`validation`]: published
+//!   results depthsim claims to reproduce, measured over seeds, with a verdict.
 
 pub mod agents;
 pub mod engine;
@@ -30,3 +31,4 @@ pub mod run;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;
+pub mod validation;

@@ -340,22 +340,29 @@ fn empty_file_not_toml_and_missing_file_are_bad_input() {
 
 #[test]
 fn shipped_scenarios_validate() {
-    for name in [
-        "tiny",
-        "baseline",
-        "zi_only",
-        "large_market",
-        "hedge_in_thin_book",
-        "short_gamma",
-        "long_gamma",
-        "no_gamma",
-        "calm",
-        "informed_shock",
-        "withdrawal_cascade",
-        "flash_crash",
-        "flash_crash_halt",
-        "large_flash_crash",
-    ] {
+    // every scenario file shipped, the validation experiments' included
+    let mut names: Vec<String> = Vec::new();
+    for dir in ["scenarios", "scenarios/validation"] {
+        let prefix = dir
+            .strip_prefix("scenarios")
+            .unwrap()
+            .trim_start_matches('/');
+        for e in fs::read_dir(repo(dir)).unwrap() {
+            let f = e.unwrap().file_name().to_string_lossy().into_owned();
+            if let Some(stem) = f.strip_suffix(".toml") {
+                names.push(if prefix.is_empty() {
+                    stem.to_string()
+                } else {
+                    format!("{prefix}/{stem}")
+                });
+            }
+        }
+    }
+    names.sort();
+    for must in ["baseline", "short_gamma", "validation/gamma_feedback"] {
+        assert!(names.iter().any(|n| n == must), "{must} in {names:?}");
+    }
+    for name in &names {
         let p = repo(&format!("scenarios/{name}.toml"));
         for (i, line) in fs::read_to_string(&p).unwrap().lines().enumerate() {
             if line.contains('=') && !line.trim_start().starts_with('#') {

@@ -359,6 +359,10 @@ fn hedge_execution_keys_are_checked_and_named() {
             &[&key(k), "does not apply"],
         );
     }
+    // a desk that only hedges quotes nothing; one that neither quotes nor hedges is refused
+    let no_quotes = |t: String| t.replace("levels = 2 ", "levels = 0 ");
+    refused(&no_quotes(tiny()), &["market_maker[0].levels", "hedges"]);
+    load(&no_quotes(with_hedge("band_lots = 5\nstyle = \"market\""))).unwrap();
     // the defaults of a sliced hedge are filled in
     let s = load(&with_hedge(sliced)).unwrap();
     let h = s.params.market_maker[0].hedge.clone().unwrap();

@@ -314,7 +314,7 @@ pub struct OptionDesks {
 /// ladder's, or the one `strike`), each with the same contracts: the given ones, or those
 /// whose gamma at the open (`open_ticks`, volatility `implied` per √s, the line's expiry)
 /// makes the line's `gamma_lots_per_tick` (or `gamma_lots_per_pct` over 1 % of the open),
-/// rounded to whole contracts, at least one.
+/// rounded to whole contracts, at least one (none at all for a target of 0).
 pub fn option_lines(
     o: &OptionLineParams,
     tick_size: f64,
@@ -337,6 +337,7 @@ pub fn option_lines(
         .or_else(|| o.gamma_lots_per_pct.map(|g| g / (0.01 * open_ticks)));
     let contracts = match (o.contracts, target_gamma) {
         (Some(c), _) => c,
+        (None, Some(0.0)) => return Vec::new(),
         (None, Some(target)) => {
             let per_contract: f64 = strikes
                 .iter()
@@ -632,5 +633,9 @@ mod tests {
             "kind = \"put\"\nstrike = 100.0\nexpiry_s = 23400.0\ngamma_lots_per_tick = 1e-9",
         );
         assert_eq!(option_lines(&o, 0.01, open, vol)[0].contracts, 1);
+        // a target of 0 holds nothing
+        let o =
+            params("kind = \"put\"\nstrike = 100.0\nexpiry_s = 60.0\ngamma_lots_per_tick = 0.0");
+        assert!(option_lines(&o, 0.01, open, vol).is_empty());
     }
 }

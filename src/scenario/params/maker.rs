@@ -64,7 +64,8 @@ pub struct MarketMakerParams {
     /// closer to the model's spread). Either way the ask is at least one tick above the bid.
     #[serde(default)]
     pub quote_rounding: QuoteRounding,
-    /// Price levels quoted per side (≥ 1).
+    /// Price levels quoted per side (≥ 0). 0: the group quotes nothing, a desk that only
+    /// hedges its options and inventory (it needs `[market_maker.hedge]`).
     pub levels: u32,
     /// Ticks between consecutive levels (≥ 1).
     #[serde(default = "one_u32")]

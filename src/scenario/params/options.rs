@@ -61,7 +61,8 @@ pub struct OptionLineParams {
     /// together), at the open price and the implied volatility. The contracts per strike are
     /// this over the line's gamma per contract, rounded to the nearest whole contract (at
     /// least one), so the gamma achieved is within half a contract's of it (options.csv's
-    /// `open` rows give the contracts).
+    /// `open` rows give the contracts). 0: the line holds nothing (a control point in a
+    /// sweep over the gamma position).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gamma_lots_per_tick: Option<f64>,
     /// Size the line by the lots of the underlying its delta changes by for a 1 % move of

@@ -256,10 +256,18 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
                 )?;
             }
         }
-        if !(1..=MAX_LEVELS).contains(&g.levels) {
+        if g.levels > MAX_LEVELS {
             return Err(c.fail(
                 &k("levels"),
-                format!("must be between 1 and {MAX_LEVELS}, got {}", g.levels),
+                format!("must be between 0 and {MAX_LEVELS}, got {}", g.levels),
+            ));
+        }
+        if g.levels == 0 && g.hedge.is_none() {
+            return Err(c.fail(
+                &k("levels"),
+                "= 0 (no quotes) applies only to a group that hedges ([market_maker.hedge]): \
+                 a desk that neither quotes nor hedges never trades"
+                    .into(),
             ));
         }
         if !(1..=MAX_SPAN_TICKS as u64).contains(&u64::from(g.level_spacing_ticks)) {

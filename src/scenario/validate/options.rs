@@ -278,13 +278,13 @@ pub(super) fn check_options(
             ("gamma_lots_per_pct", o.gamma_lots_per_pct),
         ] {
             if let Some(v) = v
-                && !(v.is_finite() && v != 0.0 && v.abs() <= MAX_LOTS as f64)
+                && !(v.is_finite() && v.abs() <= MAX_LOTS as f64)
             {
                 return Err(c.fail(
                     &ko(key),
                     format!(
-                        "must be a non-zero number of lots, at most {MAX_LOTS} in size \
-                         (positive long gamma, negative short), got {v}"
+                        "must be a number of lots, at most {MAX_LOTS} in size (positive long \
+                         gamma, negative short, 0 no options), got {v}"
                     ),
                 ));
             }

@@ -1,0 +1,107 @@
+//! `depthsim validation`: the command-line side of [`depthsim::validation`].
+
+use super::{Interrupted, catch_stop_signals, print_stderr, stop_signal};
+use anyhow::{Context, Result};
+use depthsim::validation::{Size, ValidationError, run_checks, select, write_tables};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// `depthsim validation`'s flags.
+#[derive(Debug, clap::Args)]
+pub struct ValidationArgs {
+    /// Run only this check (repeatable): gamma_feedback, gamma_failure.
+    #[arg(long, value_name = "NAME")]
+    pub only: Vec<String>,
+    /// Seeds per point (default: each check's own, 10 or 24).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub seeds: Option<u64>,
+    /// The small version: fewer points and seeds, shorter runs (a quick look, as the tests
+    /// do; its verdicts rest on little).
+    #[arg(long)]
+    pub quick: bool,
+    /// Runs at once, one thread each (default: the CPUs this process may use). Results do
+    /// not depend on it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// The experiments' scenario files.
+    #[arg(long, value_name = "DIR", default_value = "scenarios/validation")]
+    pub scenarios: PathBuf,
+    /// Where validation.md, validation.csv and each check's CSV go.
+    #[arg(long, value_name = "DIR", default_value = "output/validation")]
+    pub out: PathBuf,
+    /// Print nothing but errors (validation.md is still printed on stdout).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// `depthsim validation`.
+pub fn validation(args: ValidationArgs) -> Result<ExitCode> {
+    catch_stop_signals().context("installing the handlers for Ctrl-C and SIGTERM")?;
+    let checks = select(&args.only)?;
+    let size = Size {
+        seeds: args.seeds,
+        quick: args.quick,
+    };
+    let jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, |n| n.get()),
+        usize::from,
+    );
+    let total: u64 = checks
+        .iter()
+        .map(|c| {
+            let e = (c.experiment)(&size);
+            e.points.len() as u64 * e.seeds
+        })
+        .sum();
+    if !args.quiet {
+        let names: Vec<&str> = checks.iter().map(|c| c.name).collect();
+        print_stderr(&format!(
+            "validation: {} ({total} runs) on {jobs} thread(s) → {}\n",
+            names.join(", "),
+            args.out.display()
+        ));
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} runs [{bar:40}] {pos}/{len} {elapsed} (eta {eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    if !args.quiet && std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+    }
+    let work = args.out.join(".runs");
+    let result = run_checks(
+        &checks,
+        &size,
+        &args.scenarios,
+        jobs,
+        &work,
+        &|| bar.inc(1),
+        &|| stop_signal().is_some(),
+    );
+    bar.finish_and_clear();
+    let _ = std::fs::remove_dir(&work);
+    let outcomes = match result {
+        Err(ValidationError::Interrupted) => {
+            return Err(anyhow::Error::new(Interrupted {
+                signal: stop_signal().unwrap_or(0),
+                what: "no table was written".into(),
+            }));
+        }
+        r => r?,
+    };
+    write_tables(&args.out, &checks, &outcomes)?;
+    let md = std::fs::read(args.out.join("validation.md"))
+        .with_context(|| format!("reading {}", args.out.join("validation.md").display()))?;
+    std::io::stdout().write_all(&md).ok();
+    if !args.quiet {
+        print_stderr(&format!(
+            "validation: {total} runs → {}/validation.md, validation.csv\n",
+            args.out.display()
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
