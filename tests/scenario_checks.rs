@@ -453,15 +453,15 @@ fn option_keys_are_checked_and_named() {
         ),
         (
             "contracts",
-            "gamma_lots_per_tick = 0.0",
+            "gamma_lots_per_tick = inf",
             "gamma_lots_per_tick",
-            "non-zero",
+            "number of lots",
         ),
         (
             "contracts",
             "gamma_lots_per_pct = nan",
             "gamma_lots_per_pct",
-            "non-zero",
+            "number of lots",
         ),
         (
             "multiplier_lots",
