@@ -199,12 +199,28 @@ assert s.hedges == last.hedges.sum() and s.hedge_lots == last.hedge_lots.sum()
 print("pandas ok: options.csv", len(o), "rows")
 "#;
 
-/// The dealers of `short_gamma.toml`: options.csv loads, with its events, premiums on the
-/// right side of fair value and its cash; the PnL parts add up in agents.csv and summary.csv.
+/// The dealers of `short_gamma.toml`, their straddle expiring inside a 30-minute run and
+/// clients buying options from them (80 % of the time, with an edge): options.csv loads,
+/// with its events, premiums on the right side of fair value and its cash; the PnL parts add
+/// up in agents.csv and summary.csv.
 #[test]
 fn options_csv_and_the_pnl_parts_check_out_in_pandas() {
     if !pandas_available() {
         return;
     }
-    check_with_pandas(&shipped("short_gamma.toml"), OPTIONS_SCRIPT);
+    let text = shipped("short_gamma.toml");
+    for old in ["duration_s = 3600.0", "expiry = \"5d\"", "[market_maker.hedge]"] {
+        assert!(text.contains(old), "{old}");
+    }
+    let text = text
+        .replace("duration_s = 3600.0", "duration_s = 1800.0")
+        .replace("expiry = \"5d\"", "expiry = \"25min\"")
+        .replace(
+            "[market_maker.hedge]",
+            "[market_maker.client_flow]\nrate_per_s = 0.02\nbuy_share = 0.8\n\
+             kinds = [\"call\", \"put\"]\nstrikes = [99.50, 100.00, 100.50]\n\
+             expiries = [\"15min\", \"30min\"]\ncontracts = 5\nmultiplier_lots = 10\n\
+             edge_vol_per_sqrt_s = 0.00002\n\n[market_maker.hedge]",
+        );
+    check_with_pandas(&text, OPTIONS_SCRIPT);
 }
