@@ -209,7 +209,11 @@ fn options_csv_and_the_pnl_parts_check_out_in_pandas() {
         return;
     }
     let text = shipped("short_gamma.toml");
-    for old in ["duration_s = 3600.0", "expiry = \"5d\"", "[market_maker.hedge]"] {
+    for old in [
+        "duration_s = 3600.0",
+        "expiry = \"5d\"",
+        "[market_maker.hedge]",
+    ] {
         assert!(text.contains(old), "{old}");
     }
     let text = text

@@ -198,10 +198,9 @@ fn shortened(name: &str) -> Vec<&'static str> {
             "shocks[1].start_s=20.0",
             "shocks[1].duration_s=20.0",
         ],
-        "short_gamma" | "long_gamma" => vec![
-            "market_maker[0].options[0].expiry_s=60.0",
-            "market_maker[0].options[1].expiry_s=60.0",
-            "market_maker[0].client_flow.expiries_s=[30.0, 60.0]",
+        "zero_dte" => vec![
+            "market_maker[0].options[0].expiry=\"45s\"",
+            "market_maker[0].options[1].expiry=\"45s\"",
         ],
         _ => vec![],
     }
