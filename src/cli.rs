@@ -329,6 +329,9 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
                 s.sample_every_steps,
                 s.agents_every_steps,
             ));
+            if let Some(w) = s.collapse_warning() {
+                print_stderr(&format!("warning: {}: {w}\n", file.display()));
+            }
             // A comment may hold no control characters (a newline would end it).
             let shown = match with_overrides(&set) {
                 w if w.is_empty() => one_line(&file.display().to_string()),
@@ -351,6 +354,9 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
         } => {
             catch_stop_signals().context("installing the handlers for Ctrl-C and SIGTERM")?;
             let scenario = load(&file, seed, &set)?;
+            if let (Some(w), false) = (scenario.collapse_warning(), quiet) {
+                print_stderr(&format!("warning: {}: {w}\n", file.display()));
+            }
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let final_path =

@@ -111,15 +111,18 @@ fn run_writes_every_file_with_the_documented_columns() {
          withdrawals_inventory,withdrawals_hedge_failure,withdrawals_drawdown,withdrawals_toxicity,\
          withdrawals_volatility,mm_withdrawn_fraction,halts,halted_s,program_lots,program_filled_lots,\
          program_target_participation,program_participation,hot_potato_ratio,episodes,collapsed_s,\
-         worst_trough_ratio,mean_recovery_s,mm_sharpe_per_sample,mm_sharpe_annualised,price_min,\
+         worst_trough_ratio,mean_recovery_s,collapse_detectable,mm_sharpe_per_sample,mm_sharpe_annualised,price_min,\
          price_max,price_max_drawdown_frac,realised_vol_per_sqrt_s,band_repriced_orders"
     );
     assert_eq!(
         header(&out.join("episodes.csv")),
-        "book,side,start_s,end_s,duration_s,recovered,baseline_lots,trough_lots,trough_ratio,\
-         trough_s,time_to_trough_s,refill_50_s,refill_90_s,mid_start,mid_end,mid_move_frac,\
-         max_spread,makers_withdrawn,triggers,maker_share_before,maker_share_trough,volume_lots,\
-         impact_predicted_frac,impact_ratio"
+        "book,side,start_s,end_s,duration_s,recovered,detected_by,below_s,baseline_lots,\
+         trough_lots,trough_ratio,trough_s,time_to_trough_s,refill_50_s,refill_90_s,mid_start,\
+         mid_end,mid_move_frac,max_spread,makers_withdrawn,triggers,maker_share_before,\
+         maker_share_trough,volume_lots,impact_q_lots,impact_q_source,impact_sigma_per_sqrt_s,\
+         impact_volume_per_s,impact_price_start,impact_price_peak,impact_price_permanent,\
+         impact_predicted_frac,impact_peak_frac,impact_permanent_frac,impact_ratio_peak,\
+         impact_ratio_permanent"
     );
     // 60 s sampled every second; every row has as many fields as the header.
     let book = fs::read_to_string(out.join("book.csv")).unwrap();

@@ -41,17 +41,21 @@ expect = {
                     "mm_withdrawn_fraction", "halts", "halted_s", "program_lots",
                     "program_filled_lots", "program_target_participation",
                     "program_participation", "hot_potato_ratio", "episodes", "collapsed_s",
-                    "worst_trough_ratio", "mean_recovery_s", "mm_sharpe_per_sample",
+                    "worst_trough_ratio", "mean_recovery_s", "collapse_detectable",
+                    "mm_sharpe_per_sample",
                     "mm_sharpe_annualised", "price_min", "price_max", "price_max_drawdown_frac",
                     "realised_vol_per_sqrt_s", "band_repriced_orders"],
 }
 # the tiny run is shorter than the collapse baseline's window: episodes.csv has its columns only
 episodes = pd.read_csv(f"{out}/episodes.csv")
 assert list(episodes.columns) == ["book","side","start_s","end_s","duration_s","recovered",
-    "baseline_lots","trough_lots","trough_ratio","trough_s","time_to_trough_s","refill_50_s",
-    "refill_90_s","mid_start","mid_end","mid_move_frac","max_spread","makers_withdrawn","triggers",
-    "maker_share_before","maker_share_trough","volume_lots","impact_predicted_frac",
-    "impact_ratio"], list(episodes.columns)
+    "detected_by","below_s","baseline_lots","trough_lots","trough_ratio","trough_s",
+    "time_to_trough_s","refill_50_s","refill_90_s","mid_start","mid_end","mid_move_frac",
+    "max_spread","makers_withdrawn","triggers","maker_share_before","maker_share_trough",
+    "volume_lots","impact_q_lots","impact_q_source","impact_sigma_per_sqrt_s",
+    "impact_volume_per_s","impact_price_start","impact_price_peak","impact_price_permanent",
+    "impact_predicted_frac","impact_peak_frac","impact_permanent_frac","impact_ratio_peak",
+    "impact_ratio_permanent"], list(episodes.columns)
 text = {"book","side","aggressor","buyer_kind","buyer_group","seller_kind","seller_group","kind","group",
         "quoting","scenario","requoted","state"}
 for name, cols in expect.items():

@@ -974,13 +974,109 @@ fn collapse_keys_are_checked_and_named() {
         ),
         ("baseline = \"median\"", "baseline", "trailing_median"),
         ("window_s = 10.0", "window_s", "unknown field"),
+        // the detector's cadence: a whole number of steps (tiny's dt is 0.01 s), no longer
+        // than a dip must last, and no longer than the run
+        ("cadence_s = 0.0", "output.collapse.cadence_s", "> 0"),
+        ("cadence_s = -0.1", "output.collapse.cadence_s", "> 0"),
+        (
+            "cadence_s = 0.015",
+            "output.collapse.cadence_s",
+            "whole number of steps",
+        ),
+        (
+            "cadence_s = 6.0",
+            "output.collapse.cadence_s",
+            "longer than output.collapse.min_duration_s",
+        ),
+        // issue 17: a file that asks for detection with a window the run cannot fill
+        (
+            "baseline_window_s = 60.0",
+            "output.collapse.baseline_window_s",
+            "could never show a collapse",
+        ),
+        (
+            "impact_window_s = 0.0",
+            "output.collapse.impact_window_s",
+            "> 0",
+        ),
+        (
+            "impact_horizon_s = 0.001",
+            "output.collapse.impact_horizon_s",
+            "between 0.2",
+        ),
+        (
+            "impact_horizon_s = 400.0",
+            "output.collapse.impact_horizon_s",
+            "shorter than output.collapse.impact_window_s",
+        ),
+        (
+            "impact_permanent_after_s = -1.0",
+            "output.collapse.impact_permanent_after_s",
+            "between 0",
+        ),
     ] {
         refused(&with_collapse(table), &[needle, why]);
     }
+    let ok = load(&with_collapse(
+        "fraction = 0.3\nrecover = 0.6\nmin_duration_s = 0.0\nbaseline_window_s = 30.0",
+    ))
+    .unwrap();
+    assert!(ok.collapse_detectable());
+    // the default cadence is 0.2 s, in whole steps, filled in for the manifest
+    assert_eq!(ok.collapse_every_steps, 20);
+    assert_eq!(ok.params.output.collapse.cadence_s, Some(0.2));
+    // a run shorter than the default window, without [output.collapse], is loaded and
+    // reported as undetectable rather than refused
+    let tiny = load(&tiny()).unwrap();
+    assert!(!tiny.collapse_detectable());
     assert!(
-        load(&with_collapse(
-            "fraction = 0.3\nrecover = 0.6\nmin_duration_s = 0.0"
+        tiny.collapse_warning()
+            .is_some_and(|w| w.contains("output.collapse.baseline_window_s")),
+        "{:?}",
+        tiny.collapse_warning()
+    );
+}
+
+#[test]
+fn a_set_into_output_collapse_asks_for_detection() {
+    // issue 17: `--set output.collapse.…` asks for detection as the file's table would, so a
+    // window the run cannot fill is refused; without it the same run only warns
+    let with = |set: &[&str]| {
+        Scenario::from_toml(
+            &tiny(),
+            Path::new("x.toml"),
+            &Overrides {
+                seed: None,
+                set: set.iter().map(|s| s.parse().unwrap()).collect(),
+            },
+        )
+    };
+    let e = with(&["output.collapse.fraction=0.4"])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("output.collapse.baseline_window_s"), "{e}");
+    assert!(with(&["output.collapse.baseline_window_s=20.0"]).is_ok());
+    let plain = with(&["run.duration_s=30.0"]).unwrap();
+    // the resolved scenario says whether detection was required, so that it loads again as
+    // the original did
+    assert_eq!(plain.params.output.collapse.require_detection, Some(false));
+    let ok = with(&[
+        "output.collapse.require_detection=false",
+        "output.collapse.fraction=0.4",
+    ]);
+    assert!(!ok.unwrap().collapse_detectable());
+    let table = |t: &str| format!("{}\n[output.collapse]\n{t}\n", tiny());
+    assert!(
+        load(&table(
+            "require_detection = false\nbaseline_window_s = 300.0"
         ))
         .is_ok()
+    );
+    refused(
+        &table("require_detection = true"),
+        &[
+            "output.collapse.baseline_window_s",
+            "require_detection = false",
+        ],
     );
 }

@@ -84,6 +84,23 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
             jobs.min(todo.len().max(1)),
             dir.display()
         ));
+        // issue 17: runs too short for the collapse detector's baseline, said once
+        let short = sweep
+            .points
+            .iter()
+            .filter(|p| !p.scenario.collapse_detectable())
+            .count();
+        if let Some(w) = sweep
+            .points
+            .iter()
+            .find_map(|p| p.scenario.collapse_warning())
+        {
+            print_stderr(&format!(
+                "warning: {} of {} points: {w}\n",
+                short,
+                sweep.points.len()
+            ));
+        }
     }
     let bar = ProgressBar::with_draw_target(Some(todo.len() as u64), ProgressDrawTarget::hidden());
     bar.set_style(

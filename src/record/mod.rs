@@ -26,7 +26,7 @@ use crate::sim::components::{Account, Agent};
 use crate::sim::events::{EventKind, EventLog, ValueUnit};
 use crate::sim::resources::{AgentDirectory, AgentIndex, BookIndex, Clock, StepOutcomes};
 use bevy_ecs::prelude::*;
-use rows::{AgentRow, EventRow, HedgeRow, L2Row, OptionRow, QuoteRow, book_header};
+use rows::{AgentRow, EpisodeRow, EventRow, HedgeRow, L2Row, OptionRow, QuoteRow, book_header};
 use serde::Serialize;
 use std::fs::File;
 use std::io::BufWriter;
@@ -71,7 +71,6 @@ struct MakerDepth {
     bid_makers: u64,
     ask_makers: u64,
     first_band_lots: u64,
-    collapse_band_lots: [u64; 2],
 }
 
 /// The increments of the makers' summed PnL between agents samples (Welford's running mean
@@ -121,9 +120,11 @@ pub struct Recorder {
     pub collapse: collapse::CollapseRecorder,
     /// The makers' summed PnL at the agents samples.
     pub maker_pnl: PnlPath,
-    /// Reused, per book: makers quoting the bid and the ask, their lots within the first band,
-    /// and their lots within the collapse band per side.
+    /// Reused, per book: makers quoting the bid and the ask, and their lots within the first
+    /// band.
     maker_books: Vec<MakerDepth>,
+    /// Reused, per book: the collapse detectors' tick.
+    collapse_ticks: Vec<collapse::BookTick>,
     /// Reused: a maker's position and twice the reference price per book.
     positions: Vec<(i64, i64)>,
     /// Per book: its price scale, name and basis (currency).
@@ -246,6 +247,49 @@ fn open_options(dir: &OutputDir) -> csv::Result<CsvOut> {
     open_with_header(dir, "options.csv", &sample)
 }
 
+/// episodes.csv with its header written up front (most runs have no episode).
+fn open_episodes(dir: &OutputDir) -> csv::Result<CsvOut> {
+    let sample = EpisodeRow {
+        book: "",
+        side: "",
+        start_s: 0.0,
+        end_s: 0.0,
+        duration_s: 0.0,
+        recovered: false,
+        detected_by: "",
+        below_s: 0.0,
+        baseline_lots: 0.0,
+        trough_lots: 0,
+        trough_ratio: None,
+        trough_s: 0.0,
+        time_to_trough_s: 0.0,
+        refill_50_s: None,
+        refill_90_s: None,
+        mid_start: None,
+        mid_end: None,
+        mid_move_frac: None,
+        max_spread: None,
+        makers_withdrawn: 0,
+        triggers: String::new(),
+        maker_share_before: None,
+        maker_share_trough: None,
+        volume_lots: 0,
+        impact_q_lots: 0,
+        impact_q_source: "",
+        impact_sigma_per_sqrt_s: None,
+        impact_volume_per_s: None,
+        impact_price_start: 0.0,
+        impact_price_peak: 0.0,
+        impact_price_permanent: None,
+        impact_predicted_frac: None,
+        impact_peak_frac: 0.0,
+        impact_permanent_frac: None,
+        impact_ratio_peak: None,
+        impact_ratio_permanent: None,
+    };
+    open_with_header(dir, "episodes.csv", &sample)
+}
+
 impl Recorder {
     /// Opens the files of a run in `dir` and writes the headers; `agents` gives each agent's
     /// kind and group name, by id.
@@ -289,13 +333,15 @@ impl Recorder {
             events: open_events(dir)?,
             collapse: collapse::CollapseRecorder::new(
                 scenario,
-                csv::WriterBuilder::new()
-                    .buffer_capacity(1 << 14)
-                    .has_headers(false)
-                    .from_path(dir.file("episodes.csv"))?,
-            )?,
+                agents
+                    .iter()
+                    .map(|(kind, _)| *kind == AgentKind::Program)
+                    .collect(),
+                open_episodes(dir)?,
+            ),
             maker_pnl: PnlPath::default(),
             maker_books: vec![MakerDepth::default(); book_names.len()],
+            collapse_ticks: Vec::with_capacity(book_names.len()),
             agents: open(dir, "agents.csv")?,
             positions: Vec::with_capacity(book_names.len()),
             scales: scenario
@@ -369,13 +415,17 @@ impl Recorder {
     }
 }
 
-/// Record phase: every trade of the step to trades.csv.
+/// Record phase: every trade of the step to the collapse detectors' counters (programs'
+/// fills, net aggressive volume) and to trades.csv.
 pub fn record_trades(
     out: Res<StepOutcomes>,
     fundamental: Res<Fundamental>,
     mut rec: ResMut<Recorder>,
 ) {
     let rec = &mut *rec;
+    if rec.collapse.watching() {
+        rec.collapse.note_trades(&out.trades);
+    }
     let Some(w) = rec.trades.as_mut() else {
         return;
     };
@@ -524,9 +574,60 @@ pub fn record_quotes(
     rec.note("quotes.csv", r);
 }
 
+/// The collapse detectors' tick, every `output.collapse.cadence_s`: each book's depth within
+/// the collapse band per side, the makers' lots among it, its prices and volume, as of the end
+/// of the step (whatever `sample_interval_s` is).
+#[inline(never)] // its own entry in profiles: the detector's cost is measured on it
+fn detect_collapse(
+    t_ns: u64,
+    books: &BookIndex,
+    exchanges: &Query<&mut Exchange>,
+    makers: &Query<&MarketMaker>,
+    rec: &mut Recorder,
+) {
+    let band = rec.collapse.band_ticks;
+    rec.collapse_ticks.clear();
+    for &entity in &books.0 {
+        let ex = exchanges.get(entity).expect("book entity");
+        let (b, ref_x2) = (&ex.book, ex.reference_x2_ticks());
+        let (bid, ask) = depth_around(b, ref_x2, band);
+        rec.collapse_ticks.push(collapse::BookTick {
+            t_ns,
+            ref_x2_ticks: ref_x2,
+            depth_lots: [bid, ask],
+            maker_lots: [0; 2],
+            mid_x2_ticks: b.mid_x2_ticks(),
+            spread_ticks: b.spread_ticks(),
+            volume_lots: ex.volume_lots,
+        });
+    }
+    // the makers' lots among that depth
+    let band_x2 = 2 * i64::from(band);
+    for mm in makers {
+        let tick = &mut rec.collapse_ticks[usize::from(mm.book.0)];
+        let ref_x2 = tick.ref_x2_ticks;
+        for q in mm.quotes.iter().filter(|q| q.id.is_some()) {
+            // distance from the reference, half-ticks
+            let (away_x2, side) = match q.side {
+                Side::Buy => (ref_x2 - 2 * q.price_ticks, 0),
+                Side::Sell => (2 * q.price_ticks - ref_x2, 1),
+            };
+            if away_x2 <= band_x2 {
+                tick.maker_lots[side] += q.qty_lots;
+            }
+        }
+    }
+    for bi in 0..rec.collapse_ticks.len() {
+        let tick = rec.collapse_ticks[bi];
+        let r = rec.collapse.tick(bi, &rec.book_names[bi], &tick);
+        rec.note("episodes.csv", r);
+    }
+}
+
 /// Record phase: book.csv and l2.csv every `sample_interval_s`, agents.csv every
 /// `agents_sample_interval_s` (both rounded to whole steps), and both at the run's last step,
-/// as of the end of the step.
+/// as of the end of the step; and the collapse detectors' tick every
+/// `output.collapse.cadence_s` (a whole number of steps), independent of those.
 #[allow(clippy::too_many_arguments)]
 pub fn record_samples(
     clock: Res<Clock>,
@@ -549,6 +650,9 @@ pub fn record_samples(
     let last = n == rec.total_steps;
     let sample = n.is_multiple_of(rec.sample_every) || last;
     let agents_sample = n.is_multiple_of(rec.agents_every) || last;
+    if n.is_multiple_of(rec.collapse.every_steps) {
+        detect_collapse(clock.end_ns(), &books, &exchanges, &makers, rec);
+    }
     if !sample && !agents_sample {
         return;
     }
@@ -558,10 +662,8 @@ pub fn record_samples(
         rec.refs_x2.push(ex.reference_x2_ticks());
     }
     if sample {
-        // makers on each side, their lots within the first band and the collapse band, per
-        // book
+        // makers on each side, and their lots within the first band, per book
         let band_x2 = 2 * i64::from(rec.bands[0]);
-        let collapse_x2 = 2 * i64::from(rec.collapse.band_ticks);
         rec.maker_books
             .iter_mut()
             .for_each(|m| *m = MakerDepth::default());
@@ -584,9 +686,6 @@ pub fn record_samples(
                 };
                 if away_x2 <= band_x2 {
                     m.first_band_lots += q.qty_lots;
-                }
-                if away_x2 <= collapse_x2 {
-                    m.collapse_band_lots[usize::from(q.side == Side::Sell)] += q.qty_lots;
                 }
             }
             m.bid_makers += u64::from(bid);
@@ -622,18 +721,8 @@ pub fn record_samples(
         }
         let m = rec.maker_books[bi];
         let (makers_bid, makers_ask, maker_lots) = (m.bid_makers, m.ask_makers, m.first_band_lots);
-        let (collapse_bid, collapse_ask) = depth_around(b, ref_x2, rec.collapse.band_ticks);
-        let r = rec.collapse.sample(
-            bi,
-            &rec.book_names[bi],
-            clock.end_ns(),
-            [collapse_bid, collapse_ask],
-            m.collapse_band_lots,
-            b.mid_ticks().map(|m| s.price(m)),
-            b.spread_ticks().map(|d| s.price(d as f64)),
-            ex.volume_since_sample,
-        );
-        rec.note("episodes.csv", r);
+        rec.collapse
+            .sample_price(bi, b.mid_ticks().map(|m| s.price(m)));
         rec.cells.extend([
             Cell::F(fundamental.end_value + rec.basis[bi]),
             opt(ex.last_trade.map(|p| s.price(p as f64))),

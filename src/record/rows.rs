@@ -365,10 +365,15 @@ pub struct SummaryRow {
     /// Seconds during which at least one side of one book was in an episode (the union of
     /// the episodes' spans).
     pub collapsed_s: f64,
-    /// The lowest trough_ratio of any episode (empty: none).
+    /// The lowest trough_ratio of any episode (empty: none, or only episodes with a baseline
+    /// of 0).
     pub worst_trough_ratio: Option<f64>,
     /// Mean time from trough to end over the recovered episodes, seconds (empty: none).
     pub mean_recovery_s: Option<f64>,
+    /// Whether the collapse detector could start before the run ended (false: the run is not
+    /// longer than `output.collapse.baseline_window_s`, or ends before the first shock with
+    /// `pre_shock_mean`; no episode can then be found).
+    pub collapse_detectable: bool,
     /// The makers' summed PnL, its increments between agents.csv samples: mean over standard
     /// deviation (empty without makers or with a constant PnL).
     pub mm_sharpe_per_sample: Option<f64>,
@@ -390,35 +395,42 @@ pub struct SummaryRow {
 }
 
 /// A row of episodes.csv: one depth-collapse episode on one side of one book, written once
-/// all its figures are known (its end, and its refill times or the next dip's start).
+/// all its figures are known (its end, its refill times or the next dip's start, and the
+/// price `impact_permanent_after_s` after its end or the run's end).
 #[derive(Debug, Serialize)]
 pub struct EpisodeRow<'a> {
     /// The book's name.
     pub book: &'a str,
     /// "bid" or "ask".
     pub side: &'static str,
-    /// The first sample below `fraction` × baseline, seconds from the open.
+    /// The first low tick of the detector, seconds from the open.
     pub start_s: f64,
-    /// The first sample of the sustained recovery (or the run's end), seconds.
+    /// The first tick of the sustained recovery (or the run's end), seconds.
     pub end_s: f64,
     /// end_s − start_s.
     pub duration_s: f64,
     /// false when the run ended first (end_s is then the run's end).
     pub recovered: bool,
+    /// "baseline" (depth below `fraction` × a baseline above 0) or "empty_side" (a baseline
+    /// of 0: only the absolute rule, a side with nothing within the band, could see it).
+    pub detected_by: &'static str,
+    /// Seconds of it spent low (below `fraction` × baseline, or empty).
+    pub below_s: f64,
     /// The baseline depth, lots (frozen when the dip began).
     pub baseline_lots: f64,
     /// The lowest depth, lots.
     pub trough_lots: u64,
-    /// trough_lots / baseline_lots.
-    pub trough_ratio: f64,
+    /// trough_lots / baseline_lots (empty: a baseline of 0).
+    pub trough_ratio: Option<f64>,
     /// When the trough was first reached, seconds.
     pub trough_s: f64,
     /// trough_s − start_s.
     pub time_to_trough_s: f64,
-    /// From the trough to depth back half way to the baseline, seconds (empty: not seen).
+    /// From the trough to depth back half way to the baseline, seconds (empty: not seen, or
+    /// a baseline of 0).
     pub refill_50_s: Option<f64>,
     /// From the trough to depth back 90 % of the way to the baseline, seconds (empty: not
-    /// seen before the next dip or the run's end).
+    /// seen before the next dip or the run's end, or a baseline of 0).
     pub refill_90_s: Option<f64>,
     /// The mid at the start, currency (empty: a side of the book was empty).
     pub mid_start: Option<f64>,
@@ -426,24 +438,47 @@ pub struct EpisodeRow<'a> {
     pub mid_end: Option<f64>,
     /// (mid_end − mid_start) / mid_start.
     pub mid_move_frac: Option<f64>,
-    /// The widest spread sampled in the episode, currency (empty: never two-sided).
+    /// The widest spread seen in the episode, currency (empty: never two-sided).
     pub max_spread: Option<f64>,
     /// Market makers of the book that entered the withdrawn state during the episode.
     pub makers_withdrawn: u32,
     /// The triggers of those withdrawals, `;`-separated, sorted (empty: none).
     pub triggers: String,
-    /// The makers' share of this side's depth at the sample before the dip (empty: no depth).
+    /// The makers' share of this side's depth at the tick before the dip (empty: no depth).
     pub maker_share_before: Option<f64>,
     /// The makers' share of this side's depth at the trough (empty: no depth there).
     pub maker_share_trough: Option<f64>,
     /// Lots traded in the book during the episode.
     pub volume_lots: u64,
-    /// The square-root law's move for that volume: σ·√(volume_lots / v), with σ the mid's
-    /// volatility per √s and v the volume per second, both over the run before the episode
-    /// (Y = 1). Empty before any volume or move.
+    /// Q: the programs' signed fills during the episode, lots (+ bought); without a program
+    /// trading in it, the net aggressive volume (lots bought by arriving orders − sold).
+    pub impact_q_lots: i64,
+    /// "program" or "net_aggressive": what impact_q_lots is.
+    pub impact_q_source: &'static str,
+    /// σ: the reference price's log changes over `impact_horizon_s` within the
+    /// `impact_window_s` before the start, per √s (empty: too few ticks).
+    pub impact_sigma_per_sqrt_s: Option<f64>,
+    /// V: lots traded in the book over that window, per second.
+    pub impact_volume_per_s: Option<f64>,
+    /// The reference price at the start, currency.
+    pub impact_price_start: f64,
+    /// The most extreme reference price in the episode in Q's direction (with Q = 0, the
+    /// larger excursion's), currency.
+    pub impact_price_peak: f64,
+    /// The reference price `impact_permanent_after_s` after the end, currency (empty: the
+    /// run ended first).
+    pub impact_price_permanent: Option<f64>,
+    /// Y·σ·√(|Q|/V) with Y = 1, a fraction of the price (empty: Q, σ or V is 0 or missing).
     pub impact_predicted_frac: Option<f64>,
-    /// |mid_move_frac| / impact_predicted_frac.
-    pub impact_ratio: Option<f64>,
+    /// |impact_price_peak − impact_price_start| / impact_price_start.
+    pub impact_peak_frac: f64,
+    /// (impact_price_permanent − impact_price_start) / impact_price_start, signed in Q's
+    /// direction (negative: the price came back past its start).
+    pub impact_permanent_frac: Option<f64>,
+    /// impact_peak_frac / impact_predicted_frac.
+    pub impact_ratio_peak: Option<f64>,
+    /// impact_permanent_frac / impact_predicted_frac.
+    pub impact_ratio_permanent: Option<f64>,
 }
 
 /// The columns of book.csv for the given depth bands, in the order [`super::Recorder`]

@@ -246,6 +246,7 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         collapsed_s: collapse.collapsed_s,
         worst_trough_ratio: collapse.worst_trough_ratio,
         mean_recovery_s: collapse.mean_recovery_s,
+        collapse_detectable: scenario.collapse_detectable(),
         mm_sharpe_per_sample: sharpe,
         mm_sharpe_annualised: sharpe.map(|s| s * samples_per_year.sqrt()),
         price_min: price.min_mid,

@@ -81,6 +81,8 @@ pub struct Scenario {
     pub sample_every_steps: u64,
     /// Steps between agent snapshots.
     pub agents_every_steps: u64,
+    /// Steps between the collapse detector's looks at the books (`output.collapse.cadence_s`).
+    pub collapse_every_steps: u64,
     /// Every parameter as resolved (defaults filled in, group names given).
     pub params: ScenarioFile,
     /// The books, checked: the `[[book]]` tables, or the `[market]` as one book named "main".
@@ -139,19 +141,34 @@ impl Scenario {
         if let Some(seed) = overrides.seed {
             file.run.seed = seed;
         }
-        validate::validate(file, path).map_err(|e| overrides::mention(e, &overrides.set))
+        let asks = asks_for_collapse(text, &overrides.set);
+        validate::validate(file, path, asks).map_err(|e| overrides::mention(e, &overrides.set))
     }
 
     /// Validates a scenario already read into its serde mirror, such as the resolved one a
-    /// manifest holds; `path` is used in messages and for the default name.
+    /// manifest holds; `path` is used in messages and for the default name. A baseline window
+    /// the run cannot fill is then not an error (the file's wish cannot be told apart from the
+    /// defaults any more).
     pub fn resolve(file: ScenarioFile, path: &Path) -> Result<Scenario, ScenarioError> {
-        validate::validate(file, path)
+        validate::validate(file, path, false)
     }
 
     /// Seconds per step.
     pub fn dt_s(&self) -> f64 {
         self.dt_ns as f64 / 1e9
     }
+}
+
+/// Whether the scenario asks for collapse detection: its text has an `[output.collapse]`
+/// table, or a `--set` sets a key in it.
+fn asks_for_collapse(text: &str, set: &[Override]) -> bool {
+    let in_file = toml::from_str::<toml::Table>(text)
+        .ok()
+        .is_some_and(|t| t.get("output").and_then(|o| o.get("collapse")).is_some());
+    in_file
+        || set
+            .iter()
+            .any(|o| o.as_str().trim_start().starts_with("output.collapse"))
 }
 
 /// The toml error's message, with the line, section and key it points at (scenario and

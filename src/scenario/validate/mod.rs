@@ -50,7 +50,13 @@ const MAX_LOT_SIZE: u64 = 1_000_000_000;
 /// Largest number of agents in one scenario.
 const MAX_AGENTS: u64 = 1_000_000;
 
-pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, ScenarioError> {
+/// `asks_for_collapse`: the file (or a `--set`) has an `[output.collapse]` table; a run too
+/// short for its baseline is then refused.
+pub(super) fn validate(
+    mut f: ScenarioFile,
+    path: &Path,
+    asks_for_collapse: bool,
+) -> Result<Scenario, ScenarioError> {
     let c = Checker { path };
     c.positive("run.duration_s", f.run.duration_s)?;
     c.seconds("run.duration_s", f.run.duration_s, 0.0, MAX_DURATION_S)?;
@@ -320,7 +326,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
 
     shocks::check_shocks(&c, &f, &books)?;
 
-    output::check_output(&c, &f)?;
+    let collapse_every_steps = output::check_output(&c, &mut f, dt_ns, asks_for_collapse)?;
     let every = |s: f64| ((s / f.run.dt_s).round() as u64).max(1);
     let name = f.run.name.clone().unwrap_or_else(|| {
         path.file_stem().map_or_else(
@@ -337,6 +343,7 @@ pub(super) fn validate(mut f: ScenarioFile, path: &Path) -> Result<Scenario, Sce
         steps: steps.max(1),
         sample_every_steps: every(f.output.sample_interval_s),
         agents_every_steps: every(f.output.agents_sample_interval_s),
+        collapse_every_steps,
         params: f,
         books,
     })
