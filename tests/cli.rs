@@ -103,7 +103,7 @@ fn run_writes_every_file_with_the_documented_columns() {
     assert_eq!(
         header(&out.join("summary.csv")),
         "scenario,seed,duration_s,dt_s,steps,agents,order_instructions,limit_orders,market_orders,\
-         cancels,expiries,rejections,trades,volume_lots,unfilled_lots,mean_spread_ticks,two_sided_fraction,\
+         cancels,expiries,rejections,trades,volume_lots,unfilled_lots,mean_spread_ticks,two_sided_fraction,one_sided_s,first_one_sided_s,\
          depth_band_ticks,mean_depth_bid_lots,mean_depth_ask_lots,final_price,final_fundamental,\
          pnl_market_makers,pnl_informed,pnl_noise,mm_markout_per_lot,pnl_mm_spread,pnl_mm_inventory,\
          pnl_mm_hedging,pnl_mm_option_premium,pnl_mm_option_revaluation,pnl_mm_settlement,hedges,\
@@ -111,7 +111,7 @@ fn run_writes_every_file_with_the_documented_columns() {
          withdrawals_inventory,withdrawals_hedge_failure,withdrawals_drawdown,withdrawals_toxicity,\
          withdrawals_volatility,mm_withdrawn_fraction,halts,halted_s,program_lots,program_filled_lots,\
          program_target_participation,program_participation,hot_potato_ratio,episodes,collapsed_s,\
-         worst_trough_ratio,mean_recovery_s,collapse_detectable,mm_sharpe_per_sample,mm_sharpe_annualised,price_min,\
+         worst_trough_ratio,mean_recovery_s,collapse_detectable,longest_empty_side_s,mm_sharpe_per_sample,mm_sharpe_annualised,price_min,\
          price_max,price_max_drawdown_frac,realised_vol_per_sqrt_s,band_repriced_orders"
     );
     assert_eq!(

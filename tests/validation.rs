@@ -2,8 +2,9 @@
 //! reproduces (issue 17). The tables are the same bytes whatever the number of jobs, and the
 //! facts that hold robustly at this size hold: with lagged hedging the mid's 5-s changes are
 //! less autocorrelated the longer the dealer's gamma, and long gamma lowers (short raises)
-//! the 60-s variance against the control; a long-gamma hedger's book fails less often than a
-//! zero-gamma one's. (The full experiment's figures, and what it does not reproduce, are in
+//! the 60-s variance against the control; a long-gamma hedger's book fails (a side empties)
+//! less often than a zero-gamma one's, and at the lowest informed intensity a short-gamma
+//! hedger's book fails most. (The full experiment's figures, and what it does not reproduce, are in
 //! the README.)
 
 mod common;
@@ -75,6 +76,20 @@ fn the_small_validation_reproduces_its_robust_facts_and_is_thread_count_invarian
         failed(0.0)
     );
     assert!(failed(0.0) > 0.0, "the grid reaches failures: {gf:?}");
+    // at the lowest intensity the ordering is plain: short gamma fails most, long least
+    let lowest = |g: f64| -> f64 {
+        gf.iter()
+            .find(|r| num(r, "gamma_lots_per_tick") == Some(g))
+            .map(|r| num(r, "failed_share").unwrap())
+            .unwrap()
+    };
+    assert!(
+        lowest(-4.0) > lowest(0.0) && lowest(0.0) >= lowest(4.0),
+        "at the lowest intensity: {} {} {}",
+        lowest(-4.0),
+        lowest(0.0),
+        lowest(4.0)
+    );
     let md = std::fs::read_to_string(all.join("validation.md")).unwrap();
     for needle in ["`gamma_feedback`", "`gamma_failure`", "Buis", "| verdict |"] {
         assert!(md.contains(needle), "{needle} in {md}");

@@ -67,20 +67,30 @@ mod tests {
 #[derive(bevy_ecs::prelude::Resource, Debug, Clone, Copy)]
 pub struct StatsBand(pub u32);
 
-/// Detect phase: per-step spread and depth sums over every book, for summary.csv.
+/// Detect phase: per-step spread and depth sums over every book, for summary.csv, and the
+/// steps at whose end a book that had been two-sided had a side empty (a *failure* of the
+/// book in the sense of Buis et al. 2024).
 pub fn accumulate_stats(
+    clock: bevy_ecs::prelude::Res<crate::sim::resources::Clock>,
     books: bevy_ecs::prelude::Res<crate::sim::resources::BookIndex>,
     band: bevy_ecs::prelude::Res<StatsBand>,
     exchanges: bevy_ecs::prelude::Query<&super::exchange::Exchange>,
     mut stats: bevy_ecs::prelude::ResMut<crate::sim::resources::RunStats>,
 ) {
     stats.steps += 1;
+    if stats.formed.len() < books.0.len() {
+        stats.formed.resize(books.0.len(), false);
+    }
     // summed over books: summary.csv divides by book-steps
-    for &entity in &books.0 {
+    for (i, &entity) in books.0.iter().enumerate() {
         let ex = exchanges.get(entity).expect("book entity");
         if let Some(s) = ex.book.spread_ticks() {
             stats.two_sided_steps += 1;
             stats.spread_sum_ticks += s as f64;
+            stats.formed[i] = true;
+        } else if stats.formed[i] {
+            stats.one_sided_steps += 1;
+            stats.first_one_sided_ns.get_or_insert(clock.end_ns());
         }
         let (bid, ask) = depth_around(&ex.book, ex.reference_x2_ticks(), band.0);
         stats.depth_bid_sum_lots += bid as f64;

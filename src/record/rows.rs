@@ -284,6 +284,11 @@ pub struct SummaryRow {
     pub mean_spread_ticks: Option<f64>,
     /// Fraction of steps with both sides quoted.
     pub two_sided_fraction: f64,
+    /// Seconds, summed over books, during which a book that had already been two-sided had
+    /// a side empty at the end of a step (0: no side ever emptied once the book had formed).
+    pub one_sided_s: f64,
+    /// When a side of a formed book first emptied, seconds from the open (empty: never).
+    pub first_one_sided_s: Option<f64>,
     /// The band (ticks from the mid) of the two depth means.
     pub depth_band_ticks: u32,
     /// Mean bid depth within the band over steps, lots.
@@ -374,6 +379,12 @@ pub struct SummaryRow {
     /// longer than `output.collapse.baseline_window_s`, or ends before the first shock with
     /// `pre_shock_mean`; no episode can then be found).
     pub collapse_detectable: bool,
+    /// The most time, seconds, a side of a book spent with no resting lot within
+    /// `output.collapse.band_ticks` of the reference price in one stretch, from detection's
+    /// start on, at the detector's cadence (empty looks at most `min_duration_s` apart make
+    /// one stretch; 0: never empty). A book *failure* in the sense of Buis et al. (2024) when
+    /// it lasts.
+    pub longest_empty_side_s: f64,
     /// The makers' summed PnL, its increments between agents.csv samples: mean over standard
     /// deviation (empty without makers or with a constant PnL).
     pub mm_sharpe_per_sample: Option<f64>,

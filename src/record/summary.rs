@@ -197,6 +197,8 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         mean_spread_ticks: (stats.two_sided_steps > 0)
             .then(|| stats.spread_sum_ticks / stats.two_sided_steps as f64),
         two_sided_fraction: stats.two_sided_steps as f64 / steps,
+        one_sided_s: (u128::from(stats.one_sided_steps) * u128::from(scenario.dt_ns)) as f64 / 1e9,
+        first_one_sided_s: stats.first_one_sided_ns.map(|t| t as f64 / 1e9),
         depth_band_ticks: scenario.params.output.depth_bands_ticks[0],
         mean_depth_bid_lots: stats.depth_bid_sum_lots / steps,
         mean_depth_ask_lots: stats.depth_ask_sum_lots / steps,
@@ -247,6 +249,7 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         worst_trough_ratio: collapse.worst_trough_ratio,
         mean_recovery_s: collapse.mean_recovery_s,
         collapse_detectable: scenario.collapse_detectable(),
+        longest_empty_side_s: collapse.longest_empty_side_s,
         mm_sharpe_per_sample: sharpe,
         mm_sharpe_annualised: sharpe.map(|s| s * samples_per_year.sqrt()),
         price_min: price.min_mid,

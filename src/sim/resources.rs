@@ -324,4 +324,11 @@ pub struct RunStats {
     pub depth_bid_sum_lots: f64,
     /// Σ ask depth within the first band over book-steps, lots.
     pub depth_ask_sum_lots: f64,
+    /// Per book: whether it has ended a step with both sides quoted (its building at the
+    /// open is over).
+    pub formed: Vec<bool>,
+    /// Book-steps of formed books that ended with a side empty.
+    pub one_sided_steps: u64,
+    /// The end of the first such step, ns.
+    pub first_one_sided_ns: Option<u64>,
 }

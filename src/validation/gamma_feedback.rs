@@ -62,8 +62,7 @@ fn experiment(size: &Size) -> Experiment {
             warmup_s: 60.0,
             short_s: HEDGE_S,
             long_s: LONG_S,
-            band_ticks: 5,
-            empty_for_s: 5,
+            fails_on_empty_side: false,
             tick_size: 0.01,
         },
     }

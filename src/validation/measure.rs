@@ -1,11 +1,12 @@
 //! What one validation run measures, read from its files: the reference mid's changes at two
 //! horizons, the dealers' hedges and option gamma, the informed traders' share of the flow,
-//! and whether a side of the book stood empty near the mid.
+//! and (from its summary) whether a side of the book stood empty near the mid.
 //!
 //! Every statistic starts after a warm-up (the book is being built at the open). Mid changes
 //! are taken between book.csv samples, so the validation scenarios sample book.csv every
 //! second (checked: [`MeasureError`] otherwise).
 
+use crate::record::rows::SummaryRow;
 use crate::report::ReportError;
 use crate::report::read::Csv;
 use std::path::Path;
@@ -31,11 +32,10 @@ pub struct MeasureSpec {
     pub short_s: usize,
     /// The long horizon, whole seconds (a multiple of the short one).
     pub long_s: usize,
-    /// The depth band of the failure rule, ticks: `depth_{bid,ask}_<band>t_lots` in book.csv.
-    pub band_ticks: u32,
-    /// A side empty within the band for at least this many consecutive 1-s samples is a
-    /// failure.
-    pub empty_for_s: usize,
+    /// A run *fails* when a side of a book empties after the warm-up: summary.csv's
+    /// `first_one_sided_s` (checked at every step's end, whatever book.csv's sampling) at or
+    /// after the warm-up, or `one_sided_s` above what the warm-up could hold.
+    pub fails_on_empty_side: bool,
     /// The first book's tick, currency (book.csv's prices are in currency).
     pub tick_size: f64,
 }
@@ -58,12 +58,16 @@ pub struct RunMeasure {
     pub gamma_lots_per_tick: Option<f64>,
     /// Share of the lots traded after the warm-up whose taker was an informed trader.
     pub informed_share: Option<f64>,
-    /// Whether a side of the first book stood empty within the band for the failure time.
+    /// Whether a side of a book emptied after the warm-up (Buis et al.'s failure).
     pub failed: bool,
 }
 
-/// Measures the run in `dir` (its first book).
-pub fn measure(dir: &Path, spec: &MeasureSpec) -> Result<RunMeasure, MeasureError> {
+/// Measures the run in `dir` (its first book), whose summary row is `summary`.
+pub fn measure(
+    dir: &Path,
+    summary: &SummaryRow,
+    spec: &MeasureSpec,
+) -> Result<RunMeasure, MeasureError> {
     let mut m = RunMeasure::default();
     let book = read_book(dir, spec)?;
     let mids = &book.mids;
@@ -79,7 +83,9 @@ pub fn measure(dir: &Path, spec: &MeasureSpec) -> Result<RunMeasure, MeasureErro
     m.var_short_ticks2 = variance(&short);
     m.acf_short = lag_one(&short);
     m.var_long_ticks2 = variance(&changes(spec.long_s));
-    m.failed = book.longest_empty_s >= spec.empty_for_s;
+    m.failed = spec.fails_on_empty_side
+        && (summary.first_one_sided_s.is_some_and(|t| t > spec.warmup_s)
+            || summary.one_sided_s > spec.warmup_s);
     m.lambda_ticks_per_lot = hedge_impact(dir, &book, spec)?;
     m.gamma_lots_per_tick = option_gamma(dir, spec)?;
     m.informed_share = informed_share(dir, spec)?;
@@ -87,34 +93,23 @@ pub fn measure(dir: &Path, spec: &MeasureSpec) -> Result<RunMeasure, MeasureErro
 }
 
 /// The first book's mid (ticks) at each 1-s sample from the warm-up on (a sample with an
-/// empty side carries the last mid) with the time of the first, and the longest run of
-/// samples with a side empty within the band.
+/// empty side carries the last mid), with the time of the first.
 struct BookSeries {
     t0_s: f64,
     mids: Vec<f64>,
-    longest_empty_s: usize,
 }
 
 fn read_book(dir: &Path, spec: &MeasureSpec) -> Result<BookSeries, MeasureError> {
     let path = dir.join("book.csv");
-    let bid_col = format!("depth_bid_{}t_lots", spec.band_ticks);
-    let ask_col = format!("depth_ask_{}t_lots", spec.band_ticks);
-    let mut csv = Csv::open(&path, &["t_s", "book", "mid", &bid_col, &ask_col])?;
-    let (t, b, mid, bid, ask) = (
-        csv.req("t_s"),
-        csv.req("book"),
-        csv.req("mid"),
-        csv.req(&bid_col),
-        csv.req(&ask_col),
-    );
+    let mut csv = Csv::open(&path, &["t_s", "book", "mid"])?;
+    let (t, b, mid) = (csv.req("t_s"), csv.req("book"), csv.req("mid"));
     let tick = spec.tick_size;
     let mut first_book: Option<String> = None;
     let mut out = BookSeries {
         t0_s: f64::NAN,
         mids: Vec::new(),
-        longest_empty_s: 0,
     };
-    let (mut last, mut last_t, mut run, mut irregular) = (None::<f64>, None::<f64>, 0usize, 0);
+    let (mut last, mut last_t, mut irregular) = (None::<f64>, None::<f64>, 0);
     while csv.next_row()? {
         let name = csv.str(b);
         if first_book.get_or_insert_with(|| name.to_string()) != name {
@@ -132,9 +127,6 @@ fn read_book(dir: &Path, spec: &MeasureSpec) -> Result<BookSeries, MeasureError>
         if t_s <= spec.warmup_s {
             continue;
         }
-        let empty = csv.num(bid)? == 0.0 || csv.num(ask)? == 0.0;
-        run = if empty { run + 1 } else { 0 };
-        out.longest_empty_s = out.longest_empty_s.max(run);
         if let Some(x) = last {
             if out.mids.is_empty() {
                 out.t0_s = t_s;

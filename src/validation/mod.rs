@@ -229,18 +229,18 @@ pub fn run_checks(
                     seed: job.seed,
                     source,
                 };
-                let m = match result {
-                    Err(RunError::Interrupted) => Err(ValidationError::Interrupted),
-                    Err(source) => Err(fail(source)),
-                    Ok(_) => measure::measure(dir.temp_path(), &e.measure).map_err(|source| {
-                        ValidationError::Measure {
-                            check: name,
-                            point: p.label.clone(),
-                            seed: job.seed,
-                            source: Box::new(source),
-                        }
-                    }),
-                };
+                let m =
+                    match result {
+                        Err(RunError::Interrupted) => Err(ValidationError::Interrupted),
+                        Err(source) => Err(fail(source)),
+                        Ok(summary) => measure::measure(dir.temp_path(), &summary, &e.measure)
+                            .map_err(|source| ValidationError::Measure {
+                                check: name,
+                                point: p.label.clone(),
+                                seed: job.seed,
+                                source: Box::new(source),
+                            }),
+                    };
                 let _ = dir.discard();
                 on_done();
                 m

@@ -52,6 +52,10 @@ pub struct CollapseStats {
     pub worst_trough_ratio: Option<f64>,
     /// Mean time from trough to end over recovered episodes, seconds (None: none recovered).
     pub mean_recovery_s: Option<f64>,
+    /// From detection's start on, the most time a side of a book spent with no resting lot
+    /// within the band in one stretch (its empty looks each at most `min_duration_s` after
+    /// the last: stretches merge by time, as dips do), seconds.
+    pub longest_empty_side_s: f64,
 }
 
 /// One detector tick of one book.
@@ -110,6 +114,16 @@ pub struct CollapseRecorder {
     /// Steps between ticks.
     pub every_steps: u64,
     end_ns: u64,
+    cadence_ns: u64,
+    /// Ticks before this time do not count toward the empty stretches (detection's start).
+    detect_from_ns: u64,
+    /// Empty looks closer than this merge into one stretch (`min_duration_s`), ns.
+    merge_ns: u64,
+    /// Per book and side: the last look with no depth in the band, and the empty time of its
+    /// stretch, ns.
+    empty_stretch: Vec<[(Option<u64>, u64); 2]>,
+    /// The most empty time of any stretch, ns.
+    longest_empty_ns: u64,
 }
 
 impl CollapseRecorder {
@@ -175,6 +189,11 @@ impl CollapseRecorder {
             band_ticks: p.band_ticks,
             every_steps: scenario.collapse_every_steps,
             end_ns: scenario.steps * scenario.dt_ns,
+            cadence_ns,
+            detect_from_ns: scenario.collapse_detection_start_ns(),
+            merge_ns: secs_to_ns(p.min_duration_s),
+            empty_stretch: vec![[(None, 0); 2]; n],
+            longest_empty_ns: 0,
         }
     }
 
@@ -232,6 +251,25 @@ impl CollapseRecorder {
     /// One detector tick of `book`: writes the episodes it finishes.
     pub fn tick(&mut self, book: usize, name: &str, t: &BookTick) -> csv::Result<()> {
         let ref_ticks = t.ref_x2_ticks as f64 / 2.0;
+        self.books[book].path.push(PathPoint {
+            ln_price: libm::log(ref_ticks),
+            volume_lots: t.volume_lots,
+        });
+        if t.t_ns >= self.detect_from_ns {
+            for side in 0..2 {
+                if t.depth_lots[side] > 0 {
+                    continue;
+                }
+                // an empty look: it extends the stretch if the last one was at most `d` ago
+                let (last, total) = &mut self.empty_stretch[book][side];
+                *total = match *last {
+                    Some(l) if t.t_ns - l <= self.merge_ns => *total + self.cadence_ns,
+                    _ => self.cadence_ns,
+                };
+                *last = Some(t.t_ns);
+                self.longest_empty_ns = self.longest_empty_ns.max(*total);
+            }
+        }
         let CollapseRecorder {
             sides,
             books,
@@ -241,10 +279,6 @@ impl CollapseRecorder {
         } = self;
         let setup = &*setup;
         let track = &mut books[book];
-        track.path.push(PathPoint {
-            ln_price: libm::log(ref_ticks),
-            volume_lots: t.volume_lots,
-        });
         for side in 0..2 {
             let depth = t.depth_lots[side];
             let share = (depth > 0).then(|| t.maker_lots[side] as f64 / depth as f64);
@@ -417,6 +451,7 @@ impl CollapseRecorder {
             collapsed_s: union_ns(&self.spans) as f64 / 1e9,
             worst_trough_ratio: self.worst,
             mean_recovery_s: (recovered > 0).then(|| recovery_ns as f64 / recovered as f64 / 1e9),
+            longest_empty_side_s: self.longest_empty_ns as f64 / 1e9,
         }
     }
 }
