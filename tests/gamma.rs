@@ -148,6 +148,8 @@ fn short_gamma_amplifies_and_long_gamma_dampens_the_mid() {
          mean over seeds: short {short_var:.5} {short_ac:+.3}, none {none_var:.5} \
          {none_ac:+.3}, long {long_var:.5} {long_ac:+.3}"
     );
+    // printed for the README (cargo test --test gamma -- --nocapture)
+    eprintln!("{report}");
     assert!(short_var > none_var && none_var > long_var, "{report}");
     assert!(short_ac > none_ac && none_ac > long_ac, "{report}");
 }
