@@ -14,10 +14,12 @@
 //!   rerun from its manifest and checked file by file; [`report`]: plots and pages drawn
 //!   from a finished run's files; [`sweep`]: many runs of one base scenario over a grid of
 //!   parameters and seeds, in parallel, sharded, resumable; [`findings`]: scenarios over
-//!   seeds, their collapse statistics as medians and quantiles.
+//!   seeds, their collapse statistics as medians and quantiles; [`faults`]: the numbered
+//!   fault points the fault tests stop or kill a process at.
 
 pub mod agents;
 pub mod engine;
+pub mod faults;
 pub mod findings;
 pub mod lob;
 pub mod market;
