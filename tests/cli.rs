@@ -109,7 +109,8 @@ fn run_writes_every_file_with_the_documented_columns() {
          pnl_mm_hedging,pnl_mm_option_premium,pnl_mm_option_revaluation,pnl_mm_settlement,hedges,\
          hedges_failed,hedge_lots,hedge_unfilled_lots,hedge_mean_slippage_ticks,withdrawals_loss,\
          withdrawals_inventory,withdrawals_hedge_failure,withdrawals_drawdown,withdrawals_toxicity,\
-         withdrawals_volatility,mm_withdrawn_fraction,halts,halted_s,program_lots,program_filled_lots,\
+         withdrawals_volatility,mm_withdrawn_fraction,halts,halted_s,halt_rejected_orders,program_lots,\
+         program_filled_lots,\
          program_target_participation,program_participation,hot_potato_ratio,episodes,collapsed_s,\
          worst_trough_ratio,mean_recovery_s,mm_sharpe_per_sample,mm_sharpe_annualised,price_min,\
          price_max,price_max_drawdown_frac,realised_vol_per_sqrt_s,band_repriced_orders"

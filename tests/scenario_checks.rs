@@ -648,6 +648,11 @@ fn halt_keys_are_checked_and_named() {
         ),
         ("move_ticks = 10\nwindow_s = 5.0", "pause_s", "missing"),
         (
+            "move_ticks = 10\nwindow_s = 5.0\npause_s = 3.0\nmax_held_orders = 0",
+            "market.halt.max_held_orders",
+            "between 1 and",
+        ),
+        (
             "move_ticks = 10\nwindow_s = 5.0\npause_s = 3.0\nbands = 2",
             "bands",
             "unknown",

@@ -728,8 +728,8 @@ pub fn record_samples(
                     pnl_settlement: option_money(|p| p.options.settlement_tick_lots),
                     state: mm.map_or("", |m| m.risk.state.as_str()),
                     time_in_state_s: mm
-                        .map(|m| clock.end_ns().saturating_sub(m.risk.entered_ns) as f64 * 1e-9),
-                    withdrawn_s: mm.map(|m| m.risk.withdrawn_ns(clock.end_ns()) as f64 * 1e-9),
+                        .map(|m| clock.end_ns().saturating_sub(m.risk.entered_ns) as f64 / 1e9),
+                    withdrawn_s: mm.map(|m| m.risk.withdrawn_ns(clock.end_ns()) as f64 / 1e9),
                 }),
             );
         }

@@ -46,6 +46,9 @@ const MAX_STEPS: u64 = 10_000_000_000;
 /// Largest number of units per lot.
 const MAX_LOT_SIZE: u64 = 1_000_000_000;
 
+/// Most requests a halted book may hold.
+const MAX_HELD_ORDERS: u64 = 100_000_000;
+
 /// Largest number of agents in one scenario.
 const MAX_AGENTS: u64 = 1_000_000;
 
@@ -394,6 +397,15 @@ fn check_books(c: &Checker, f: &ScenarioFile) -> Result<Vec<BookParams>, Scenari
                 f.run.duration_s,
             )?;
             c.seconds(&k("halt.pause_s"), h.pause_s, f.run.dt_s, f.run.duration_s)?;
+            if !(1..=MAX_HELD_ORDERS).contains(&h.max_held_orders) {
+                return Err(c.fail(
+                    &k("halt.max_held_orders"),
+                    format!(
+                        "must be between 1 and {MAX_HELD_ORDERS} requests, got {}",
+                        h.max_held_orders
+                    ),
+                ));
+            }
         }
         if let Some(p) = &b.price_bands {
             if !(p.fraction > 0.0 && p.fraction < 1.0) {
