@@ -6,7 +6,9 @@ mod sweep;
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use depthsim::record::summary::{Manifest, file_digests, sha256_hex, write_manifest};
-use depthsim::record::{ForeignOutput, OutputDir, Recovered, check_replaceable, recover_abandoned};
+use depthsim::record::{
+    ForeignOutput, OutputDir, Recovered, Replaced, check_replaceable, recover_abandoned,
+};
 use depthsim::reproduce::{RecordedRun, Verdict, compare, rerun_digests};
 use depthsim::run::{RunError, default_output_path, run_into};
 use depthsim::scenario::{Override, Overrides, Scenario};
@@ -340,15 +342,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             let final_path =
                 out.unwrap_or_else(|| default_output_path(Path::new("output"), &scenario));
             // Tidy up after runs killed outright, which may put back an earlier result.
-            for r in recover_abandoned(&final_path) {
-                if let (Recovered::Restored(p), false) = (&r, quiet) {
-                    print_stderr(&format!(
-                        "note: put back {}: an earlier result that an interrupted run had \
-                         moved aside\n",
-                        p.display()
-                    ));
-                }
-            }
+            print_recovered(&recover_abandoned(&final_path), quiet);
             // Refuse early (exit 2) to replace anything but an earlier depthsim result.
             check_replaceable(&final_path)
                 .map_err(|e| foreign_or(e, || format!("checking {}", final_path.display())))?;
@@ -394,11 +388,12 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             if stop_signal().is_some() {
                 return Err(interrupted(dir));
             }
-            let path = dir.commit().map_err(|e| {
+            let committed = dir.commit().map_err(|e| {
                 foreign_or(e, || {
                     format!("moving the results into {}", final_path.display())
                 })
             })?;
+            let path = committed.path;
             // ...but once committed the result is complete, and stays.
             if let Some(signal) = stop_signal() {
                 return Err(anyhow::Error::new(Interrupted {
@@ -411,13 +406,17 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             }
             if !quiet {
                 print_stderr(&format!(
-                    "{}: {} order instructions, {} trades in {:.2} s ({} instructions/s) → {}\n",
+                    "{}: {} order instructions, {} trades in {:.2} s ({} instructions/s) → {}{}\n",
                     scenario.name,
                     summary.order_instructions,
                     summary.trades,
                     wall_time_s,
                     per_second(summary.order_instructions as f64 / wall_time_s),
-                    path.display()
+                    path.display(),
+                    match committed.replaced {
+                        Replaced::EarlierResult => " (it replaced the earlier result there)",
+                        Replaced::EmptyFolder | Replaced::Nothing => "",
+                    }
                 ));
             }
             Ok(ExitCode::SUCCESS)
@@ -531,6 +530,27 @@ fn reproduce(dir: &Path, quiet: bool) -> Result<ExitCode> {
     })
 }
 
+/// Says what the clean-up after killed processes did that the user should know: an earlier
+/// result put back, or a temporary folder left alone because its owner may still run.
+pub fn print_recovered(notes: &[Recovered], quiet: bool) {
+    if quiet {
+        return;
+    }
+    for r in notes {
+        match r {
+            Recovered::Restored(p) => print_stderr(&format!(
+                "note: put back {}: an earlier result that an interrupted run had moved aside\n",
+                p.display()
+            )),
+            Recovered::LeftAlone { path, reason } => print_stderr(&format!(
+                "{}\n",
+                one_line(&format!("note: left {} alone: {reason}", path.display()))
+            )),
+            Recovered::RemovedPartial(_) | Recovered::RemovedReplaced(_) => {}
+        }
+    }
+}
+
 /// Writes `text` to stdout. A closed pipe (`depthsim validate FILE | head -1`) is no error:
 /// the reader wants no more, so the rest is dropped and the command still succeeds. Any other
 /// failure (a full disk behind `> file`, say) is an error.
@@ -628,7 +648,7 @@ fn interrupted(dir: OutputDir) -> anyhow::Error {
 
 /// A [`ForeignOutput`] inside `e` as the error itself (main maps it to exit code 2), or `e`
 /// with `context`.
-fn foreign_or(e: std::io::Error, context: impl FnOnce() -> String) -> anyhow::Error {
+pub(crate) fn foreign_or(e: std::io::Error, context: impl FnOnce() -> String) -> anyhow::Error {
     match e.get_ref().and_then(|i| i.downcast_ref::<ForeignOutput>()) {
         Some(f) => anyhow::Error::new(f.clone()),
         None => anyhow::Error::new(e).context(context()),

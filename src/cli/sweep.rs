@@ -1,7 +1,7 @@
 //! `depthsim sweep FILE` and `depthsim merge DIR…`: the command-line side of
 //! [`depthsim::sweep`] (flags, progress bar, messages).
 
-use super::{Interrupted, catch_stop_signals, print_stderr, stop_signal};
+use super::{Interrupted, catch_stop_signals, print_recovered, print_stderr, stop_signal};
 use anyhow::{Context, Result};
 use depthsim::sweep::exec::{pending, run_all};
 use depthsim::sweep::store::{Opened, SweepRecord, open};
@@ -57,7 +57,8 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join("sweeps").join(&sweep.name));
-    let opened = open(&dir, &sweep, args.restart)?;
+    let (opened, notes) = open(&dir, &sweep, args.restart)?;
+    print_recovered(&notes, args.quiet);
     let (todo, done) = pending(&sweep, &dir, shard);
     let jobs = args.jobs.map_or_else(cpus, usize::from);
     if !args.quiet {

@@ -8,8 +8,11 @@ mod scale;
 pub mod summary;
 mod trades;
 
+pub(crate) use output::foreign_among;
 pub use output::{
-    ForeignOutput, OutputDir, REPORT_OUTPUTS, Recovered, check_replaceable, recover_abandoned,
+    Committed, ForeignOutput, Listed, OutputDir, REPORT_JSON, Recovered, Replaced, ReportListing,
+    check_replaceable, is_listable_path, owner, partial, recover_abandoned, recover_in,
+    remove_listed, write_file_atomic,
 };
 pub use scale::PriceScale;
 pub use trades::TradeWriter;

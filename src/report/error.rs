@@ -42,6 +42,14 @@ pub enum ReportError {
         /// What is wrong, with the value.
         problem: String,
     },
+    /// The report would overwrite a file (or folder) that depthsim did not write.
+    #[error("{}: {reason}", path.display())]
+    NotOurs {
+        /// The file in the way.
+        path: PathBuf,
+        /// Why it is refused.
+        reason: String,
+    },
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -70,6 +78,7 @@ impl ReportError {
                 | ReportError::MissingFile { .. }
                 | ReportError::MissingColumns { .. }
                 | ReportError::BadCell { .. }
+                | ReportError::NotOurs { .. }
         )
     }
 
