@@ -210,6 +210,13 @@ fn load(file: &Path, seed: Option<u64>, set: &[Override]) -> Result<Scenario> {
     Ok(Scenario::load(file, &overrides)?)
 }
 
+/// Prints the scenario's warnings (keys that are accepted but probably not meant) on stderr.
+pub(crate) fn print_warnings(scenario: &Scenario) {
+    for w in &scenario.warnings {
+        print_stderr(&format!("{}\n", one_line(&format!("warning: {w}"))));
+    }
+}
+
 /// ` with --set A --set B`, or nothing without overrides.
 fn with_overrides(set: &[impl std::fmt::Display]) -> String {
     set.iter()
@@ -285,6 +292,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Validate { file, set } => {
             let s = load(&file, None, &set)?;
+            print_warnings(&s);
             let agents: u64 = s
                 .params
                 .noise
@@ -337,6 +345,9 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
         } => {
             catch_stop_signals().context("installing the handlers for Ctrl-C and SIGTERM")?;
             let scenario = load(&file, seed, &set)?;
+            if !quiet {
+                print_warnings(&scenario);
+            }
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let final_path =
@@ -506,21 +517,43 @@ fn reproduce(dir: &Path, quiet: bool) -> Result<ExitCode> {
             Verdict::Match => ("match", String::new()),
             Verdict::Differs(why) => ("DIFFERS", format!("  {why}")),
             Verdict::Missing => ("missing", "  not in the folder".to_string()),
+            Verdict::NotKept => (
+                "not kept",
+                "  the sweep kept only some files of its runs (keep = \"summary\"); not compared"
+                    .to_string(),
+            ),
         };
         text.push_str(one_line(&format!("{:<width$}  {word:<7}{why}", c.file)).trim_end());
         text.push('\n');
     }
+    let not_kept = checks
+        .iter()
+        .filter(|c| c.verdict == Verdict::NotKept)
+        .count();
+    let compared = checks.len() - not_kept;
     let bad = checks
         .iter()
-        .filter(|c| c.verdict != Verdict::Match)
+        .filter(|c| !matches!(c.verdict, Verdict::Match | Verdict::NotKept))
         .count();
-    text.push_str(&if bad == 0 {
+    text.push_str(&if bad > 0 {
+        format!("{bad} of {compared} files do not match\n")
+    } else if not_kept > 0 {
         format!(
-            "all {} files match: the folder holds what the run wrote, and a rerun writes it again\n",
-            checks.len()
+            "{} the folder kept {}: it holds what the run wrote, and a rerun writes it again; \
+             the rerun's {not_kept} other files were not kept by the sweep, so they were not \
+             compared\n",
+            if compared == 1 {
+                "the one file".to_string()
+            } else {
+                format!("all {compared} files")
+            },
+            if compared == 1 { "matches" } else { "match" }
         )
     } else {
-        format!("{bad} of {} files do not match\n", checks.len())
+        format!(
+            "all {compared} files match: the folder holds what the run wrote, and a rerun \
+             writes it again\n"
+        )
     });
     print_stdout(&text).context("writing the comparison")?;
     Ok(if bad == 0 {

@@ -1,7 +1,8 @@
 //! `depthsim findings FILE…`: the command-line side of [`depthsim::findings`].
 
 use super::{
-    Interrupted, catch_stop_signals, foreign_or, print_recovered, print_stderr, stop_signal,
+    Interrupted, catch_stop_signals, foreign_or, print_recovered, print_stderr, print_warnings,
+    stop_signal,
 };
 use anyhow::{Context, Result};
 use depthsim::findings::{FindingsError, load_all, run_all, write_tables};
@@ -43,6 +44,11 @@ pub fn findings(args: FindingsArgs) -> Result<ExitCode> {
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
+    if !args.quiet {
+        for s in &scenarios {
+            print_warnings(s);
+        }
+    }
     print_recovered(&recover_abandoned(&args.out), args.quiet);
     // Refuse early (exit 2) to replace anything but an earlier depthsim result.
     check_replaceable(&args.out)

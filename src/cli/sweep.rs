@@ -57,6 +57,15 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join("sweeps").join(&sweep.name));
+    // warnings once each
+    let mut warned = std::collections::BTreeSet::new();
+    for p in &sweep.points {
+        for w in &p.scenario.warnings {
+            if warned.insert(w.clone()) && !args.quiet {
+                print_stderr(&format!("warning: {w} (in every point that has it)\n"));
+            }
+        }
+    }
     let (opened, notes) = open(&dir, &sweep, args.restart)?;
     print_recovered(&notes, args.quiet);
     let (todo, done) = pending(&sweep, &dir, shard);
@@ -110,16 +119,19 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         &|_| bar.inc(1),
         &|| stop_signal().is_some(),
     );
-    bar.finish_and_clear();
+    // read before the bar is cleared: finishing the bar sets its position to its length
     let ran = bar.position();
+    bar.finish_and_clear();
     match result {
         Err(SweepError::Interrupted) => {
+            // count what is on disk, not what the bar says
+            let (left, finished) = pending(&sweep, &dir, shard);
+            let total = finished + left.len() as u64;
             return Err(anyhow::Error::new(Interrupted {
                 signal: stop_signal().unwrap_or(0),
                 what: format!(
-                    "{} runs of this {} are finished and kept in {} (runs in flight were \
-                     discarded); rerun the same command to do the rest",
-                    done + ran,
+                    "{finished} of the {total} runs of this {} are finished and kept in {} \
+                     (runs in flight were discarded); rerun the same command to do the rest",
                     if shard == Shard::ALL {
                         "sweep"
                     } else {

@@ -86,6 +86,10 @@ pub struct Scenario {
     /// The books, checked: the `[[book]]` tables, or the `[market]` as one book named "main".
     #[serde(skip)]
     pub books: Vec<BookParams>,
+    /// Keys that are accepted but probably not what was meant, each a sentence naming the
+    /// file and the key (the command line prints them on stderr as warnings).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 impl Scenario {
@@ -128,6 +132,17 @@ impl Scenario {
         path: &Path,
         overrides: &Overrides,
     ) -> Result<Scenario, ScenarioError> {
+        if let Ok(t) = text.parse::<toml::Table>()
+            && t.contains_key("sweep")
+            && !t.contains_key("run")
+        {
+            return Err(ScenarioError::Parse {
+                path: path.to_path_buf(),
+                message: "this is a sweep file (it has a [sweep] table), not a scenario: run \
+                          it with `depthsim sweep FILE`"
+                    .into(),
+            });
+        }
         let mut file: ScenarioFile = if overrides.set.is_empty() {
             toml::from_str(text).map_err(|e| ScenarioError::Parse {
                 path: path.to_path_buf(),
@@ -184,10 +199,11 @@ pub(crate) fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
         return msg;
     }
     match (line.starts_with('['), key) {
-        (false, Some(k)) if !section.is_empty() => {
-            format!("line {line_no}, key `{k}` in {section}: {msg}")
-        }
-        (false, Some(k)) => format!("line {line_no}, key `{k}`: {msg}"),
+        // the key's full path, as --set and the range checks name it: `noise[0].count`
+        (false, Some(k)) => match table_at(text, start).filter(|_| !section.is_empty()) {
+            Some(table) => format!("line {line_no}, key `{table}.{k}`: {msg}"),
+            None => format!("line {line_no}, key `{k}`: {msg}"),
+        },
         _ => format!("line {line_no} (`{line}`): {msg}"),
     }
 }

@@ -138,6 +138,16 @@ impl Sweep {
 
     /// Checks sweep text; `file` names it in messages and anchors the base scenario's path.
     pub fn from_toml(text: &str, file: &Path) -> Result<Sweep, SweepError> {
+        if let Ok(t) = text.parse::<toml::Table>()
+            && !t.contains_key("sweep")
+            && (t.contains_key("run") || t.contains_key("market") || t.contains_key("book"))
+        {
+            return Err(bad(
+                file,
+                "this is a scenario file (it has no [sweep] table), not a sweep: run it with \
+                 `depthsim run FILE`",
+            ));
+        }
         let f: SweepFile = toml::from_str(text)
             .map_err(|e| bad(file, crate::scenario::describe_toml_error(&e, text)))?;
         let s = f.sweep;
