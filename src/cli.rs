@@ -5,6 +5,7 @@ mod sweep;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use depthsim::memory::{self, MemoryLimit};
 use depthsim::record::summary::{Manifest, file_digests, sha256_hex, write_manifest};
 use depthsim::record::{
     ForeignOutput, OutputDir, Recovered, Replaced, check_replaceable, recover_abandoned,
@@ -49,6 +50,21 @@ const SET_LONG_HELP: &str = "Set a scenario key, as PATH=VALUE (repeatable; appl
     beyond it, is refused. --seed, when given too, wins over --set run.seed. The overrides are \
     listed in manifest.json.";
 
+/// `--max-memory`'s short help.
+pub(crate) const MAX_MEMORY_HELP: &str = "Refuse (exit code 2) when a run's estimated memory exceeds SIZE (default 4GiB; e.g. 16GiB, \
+     or unlimited)";
+
+/// `--max-memory`'s long help.
+pub(crate) const MAX_MEMORY_LONG_HELP: &str = "Refuse (exit code 2) when a run's estimated \
+    memory exceeds SIZE: 4GiB, 512MiB, 8G (binary units), a number of bytes, or unlimited. \
+    Default 4GiB, which protects a laptop.\n\n\
+    Before anything runs, the memory each run will need is estimated from the scenario: the \
+    agents of each kind, the makers' quote levels, the books' price spans, the halted books' \
+    queues, the noise traders' resting orders, requests in flight. The refusal shows the \
+    estimate and the keys that drive it. For commands that run several at once (--jobs), the \
+    estimate of the largest run times the runs at once is checked. depthsim validate prints \
+    the estimate.";
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -86,6 +102,8 @@ pub enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        #[arg(long, value_name = "SIZE", default_value_t = MemoryLimit::default(), help = MAX_MEMORY_HELP, long_help = MAX_MEMORY_LONG_HELP)]
+        max_memory: MemoryLimit,
     },
     /// Check a scenario file without running it.
     ///
@@ -122,6 +140,8 @@ pub enum Command {
         /// Print only the per-file lines and the verdict (no progress, no notes).
         #[arg(long, short)]
         quiet: bool,
+        #[arg(long, value_name = "SIZE", default_value_t = MemoryLimit::default(), help = MAX_MEMORY_HELP, long_help = MAX_MEMORY_LONG_HELP)]
+        max_memory: MemoryLimit,
     },
     /// Draw a finished run's plots and pages: DIR/plots/, DIR/index.html, DIR/realism.html.
     ///
@@ -201,13 +221,16 @@ pub enum Command {
     },
 }
 
-fn load(file: &Path, seed: Option<u64>, set: &[Override]) -> Result<Scenario> {
+/// Reads and checks a scenario file: the scenario and the file's text.
+fn load(file: &Path, seed: Option<u64>, set: &[Override]) -> Result<(Scenario, String)> {
     // A ScenarioError stays in the chain: main maps it to exit code 2.
     let overrides = Overrides {
         seed,
         set: set.to_vec(),
     };
-    Ok(Scenario::load(file, &overrides)?)
+    let text = depthsim::scenario::read_scenario_file(file)?;
+    let scenario = Scenario::from_toml(&text, file, &overrides)?;
+    Ok((scenario, text))
 }
 
 /// Prints the scenario's warnings (keys that are accepted but probably not meant) on stderr.
@@ -215,6 +238,19 @@ pub(crate) fn print_warnings(scenario: &Scenario) {
     for w in &scenario.warnings {
         print_stderr(&format!("{}\n", one_line(&format!("warning: {w}"))));
     }
+}
+
+/// Refuses (exit code 2) `at_once` runs of `scenario` that would need more memory than
+/// `limit`.
+pub(crate) fn check_memory(
+    scenario: &Scenario,
+    file: &Path,
+    what: &str,
+    at_once: u64,
+    limit: MemoryLimit,
+) -> Result<memory::Estimate> {
+    memory::check(scenario, &file.display().to_string(), what, at_once, limit)
+        .map_err(|e| anyhow::Error::new(*e))
 }
 
 /// ` with --set A --set B`, or nothing without overrides.
@@ -291,8 +327,9 @@ impl Progress {
 pub fn execute(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Validate { file, set } => {
-            let s = load(&file, None, &set)?;
+            let (s, _) = load(&file, None, &set)?;
             print_warnings(&s);
+            let needs = memory::estimate(&s).total_bytes();
             let agents: u64 = s
                 .params
                 .noise
@@ -311,7 +348,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
                     .sum::<u64>();
             print_stderr(&format!(
                 "{}{}: ok — scenario {:?}, seed {}, {} steps of {} s ({} s), {} agents; \
-                 book.csv every {} steps, agents.csv every {} steps\n",
+                 book.csv every {} steps, agents.csv every {} steps; about {} of memory\n",
                 file.display(),
                 one_line(&with_overrides(&set)),
                 s.name,
@@ -322,6 +359,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
                 agents,
                 s.sample_every_steps,
                 s.agents_every_steps,
+                memory::human(needs),
             ));
             // A comment may hold no control characters (a newline would end it).
             let shown = match with_overrides(&set) {
@@ -342,14 +380,15 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             set,
             out,
             quiet,
+            max_memory,
         } => {
             catch_stop_signals().context("installing the handlers for Ctrl-C and SIGTERM")?;
-            let scenario = load(&file, seed, &set)?;
+            let (scenario, text) = load(&file, seed, &set)?;
             if !quiet {
                 print_warnings(&scenario);
             }
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let bytes = text.into_bytes();
+            check_memory(&scenario, &file, "the run", 1, max_memory)?;
             let final_path =
                 out.unwrap_or_else(|| default_output_path(Path::new("output"), &scenario));
             // Tidy up after runs killed outright, which may put back an earlier result.
@@ -432,7 +471,11 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Reproduce { dir, quiet } => reproduce(&dir, quiet),
+        Command::Reproduce {
+            dir,
+            quiet,
+            max_memory,
+        } => reproduce(&dir, quiet, max_memory),
         Command::Report { dir, quiet } => {
             #[expect(
                 clippy::disallowed_methods,
@@ -462,11 +505,18 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
 }
 
 /// `depthsim reproduce DIR`: rerun, compare, one line per file.
-fn reproduce(dir: &Path, quiet: bool) -> Result<ExitCode> {
+fn reproduce(dir: &Path, quiet: bool, max_memory: MemoryLimit) -> Result<ExitCode> {
     catch_stop_signals().context("installing the handlers for Ctrl-C and SIGTERM")?;
     // Both errors map to exit code 2 in main: DIR holds no usable manifest.
     let recorded = RecordedRun::read(dir)?;
     let scenario = recorded.scenario()?;
+    check_memory(
+        &scenario,
+        &dir.join("manifest.json"),
+        "the rerun",
+        1,
+        max_memory,
+    )?;
     if !quiet {
         let ours = env!("CARGO_PKG_VERSION");
         if recorded.version != ours {

@@ -14,8 +14,9 @@
 //!   rerun from its manifest and checked file by file; [`report`]: plots and pages drawn
 //!   from a finished run's files; [`sweep`]: many runs of one base scenario over a grid of
 //!   parameters and seeds, in parallel, sharded, resumable; [`findings`]: scenarios over
-//!   seeds, their collapse statistics as medians and quantiles; [`faults`]: the numbered
-//!   fault points the fault tests stop or kill a process at.
+//!   seeds, their collapse statistics as medians and quantiles;
+//! - [`memory`]: a run's memory, estimated from its scenario before it starts, and
+//!   `--max-memory`; [`faults`]: the fault points the fault tests stop or kill a process at.
 
 pub mod agents;
 pub mod engine;
@@ -23,6 +24,7 @@ pub mod faults;
 pub mod findings;
 pub mod lob;
 pub mod market;
+pub mod memory;
 pub mod models;
 pub mod record;
 pub mod report;

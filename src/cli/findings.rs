@@ -1,11 +1,12 @@
 //! `depthsim findings FILE…`: the command-line side of [`depthsim::findings`].
 
 use super::{
-    Interrupted, catch_stop_signals, foreign_or, print_recovered, print_stderr, print_warnings,
-    stop_signal,
+    Interrupted, MAX_MEMORY_HELP, MAX_MEMORY_LONG_HELP, catch_stop_signals, check_memory,
+    foreign_or, print_recovered, print_stderr, print_warnings, stop_signal,
 };
 use anyhow::{Context, Result};
 use depthsim::findings::{FindingsError, load_all, run_all, write_tables};
+use depthsim::memory::MemoryLimit;
 use depthsim::record::{OutputDir, Replaced, check_replaceable, recover_abandoned};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -34,6 +35,8 @@ pub struct FindingsArgs {
     /// Print nothing but errors (findings.md is still printed on stdout).
     #[arg(long, short)]
     pub quiet: bool,
+    #[arg(long, value_name = "SIZE", default_value_t = MemoryLimit::default(), help = MAX_MEMORY_HELP, long_help = MAX_MEMORY_LONG_HELP)]
+    pub max_memory: MemoryLimit,
 }
 
 /// `depthsim findings FILE…`.
@@ -44,10 +47,14 @@ pub fn findings(args: FindingsArgs) -> Result<ExitCode> {
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
-    if !args.quiet {
-        for s in &scenarios {
+    let at_once = (jobs as u64)
+        .min(scenarios.len() as u64 * args.seeds)
+        .max(1);
+    for (s, f) in scenarios.iter().zip(&args.files) {
+        if !args.quiet {
             print_warnings(s);
         }
+        check_memory(s, f, "a run", at_once, args.max_memory)?;
     }
     print_recovered(&recover_abandoned(&args.out), args.quiet);
     // Refuse early (exit 2) to replace anything but an earlier depthsim result.

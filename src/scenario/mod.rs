@@ -27,6 +27,15 @@ pub enum ScenarioError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The file is not one to read: not a regular file (a device such as `/dev/zero`, a
+    /// FIFO, a folder), or larger than [`MAX_INPUT_BYTES`].
+    #[error("{}: {message}", path.display())]
+    Input {
+        /// The file.
+        path: PathBuf,
+        /// Why it is not read.
+        message: String,
+    },
     /// The file is not TOML, or its keys or types do not match the scenario format.
     #[error("{}: {message}", path.display())]
     Parse {
@@ -117,10 +126,7 @@ impl Scenario {
 
     /// Reads, parses and validates a scenario file.
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = read_scenario_file(path)?;
         Scenario::from_toml(&text, path, overrides)
     }
 
@@ -167,6 +173,70 @@ impl Scenario {
     pub fn dt_s(&self) -> f64 {
         self.dt_ns as f64 / 1e9
     }
+}
+
+/// Largest scenario or sweep file read, bytes: real ones are a few KiB.
+pub const MAX_INPUT_BYTES: u64 = 4 << 20;
+
+/// Why `path` is not read as an input file: it is not a regular file, or it is larger than
+/// [`MAX_INPUT_BYTES`]. Checked before the file is opened, so a device (`/dev/zero`) or a
+/// FIFO is never read, and a huge file never read whole.
+pub fn input_refusal(path: &Path) -> std::io::Result<Option<String>> {
+    let m = std::fs::metadata(path)?;
+    Ok(if m.is_dir() {
+        Some("is a folder, not a file".into())
+    } else if !m.is_file() {
+        Some(
+            "is not a regular file (a device, a FIFO or a socket): give a file, not a stream"
+                .into(),
+        )
+    } else if m.len() > MAX_INPUT_BYTES {
+        Some(format!(
+            "is {} bytes; depthsim reads input files of at most {} MiB (real ones are a few \
+             KiB): is it the right file?",
+            m.len(),
+            MAX_INPUT_BYTES >> 20
+        ))
+    } else {
+        None
+    })
+}
+
+/// Reads an input file of at most [`MAX_INPUT_BYTES`] (a file that grows past it while read
+/// is refused too): the refusal, or the bytes.
+pub fn read_input(path: &Path) -> std::io::Result<Result<Vec<u8>, String>> {
+    use std::io::Read;
+    if let Some(why) = input_refusal(path)? {
+        return Ok(Err(why));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Ok(Err(format!(
+            "grew past {} MiB while it was read",
+            MAX_INPUT_BYTES >> 20
+        )));
+    }
+    Ok(Ok(bytes))
+}
+
+/// Reads a scenario file as text, refusing devices, FIFOs, folders, files over
+/// [`MAX_INPUT_BYTES`] and text that is not UTF-8.
+pub fn read_scenario_file(path: &Path) -> Result<String, ScenarioError> {
+    let io = |source| ScenarioError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let input = |message: String| ScenarioError::Input {
+        path: path.to_path_buf(),
+        message,
+    };
+    let bytes = read_input(path).map_err(io)?.map_err(input)?;
+    String::from_utf8(bytes).map_err(|_| {
+        input("is not UTF-8 text, so it is not a scenario file (TOML is UTF-8)".into())
+    })
 }
 
 /// The toml error's message, with the line, section and key it points at (scenario and
