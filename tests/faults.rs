@@ -447,6 +447,7 @@ impl Stopped {
                 break;
             }
         }
+        common::wait_stopped(child.id(), "depthsim");
         Stopped { child, lines }
     }
 

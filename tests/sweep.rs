@@ -401,7 +401,7 @@ fn a_sweep_folder_with_a_report_resumes_and_restarts() {
 /// Issue 22, item 7: Ctrl-C in a sweep said "250 runs of this sweep are finished and kept"
 /// when 21 were (the count was read after the progress bar was cleared). Stopped right after
 /// its third run is in place, interrupted, then let go: the message counts the runs on disk.
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 #[test]
 fn an_interrupted_sweep_counts_the_runs_on_disk() {
     let tmp = tempfile::tempdir().unwrap();
@@ -432,12 +432,14 @@ fn an_interrupted_sweep_counts_the_runs_on_disk() {
         .and_then(|l| l.split(':').next())
         .unwrap()
         .to_string();
+    use std::os::unix::process::CommandExt;
     let mut child = Command::new(env!("CARGO_BIN_EXE_depthsim"))
         .args(args("out"))
         .env_remove("SLURM_ARRAY_TASK_ID")
         .env("DEPTHSIM_FAULT", format!("stop@{third}"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()
         .unwrap();
     let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
@@ -446,6 +448,7 @@ fn an_interrupted_sweep_counts_the_runs_on_disk() {
         line.clear();
         assert!(std::io::BufRead::read_line(&mut err, &mut line).unwrap() > 0);
     }
+    common::wait_stopped(child.id(), "depthsim");
     let pid = child.id().to_string();
     for signal in ["-INT", "-CONT"] {
         assert!(

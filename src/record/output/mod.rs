@@ -541,8 +541,10 @@ mod tests {
         // a dead process's temporary file
         dead_lock(p, ".runs.csv.partial-7-5");
         fs::write(p.join(".runs.csv.partial-7-5"), "half a ta").unwrap();
-        // a lock file alone (killed before it made its folder)
+        // a lock file alone (killed before it made its folder), and an empty one (killed
+        // before it wrote its record)
         dead_lock(p, ".y.partial-7-6");
+        fs::write(p.join(".y.partial-7-7.lock"), "").unwrap();
 
         let got = recover_in(p);
         let gone: Vec<&Recovered> = got

@@ -17,7 +17,9 @@
 //!   process with that pid and start time is running.
 //!
 //! Anything else is [`Owner::Alive`] (the lock is held) or [`Owner::Unknown`] (another machine,
-//! another kernel, no readable record): left alone. A lock file that another machine's
+//! another kernel, no readable record): left alone. An empty lock file nobody holds
+//! ([`Owner::Unclaimed`]) is a claim its maker never finished; it is deleted when it guards
+//! nothing, and a maker that was only slow notices and claims another name. A lock file that another machine's
 //! process holds on a network file system with working locks (NFS) also reads as held. On a
 //! file system whose locks are local to each machine, a folder of another machine reads as
 //! [`Owner::Unknown`] because of its boot id, never as gone.
@@ -145,8 +147,18 @@ impl Claim {
             file: None,
             remove: true,
         };
-        // a cleaner may hold the lock for a moment to read the (still empty) record: wait
+        crate::faults::point("claim: lock file created, not yet locked");
+        // A cleaner may hold the lock for a moment, and may even delete the file while it is
+        // still empty (a claim whose maker died before locking it looks the same): wait for
+        // the lock, then make sure the name still is this file, or give the name up.
         let locked = file.lock().is_ok();
+        if locked && !same_file(&file, path) {
+            claim.remove = false;
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "the name was cleaned up before it was locked",
+            ));
+        }
         let record = OwnerRecord::this_process(locked);
         let text = serde_json::to_string(&record).map_err(io::Error::other)?;
         let written = file.write_all(text.as_bytes()).and_then(|()| file.flush());
@@ -189,6 +201,10 @@ pub enum Owner {
     Gone(GoneGuard),
     /// Cannot be known: another machine or kernel, or no readable record (the reason).
     Unknown(String),
+    /// An empty lock file whose lock this process now holds: a claim whose maker died
+    /// between creating the file and locking it, or one that a live maker will find taken
+    /// away and give up ([`Claim::create`] checks). Safe to delete when it guards nothing.
+    Unclaimed(GoneGuard),
 }
 
 /// The lock of a gone owner, held while its leftovers are cleaned up.
@@ -196,7 +212,7 @@ pub enum Owner {
 pub struct GoneGuard {
     path: PathBuf,
     _file: File,
-    /// What the owner recorded.
+    /// What the owner recorded (for [`Owner::Unclaimed`], nothing: this process's record).
     pub record: OwnerRecord,
 }
 
@@ -218,9 +234,10 @@ fn same_file(file: &File, path: &Path) -> bool {
     }
 }
 
+/// Elsewhere there is no inode to compare: taken as the same.
 #[cfg(not(unix))]
 fn same_file(_file: &File, _path: &Path) -> bool {
-    false
+    true
 }
 
 /// Whether a process with this pid and start time runs in this pid namespace (`None`: no
@@ -258,6 +275,13 @@ pub fn owner_of(path: &Path) -> Owner {
     let mut text = Vec::new();
     if let Err(e) = (&mut file).take(MAX_RECORD_BYTES).read_to_end(&mut text) {
         return Owner::Unknown(format!("its lock file cannot be read: {e}"));
+    }
+    if lock && text.is_empty() {
+        return Owner::Unclaimed(GoneGuard {
+            path: path.to_path_buf(),
+            _file: file,
+            record: OwnerRecord::this_process(false),
+        });
     }
     let Ok(record) = serde_json::from_slice::<OwnerRecord>(&text) else {
         return Owner::Unknown(
@@ -350,10 +374,12 @@ mod tests {
         fs::write(&lock, serde_json::to_string(&rebooted).unwrap()).unwrap();
         let known = identity().machine_id.is_some() && identity().boot_id.is_some();
         assert_eq!(matches!(owner_of(&lock), Owner::Gone(_)), known);
-        for text in ["", "{}", "not json", r#"{"program": "other"}"#] {
+        for text in ["{}", "not json", r#"{"program": "other"}"#] {
             fs::write(&lock, text).unwrap();
             assert!(matches!(owner_of(&lock), Owner::Unknown(_)), "{text}");
         }
+        fs::write(&lock, "").unwrap();
+        assert!(matches!(owner_of(&lock), Owner::Unclaimed(_)));
     }
 
     #[cfg(target_os = "linux")]

@@ -76,6 +76,21 @@ pub fn recover_in(dir: &Path) -> Vec<Recovered> {
         let guard = match owner_of(&lock) {
             Owner::Alive => continue,
             Owner::Gone(guard) => guard,
+            Owner::Unclaimed(guard) if found.main.is_none() && found.replaced.is_none() => {
+                let _ = guard.remove();
+                continue;
+            }
+            Owner::Unclaimed(_) => {
+                for path in [found.main, found.replaced].into_iter().flatten() {
+                    done.push(Recovered::LeftAlone {
+                        path,
+                        reason: "its lock file holds no owner record, so its owner is unknown: \
+                                 delete it yourself once no depthsim process is writing it"
+                            .into(),
+                    });
+                }
+                continue;
+            }
             Owner::Missing | Owner::Unknown(_)
                 if found.main.is_none() && found.replaced.is_none() =>
             {
