@@ -238,6 +238,7 @@ impl Exchange {
     }
 
     /// A cancel request.
+    #[inline]
     fn cancel(&mut self, agent: u32, id: OrderId, stats: &mut RunStats) {
         stats.cancels += 1;
         match self.book.cancel(OwnerId(agent), id) {
