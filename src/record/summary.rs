@@ -106,24 +106,22 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
     // Underlying amounts (multiples of half a tick·lot) rounded to the tick's decimals + 1,
     // which is exact; option amounts in full.
     let part = |k: usize| {
-        parts
-            .iter()
-            .zip(&scales)
-            .map(|(p, s)| {
-                if k < 3 {
-                    s.money(p[k])
-                } else {
-                    s.money_unrounded(p[k])
-                }
-            })
-            .sum::<f64>()
+        if k < 3 {
+            PriceScale::sum_money(
+                &scales,
+                parts.iter().zip(&scales).map(|(p, s)| s.money(p[k])),
+            )
+        } else {
+            parts
+                .iter()
+                .zip(&scales)
+                .map(|(p, s)| s.money_unrounded(p[k]))
+                .sum::<f64>()
+        }
     };
+    // each book's amount is an exact decimal, and so is their sum (summed and rounded once)
     let money = |k: usize| {
-        pnl.iter()
-            .zip(&scales)
-            .map(|(p, s)| s.money(p[k]))
-            .reduce(|a, b| a + b)
-            .unwrap_or(0.0)
+        PriceScale::sum_money(&scales, pnl.iter().zip(&scales).map(|(p, s)| s.money(p[k])))
     };
     let mut markouts = vec![(0.0, 0u64); n_books];
     let mut q = world.query::<&MarketMaker>();
