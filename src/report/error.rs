@@ -51,12 +51,12 @@ pub enum ReportError {
         reason: String,
     },
     /// A file could not be read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file or folder.
         path: PathBuf,
         /// The error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A plot could not be drawn.
     #[error("drawing {file}: {message}")]
@@ -83,10 +83,10 @@ impl ReportError {
     }
 
     /// An I/O error on `path`.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> ReportError {
+    pub fn io(path: impl Into<PathBuf>, error: std::io::Error) -> ReportError {
         ReportError::Io {
             path: path.into(),
-            source,
+            error,
         }
     }
 }

@@ -98,8 +98,15 @@ impl Staging {
     pub fn create(dir: &Path, pages: &[&str]) -> Result<Staging, ReportError> {
         let old = earlier(dir)?;
         check_targets(dir, old.as_ref(), pages.iter().copied())?;
-        let out = OutputDir::create(&dir.join("report"))
-            .map_err(|e| ReportError::io(dir.join(".report.partial-…"), e))?;
+        let out = OutputDir::create(&dir.join("report")).map_err(|e| {
+            ReportError::io(
+                dir,
+                io::Error::new(
+                    e.kind(),
+                    format!("creating the report's staging folder: {e}"),
+                ),
+            )
+        })?;
         let plots = out.file("plots");
         fs::create_dir(&plots).map_err(|e| ReportError::io(&plots, e))?;
         Ok(Staging {
