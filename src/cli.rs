@@ -6,8 +6,11 @@ mod validation;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use depthsim::memory::{self, MemoryLimit};
 use depthsim::record::summary::{Manifest, file_digests, sha256_hex, write_manifest};
-use depthsim::record::{ForeignOutput, OutputDir, Recovered, check_replaceable, recover_abandoned};
+use depthsim::record::{
+    ForeignOutput, OutputDir, Recovered, Replaced, check_replaceable, recover_abandoned,
+};
 use depthsim::reproduce::{RecordedRun, Verdict, compare, rerun_digests};
 use depthsim::run::{RunError, default_output_path, run_into};
 use depthsim::scenario::{Override, Overrides, Scenario};
@@ -48,6 +51,21 @@ const SET_LONG_HELP: &str = "Set a scenario key, as PATH=VALUE (repeatable; appl
     beyond it, is refused. --seed, when given too, wins over --set run.seed. The overrides are \
     listed in manifest.json.";
 
+/// `--max-memory`'s short help.
+pub(crate) const MAX_MEMORY_HELP: &str = "Refuse (exit code 2) when a run's estimated memory exceeds SIZE (default 4GiB; e.g. 16GiB, \
+     or unlimited)";
+
+/// `--max-memory`'s long help.
+pub(crate) const MAX_MEMORY_LONG_HELP: &str = "Refuse (exit code 2) when a run's estimated \
+    memory exceeds SIZE: 4GiB, 512MiB, 8G (binary units), a number of bytes, or unlimited. \
+    Default 4GiB, which protects a laptop.\n\n\
+    Before anything runs, the memory each run will need is estimated from the scenario: the \
+    agents of each kind, the makers' quote levels, the books' price spans, the halted books' \
+    queues, the noise traders' resting orders, requests in flight. The refusal shows the \
+    estimate and the keys that drive it. For commands that run several at once (--jobs), the \
+    estimate of the largest run times the runs at once is checked. depthsim validate prints \
+    the estimate.";
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -85,6 +103,8 @@ pub enum Command {
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        #[arg(long, value_name = "SIZE", default_value_t = MemoryLimit::default(), help = MAX_MEMORY_HELP, long_help = MAX_MEMORY_LONG_HELP)]
+        max_memory: MemoryLimit,
     },
     /// Check a scenario file without running it.
     ///
@@ -121,6 +141,8 @@ pub enum Command {
         /// Print only the per-file lines and the verdict (no progress, no notes).
         #[arg(long, short)]
         quiet: bool,
+        #[arg(long, value_name = "SIZE", default_value_t = MemoryLimit::default(), help = MAX_MEMORY_HELP, long_help = MAX_MEMORY_LONG_HELP)]
+        max_memory: MemoryLimit,
     },
     /// Draw a finished run's plots and pages: DIR/plots/, DIR/index.html, DIR/realism.html.
     ///
@@ -215,13 +237,36 @@ pub enum Command {
     },
 }
 
-fn load(file: &Path, seed: Option<u64>, set: &[Override]) -> Result<Scenario> {
+/// Reads and checks a scenario file: the scenario and the file's text.
+fn load(file: &Path, seed: Option<u64>, set: &[Override]) -> Result<(Scenario, String)> {
     // A ScenarioError stays in the chain: main maps it to exit code 2.
     let overrides = Overrides {
         seed,
         set: set.to_vec(),
     };
-    Ok(Scenario::load(file, &overrides)?)
+    let text = depthsim::scenario::read_scenario_file(file)?;
+    let scenario = Scenario::from_toml(&text, file, &overrides)?;
+    Ok((scenario, text))
+}
+
+/// Prints the scenario's warnings (keys that are accepted but probably not meant) on stderr.
+pub(crate) fn print_warnings(scenario: &Scenario) {
+    for w in &scenario.warnings {
+        print_stderr(&format!("{}\n", one_line(&format!("warning: {w}"))));
+    }
+}
+
+/// Refuses (exit code 2) `at_once` runs of `scenario` that would need more memory than
+/// `limit`.
+pub(crate) fn check_memory(
+    scenario: &Scenario,
+    file: &Path,
+    what: &str,
+    at_once: u64,
+    limit: MemoryLimit,
+) -> Result<memory::Estimate> {
+    memory::check(scenario, &file.display().to_string(), what, at_once, limit)
+        .map_err(|e| anyhow::Error::new(*e))
 }
 
 /// ` with --set A --set B`, or nothing without overrides.
@@ -298,7 +343,9 @@ impl Progress {
 pub fn execute(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Validate { file, set } => {
-            let s = load(&file, None, &set)?;
+            let (s, _) = load(&file, None, &set)?;
+            print_warnings(&s);
+            let needs = memory::estimate(&s).total_bytes();
             let agents: u64 = s
                 .params
                 .noise
@@ -317,7 +364,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
                     .sum::<u64>();
             print_stderr(&format!(
                 "{}{}: ok — scenario {:?}, seed {}, {} steps of {} s ({} s), {} agents; \
-                 book.csv every {} steps, agents.csv every {} steps\n",
+                 book.csv every {} steps, agents.csv every {} steps; about {} of memory\n",
                 file.display(),
                 one_line(&with_overrides(&set)),
                 s.name,
@@ -328,6 +375,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
                 agents,
                 s.sample_every_steps,
                 s.agents_every_steps,
+                memory::human(needs),
             ));
             if let Some(w) = s.collapse_warning() {
                 print_stderr(&format!("warning: {}: {w}\n", file.display()));
@@ -351,26 +399,22 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             set,
             out,
             quiet,
+            max_memory,
         } => {
             catch_stop_signals().context("installing the handlers for Ctrl-C and SIGTERM")?;
-            let scenario = load(&file, seed, &set)?;
-            if let (Some(w), false) = (scenario.collapse_warning(), quiet) {
-                print_stderr(&format!("warning: {}: {w}\n", file.display()));
+            let (scenario, text) = load(&file, seed, &set)?;
+            if !quiet {
+                print_warnings(&scenario);
+                if let Some(w) = scenario.collapse_warning() {
+                    print_stderr(&format!("warning: {}: {w}\n", file.display()));
+                }
             }
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let bytes = text.into_bytes();
+            check_memory(&scenario, &file, "the run", 1, max_memory)?;
             let final_path =
                 out.unwrap_or_else(|| default_output_path(Path::new("output"), &scenario));
             // Tidy up after runs killed outright, which may put back an earlier result.
-            for r in recover_abandoned(&final_path) {
-                if let (Recovered::Restored(p), false) = (&r, quiet) {
-                    print_stderr(&format!(
-                        "note: put back {}: an earlier result that an interrupted run had \
-                         moved aside\n",
-                        p.display()
-                    ));
-                }
-            }
+            print_recovered(&recover_abandoned(&final_path), quiet);
             // Refuse early (exit 2) to replace anything but an earlier depthsim result.
             check_replaceable(&final_path)
                 .map_err(|e| foreign_or(e, || format!("checking {}", final_path.display())))?;
@@ -416,11 +460,12 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             if stop_signal().is_some() {
                 return Err(interrupted(dir));
             }
-            let path = dir.commit().map_err(|e| {
+            let committed = dir.commit().map_err(|e| {
                 foreign_or(e, || {
                     format!("moving the results into {}", final_path.display())
                 })
             })?;
+            let path = committed.path;
             // ...but once committed the result is complete, and stays.
             if let Some(signal) = stop_signal() {
                 return Err(anyhow::Error::new(Interrupted {
@@ -433,18 +478,26 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             }
             if !quiet {
                 print_stderr(&format!(
-                    "{}: {} order instructions, {} trades in {:.2} s ({} instructions/s) → {}\n",
+                    "{}: {} order instructions, {} trades in {:.2} s ({} instructions/s) → {}{}\n",
                     scenario.name,
                     summary.order_instructions,
                     summary.trades,
                     wall_time_s,
                     per_second(summary.order_instructions as f64 / wall_time_s),
-                    path.display()
+                    path.display(),
+                    match committed.replaced {
+                        Replaced::EarlierResult => " (it replaced the earlier result there)",
+                        Replaced::EmptyFolder | Replaced::Nothing => "",
+                    }
                 ));
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Reproduce { dir, quiet } => reproduce(&dir, quiet),
+        Command::Reproduce {
+            dir,
+            quiet,
+            max_memory,
+        } => reproduce(&dir, quiet, max_memory),
         Command::Report { dir, quiet } => {
             #[expect(
                 clippy::disallowed_methods,
@@ -475,11 +528,18 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
 }
 
 /// `depthsim reproduce DIR`: rerun, compare, one line per file.
-fn reproduce(dir: &Path, quiet: bool) -> Result<ExitCode> {
+fn reproduce(dir: &Path, quiet: bool, max_memory: MemoryLimit) -> Result<ExitCode> {
     catch_stop_signals().context("installing the handlers for Ctrl-C and SIGTERM")?;
     // Both errors map to exit code 2 in main: DIR holds no usable manifest.
     let recorded = RecordedRun::read(dir)?;
     let scenario = recorded.scenario()?;
+    check_memory(
+        &scenario,
+        &dir.join("manifest.json"),
+        "the rerun",
+        1,
+        max_memory,
+    )?;
     if !quiet {
         let ours = env!("CARGO_PKG_VERSION");
         if recorded.version != ours {
@@ -530,21 +590,43 @@ fn reproduce(dir: &Path, quiet: bool) -> Result<ExitCode> {
             Verdict::Match => ("match", String::new()),
             Verdict::Differs(why) => ("DIFFERS", format!("  {why}")),
             Verdict::Missing => ("missing", "  not in the folder".to_string()),
+            Verdict::NotKept => (
+                "not kept",
+                "  the sweep kept only some files of its runs (keep = \"summary\"); not compared"
+                    .to_string(),
+            ),
         };
         text.push_str(one_line(&format!("{:<width$}  {word:<7}{why}", c.file)).trim_end());
         text.push('\n');
     }
+    let not_kept = checks
+        .iter()
+        .filter(|c| c.verdict == Verdict::NotKept)
+        .count();
+    let compared = checks.len() - not_kept;
     let bad = checks
         .iter()
-        .filter(|c| c.verdict != Verdict::Match)
+        .filter(|c| !matches!(c.verdict, Verdict::Match | Verdict::NotKept))
         .count();
-    text.push_str(&if bad == 0 {
+    text.push_str(&if bad > 0 {
+        format!("{bad} of {compared} files do not match\n")
+    } else if not_kept > 0 {
         format!(
-            "all {} files match: the folder holds what the run wrote, and a rerun writes it again\n",
-            checks.len()
+            "{} the folder kept {}: it holds what the run wrote, and a rerun writes it again; \
+             the rerun's {not_kept} other files were not kept by the sweep, so they were not \
+             compared\n",
+            if compared == 1 {
+                "the one file".to_string()
+            } else {
+                format!("all {compared} files")
+            },
+            if compared == 1 { "matches" } else { "match" }
         )
     } else {
-        format!("{bad} of {} files do not match\n", checks.len())
+        format!(
+            "all {compared} files match: the folder holds what the run wrote, and a rerun \
+             writes it again\n"
+        )
     });
     print_stdout(&text).context("writing the comparison")?;
     Ok(if bad == 0 {
@@ -552,6 +634,27 @@ fn reproduce(dir: &Path, quiet: bool) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Says what the clean-up after killed processes did that the user should know: an earlier
+/// result put back, or a temporary folder left alone because its owner may still run.
+pub fn print_recovered(notes: &[Recovered], quiet: bool) {
+    if quiet {
+        return;
+    }
+    for r in notes {
+        match r {
+            Recovered::Restored(p) => print_stderr(&format!(
+                "note: put back {}: an earlier result that an interrupted run had moved aside\n",
+                p.display()
+            )),
+            Recovered::LeftAlone { path, reason } => print_stderr(&format!(
+                "{}\n",
+                one_line(&format!("note: left {} alone: {reason}", path.display()))
+            )),
+            Recovered::RemovedPartial(_) | Recovered::RemovedReplaced(_) => {}
+        }
+    }
 }
 
 /// Writes `text` to stdout. A closed pipe (`depthsim validate FILE | head -1`) is no error:
@@ -651,7 +754,7 @@ fn interrupted(dir: OutputDir) -> anyhow::Error {
 
 /// A [`ForeignOutput`] inside `e` as the error itself (main maps it to exit code 2), or `e`
 /// with `context`.
-fn foreign_or(e: std::io::Error, context: impl FnOnce() -> String) -> anyhow::Error {
+pub(crate) fn foreign_or(e: std::io::Error, context: impl FnOnce() -> String) -> anyhow::Error {
     match e.get_ref().and_then(|i| i.downcast_ref::<ForeignOutput>()) {
         Some(f) => anyhow::Error::new(f.clone()),
         None => anyhow::Error::new(e).context(context()),

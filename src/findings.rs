@@ -1,8 +1,13 @@
 //! `depthsim findings`: every given scenario over seeds 1..=N, and the collapse statistics of
 //! their summaries as medians with the 40 % and 60 % quantiles over seeds.
 //!
+//! The output folder follows `depthsim run --out`'s rules ([`OutputDir`]): everything is
+//! written under a temporary name, renamed into place once complete, and an earlier findings
+//! folder is replaced only if it holds nothing but what its manifest.json lists.
+//!
 //! Each run is exactly `depthsim run FILE --seed S` (the same summary row), made into a
-//! temporary folder that is removed once its summary has been read. The tables are written
+//! temporary folder inside the findings' own temporary folder, removed once its summary has
+//! been read. The tables are written
 //! from the summaries in (file, seed) order, so they are byte-identical however many jobs ran
 //! them. Quantiles interpolate linearly between order statistics (pandas' and R's default,
 //! type 7) over the seeds where the statistic has a value (`worst_trough_ratio` has none
@@ -12,8 +17,8 @@ use crate::record::OutputDir;
 use crate::record::rows::SummaryRow;
 use crate::run::{RunError, run_into};
 use crate::scenario::{Overrides, Scenario, ScenarioError};
-use crate::sweep::store::write_atomic;
 use rayon::prelude::*;
+use serde::Serialize;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -297,23 +302,63 @@ pub fn summaries_csv(rows: &[SummaryRow]) -> Result<Vec<u8>, FindingsError> {
         .map_err(|e| FindingsError::Io(format!("summaries.csv: {e}")))
 }
 
-/// Writes summaries.csv, findings.csv and findings.md into `out` (each whole or not at all).
+/// The files of a findings folder, manifest.json included.
+pub const FINDINGS_FILES: [&str; 4] = [
+    "findings.csv",
+    "findings.md",
+    "manifest.json",
+    "summaries.csv",
+];
+
+/// A findings folder's manifest.json: what made it, and its files (so that a later
+/// `findings --out` into the same folder knows them as depthsim's).
+#[derive(Debug, Serialize)]
+struct FindingsManifest<'a> {
+    program: &'static str,
+    kind: &'static str,
+    version: &'static str,
+    scenario_files: Vec<String>,
+    seeds: u64,
+    command_line: &'a [String],
+    files: [&'static str; 4],
+}
+
+/// Writes summaries.csv, findings.csv, findings.md and manifest.json into `out`, the
+/// findings' temporary folder (the caller commits it).
 pub fn write_tables(
-    out: &Path,
+    out: &OutputDir,
+    files: &[PathBuf],
     names: &[String],
     rows: &[SummaryRow],
     seeds: u64,
+    command_line: &[String],
 ) -> Result<(), FindingsError> {
-    std::fs::create_dir_all(out)
-        .map_err(|e| FindingsError::Io(format!("creating {}: {e}", out.display())))?;
+    let manifest = FindingsManifest {
+        program: "depthsim",
+        kind: "findings",
+        version: env!("CARGO_PKG_VERSION"),
+        scenario_files: files.iter().map(|f| f.display().to_string()).collect(),
+        seeds,
+        command_line,
+        files: FINDINGS_FILES,
+    };
+    let manifest = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| FindingsError::Io(format!("manifest.json: {e}")))?
+        + "\n";
     for (name, bytes) in [
         ("summaries.csv", summaries_csv(rows)?),
         ("findings.csv", findings_csv(names, rows, seeds)),
         ("findings.md", findings_md(names, rows, seeds)),
+        ("manifest.json", manifest.into_bytes()),
     ] {
-        let path = out.join(name);
-        write_atomic(&path, &bytes)
-            .map_err(|e| FindingsError::Io(format!("writing {}: {e}", path.display())))?;
+        let path = out.file(name);
+        std::fs::write(&path, &bytes).map_err(|e| {
+            FindingsError::Io(format!(
+                "writing {}: {e}",
+                out.final_path().join(name).display()
+            ))
+        })?;
+        crate::faults::point("findings: table written");
     }
     Ok(())
 }

@@ -15,13 +15,17 @@
 //!   from a finished run's files; [`sweep`]: many runs of one base scenario over a grid of
 //!   parameters and seeds, in parallel, sharded, resumable; [`findings`]: scenarios over
 //!   seeds, their collapse statistics as medians and quantiles; [`validation`]: published
-//!   results depthsim claims to reproduce, measured over seeds, with a verdict.
+//!   results depthsim claims to reproduce, measured over seeds, with a verdict;
+//! - [`memory`]: a run's memory, estimated from its scenario before it starts, and
+//!   `--max-memory`; [`faults`]: the fault points the fault tests stop or kill a process at.
 
 pub mod agents;
 pub mod engine;
+pub mod faults;
 pub mod findings;
 pub mod lob;
 pub mod market;
+pub mod memory;
 pub mod models;
 pub mod record;
 pub mod report;

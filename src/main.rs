@@ -1,6 +1,8 @@
 //! The `depthsim` command. Exit codes: 0 success, 2 bad input (scenario, flags, `--set`, an
-//! --out that is not an earlier result, a `reproduce` folder with no usable manifest, or a
-//! `report` folder that is not a finished run or lacks a file or column it reads), 130
+//! --out that is not an earlier result, a run that would need more memory than
+//! `--max-memory`, a `reproduce` folder with no usable manifest, or a `report` folder that is
+//! not a finished run, lacks a file or column it reads, or holds a file of the user's where
+//! the report would write), 130
 //! or 143 a run stopped by SIGINT (Ctrl-C) or SIGTERM (128 plus the signal, as a shell reports
 //! a process it killed; the partial output is removed), 1 any other failure, and `reproduce`
 //! finding a file that does not match. Errors go to stderr with their chain of causes.
@@ -41,6 +43,8 @@ fn main() -> ExitCode {
                 c.downcast_ref::<depthsim::scenario::ScenarioError>()
                     .is_some()
                     || c.downcast_ref::<depthsim::record::ForeignOutput>()
+                        .is_some()
+                    || c.downcast_ref::<depthsim::memory::TooMuchMemory>()
                         .is_some()
                     || c.downcast_ref::<depthsim::reproduce::NotARecordedRun>()
                         .is_some()

@@ -49,6 +49,9 @@ pub struct RecordedRun {
     pub sha256: BTreeMap<String, String>,
     /// The resolved scenario it ran.
     pub params: ScenarioFile,
+    /// Whether it is a sweep's run: a sweep keeps only some files of each run (`keep =
+    /// "summary"`), so files its manifest does not record were not kept, not missed.
+    pub from_sweep: bool,
 }
 
 /// The fields of manifest.json a rerun needs.
@@ -62,6 +65,8 @@ struct ManifestFields {
     overrides: Vec<String>,
     sha256: BTreeMap<String, String>,
     scenario: ScenarioField,
+    #[serde(default)]
+    sweep: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -153,6 +158,7 @@ impl RecordedRun {
             overrides: m.overrides,
             sha256,
             params: m.scenario.params,
+            from_sweep: m.sweep.is_some(),
         })
     }
 
@@ -220,6 +226,9 @@ pub enum Verdict {
     Differs(String),
     /// DIR has no such file; the manifest lists it.
     Missing,
+    /// A sweep's run that did not keep this file (`keep = "summary"`): the rerun writes it,
+    /// the folder never held it, and there is nothing to compare it with.
+    NotKept,
 }
 
 /// One line of the comparison.
@@ -233,7 +242,8 @@ pub struct FileCheck {
 
 /// Compares every file the manifest recorded, in name order, as found in DIR and as the rerun
 /// wrote it (`rerun`: digests by name), then lists the files the rerun wrote that the
-/// manifest does not record. DIR's files are only read.
+/// manifest does not record: a difference for a run's folder, [`Verdict::NotKept`] for a
+/// sweep's run (which keeps what its `keep` says). DIR's files are only read.
 pub fn compare(recorded: &RecordedRun, rerun: &BTreeMap<String, String>) -> Vec<FileCheck> {
     let mut checks: Vec<FileCheck> = recorded
         .sha256
@@ -275,9 +285,13 @@ pub fn compare(recorded: &RecordedRun, rerun: &BTreeMap<String, String>) -> Vec<
         if file != "manifest.json" && !recorded.sha256.contains_key(file) {
             checks.push(FileCheck {
                 file: file.clone(),
-                verdict: Verdict::Differs(
-                    "a rerun writes it, but the manifest records no such file".into(),
-                ),
+                verdict: if recorded.from_sweep {
+                    Verdict::NotKept
+                } else {
+                    Verdict::Differs(
+                        "a rerun writes it, but the manifest records no such file".into(),
+                    )
+                },
             });
         }
     }

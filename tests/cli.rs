@@ -109,7 +109,8 @@ fn run_writes_every_file_with_the_documented_columns() {
          pnl_mm_hedging,pnl_mm_option_premium,pnl_mm_option_revaluation,pnl_mm_settlement,hedges,\
          hedges_failed,hedge_lots,hedge_unfilled_lots,hedge_mean_slippage_ticks,withdrawals_loss,\
          withdrawals_inventory,withdrawals_hedge_failure,withdrawals_drawdown,withdrawals_toxicity,\
-         withdrawals_volatility,mm_withdrawn_fraction,halts,halted_s,program_lots,program_filled_lots,\
+         withdrawals_volatility,mm_withdrawn_fraction,halts,halted_s,halt_rejected_orders,program_lots,\
+         program_filled_lots,\
          program_target_participation,program_participation,hot_potato_ratio,episodes,collapsed_s,\
          worst_trough_ratio,mean_recovery_s,collapse_detectable,longest_empty_side_s,mm_sharpe_per_sample,mm_sharpe_annualised,price_min,\
          price_max,price_max_drawdown_frac,realised_vol_per_sqrt_s,band_repriced_orders"
@@ -541,8 +542,9 @@ fn out_refuses_an_earlier_result_holding_a_file_depthsim_did_not_write() {
     assert_eq!(snapshot(tmp.path()), before);
 }
 
-/// `--out` replaces an earlier result (with what `report` adds to it), but never a folder or
-/// file that is not one.
+/// `--out` replaces an earlier result (with the files `report` added to it and listed in its
+/// report.json), but never a folder or file that is not one, nor a result holding a file of
+/// the user's among the report's (issue 22: `plots/notes.txt` was deleted).
 #[test]
 fn out_never_replaces_what_is_not_an_earlier_result() {
     let tmp = tempfile::tempdir().unwrap();
@@ -573,12 +575,40 @@ fn out_never_replaces_what_is_not_an_earlier_result() {
     // an earlier result is replaced, with what the report command adds to it
     let out = tmp.path().join("result");
     run_tiny(&out, &[]);
-    fs::create_dir(out.join("plots")).unwrap();
-    fs::write(out.join("plots/depth.svg"), "<svg/>").unwrap();
-    fs::write(out.join("index.html"), "<html/>").unwrap();
+    let o = run(&["report", "-q", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("report.json").is_file() && out.join("plots/depth.svg").is_file());
+    // ...but not with a file of the user's among the report's
+    fs::write(out.join("plots/notes.txt"), "mine").unwrap();
+    let before = snapshot(&out);
+    let o = run(&[
+        "run",
+        tiny.to_str().unwrap(),
+        "-q",
+        "--seed",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("holds plots/notes.txt which depthsim did not write"),
+        "{stderr}"
+    );
+    assert_eq!(
+        snapshot(&out),
+        before,
+        "the user's notes and the result untouched"
+    );
+    fs::remove_file(out.join("plots/notes.txt")).unwrap();
     run_tiny(&out, &["--seed", "5"]);
     assert_eq!(manifest_without_wall_time(&out)["seed"], 5);
-    assert!(!out.join("plots").exists() && !out.join("index.html").exists());
+    assert!(
+        !out.join("plots").exists()
+            && !out.join("index.html").exists()
+            && !out.join("report.json").exists()
+    );
     assert_eq!(
         names(tmp.path()),
         ["research", "result"],
@@ -766,4 +796,63 @@ fn closed_pipe_is_a_quiet_success_for_every_command() {
     );
     drop(reader);
     assert_eq!(child.wait_with_output().unwrap().status.code(), Some(2));
+}
+
+/// Issue 22: an `--out` folder made with mkdir (empty) was refused, and replacing an earlier
+/// result printed nothing. An empty folder is used (as is an empty findings folder), and
+/// replacing a result says so on stderr.
+#[test]
+fn an_empty_out_folder_is_used_and_replacing_a_result_is_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tiny = repo("scenarios/tiny.toml");
+    let out = tmp.path().join("made-with-mkdir");
+    fs::create_dir(&out).unwrap();
+    let args = |seed: &'static str| {
+        vec![
+            "run".to_string(),
+            tiny.to_str().unwrap().to_string(),
+            "--seed".into(),
+            seed.into(),
+            "--out".into(),
+            out.to_str().unwrap().to_string(),
+        ]
+    };
+    let say = |o: &Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    let o = bin().args(args("1")).output().unwrap();
+    assert!(o.status.success(), "{}", say(&o));
+    assert!(!say(&o).contains("replaced"), "{}", say(&o));
+    assert!(out.join("manifest.json").is_file());
+    let o = bin().args(args("2")).output().unwrap();
+    assert!(o.status.success(), "{}", say(&o));
+    assert!(
+        say(&o).contains("(it replaced the earlier result there)"),
+        "{}",
+        say(&o)
+    );
+    assert_eq!(manifest_without_wall_time(&out)["seed"], 2);
+    let f = tmp.path().join("findings");
+    fs::create_dir(&f).unwrap();
+    let o = run(&[
+        "findings",
+        tiny.to_str().unwrap(),
+        "--seeds",
+        "1",
+        "--out",
+        f.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", say(&o));
+    assert!(f.join("findings.md").is_file());
+    // and an earlier findings folder is replaced, a file of the user's in it refused
+    fs::write(f.join("notes.md"), "mine").unwrap();
+    let o = run(&[
+        "findings",
+        tiny.to_str().unwrap(),
+        "--seeds",
+        "1",
+        "--out",
+        f.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", say(&o));
+    assert!(say(&o).contains("holds notes.md which depthsim did not write"));
+    assert_eq!(fs::read_to_string(f.join("notes.md")).unwrap(), "mine");
 }

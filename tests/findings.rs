@@ -72,7 +72,15 @@ fn findings_are_the_runs_summaries_and_do_not_depend_on_jobs() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["findings.csv", "findings.md", "summaries.csv"]);
+    assert_eq!(
+        names,
+        [
+            "findings.csv",
+            "findings.md",
+            "manifest.json",
+            "summaries.csv"
+        ]
+    );
     // summaries.csv row 1 + 3 (short_a, seed 2; header first) is `depthsim run --seed 2`'s
     let single = tmp.path().join("single");
     let o = depthsim(&[

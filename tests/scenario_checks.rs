@@ -273,8 +273,7 @@ fn hedge_execution_keys_are_checked_and_named() {
     refused(
         &with_hedge("band_lots = 5\nstyle = \"twap\""),
         &[
-            "hedge",
-            "`style`",
+            "`market_maker[0].hedge.style`",
             "unknown variant `twap`",
             "passive",
             "sliced",
@@ -290,7 +289,7 @@ fn hedge_execution_keys_are_checked_and_named() {
     }
     refused(
         &with_hedge("band_lots = 5\nstyle = \"ioc\"\nmax_slippage_ticks = -1"),
-        &["`max_slippage_ticks`", "hedge", "invalid value"],
+        &["`market_maker[0].hedge.max_slippage_ticks`", "invalid value"],
     );
     refused(
         &with_hedge("band_lots = 5\nstyle = \"passive\"\nmax_slippage_ticks = 1"),
@@ -898,6 +897,11 @@ fn halt_keys_are_checked_and_named() {
         ),
         ("move_ticks = 10\nwindow_s = 5.0", "pause_s", "missing"),
         (
+            "move_ticks = 10\nwindow_s = 5.0\npause_s = 3.0\nmax_held_orders = 0",
+            "market.halt.max_held_orders",
+            "between 1 and",
+        ),
+        (
             "move_ticks = 10\nwindow_s = 5.0\npause_s = 3.0\nbands = 2",
             "bands",
             "unknown",
@@ -1079,4 +1083,72 @@ fn a_set_into_output_collapse_asks_for_detection() {
             "require_detection = false",
         ],
     );
+}
+
+/// Issue 22: keys accepted but probably not meant are warned about (not refused): a
+/// withdrawal trigger without an `exit` level (it can never clear) and a shock that runs past
+/// the end of the run; each warning names the file and the full key.
+#[test]
+fn a_trigger_without_exit_and_a_shock_past_the_end_are_warned_about() {
+    assert!(load(&tiny()).unwrap().warnings.is_empty());
+    let s = load(&with_withdrawal(
+        "inventory = { widen = 0.5, withdraw = 0.8 }",
+    ))
+    .unwrap();
+    assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+    assert!(
+        s.warnings[0].starts_with("x.toml: `market_maker[0].withdrawal.inventory` has no `exit`"),
+        "{:?}",
+        s.warnings
+    );
+    assert!(
+        load(&with_withdrawal("inventory = { widen = 0.5, exit = 0.2 }"))
+            .unwrap()
+            .warnings
+            .is_empty()
+    );
+    let s = load(&with_shock(
+        "kind = \"volatility\"\nstart_s = 50.0\nduration_s = 30.0\nfactor = 2.0",
+    ))
+    .unwrap();
+    assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+    assert!(
+        s.warnings[0].contains("`shocks[0].duration_s`") && s.warnings[0].contains("past the end"),
+        "{:?}",
+        s.warnings
+    );
+}
+
+/// Issue 22: every error names the key by its full path: a TOML type error inside an array
+/// table, an unknown key there, and the total number of agents (which named `count`).
+#[test]
+fn errors_name_the_full_key_path() {
+    refused(
+        &tiny().replace("count = 20 ", "count = 99999999999 "),
+        &["line", "key `noise[0].count`", "u32"],
+    );
+    refused(
+        &tiny().replace("mu_per_s = 1.0 ", "muu = 1.0 "),
+        &["key `noise[0].muu`", "unknown field"],
+    );
+    refused(
+        &tiny().replace("count = 20 ", "count = 999999 "),
+        &[
+            "`noise[0].count`",
+            "1000003 agents in all",
+            "at most 1000000",
+        ],
+    );
+}
+
+/// Issue 22: `depthsim run` given a sweep file said "unknown field `grid`"; now it points to
+/// `depthsim sweep`.
+#[test]
+fn a_sweep_file_given_as_a_scenario_points_to_depthsim_sweep() {
+    let sweep = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/sweeps/tiny_grid.toml"
+    ))
+    .unwrap();
+    refused(&sweep, &["sweep file", "depthsim sweep FILE"]);
 }

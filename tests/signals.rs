@@ -70,11 +70,21 @@ impl Drop for Child {
     }
 }
 
-fn partial_folders(parent: &Path) -> Vec<String> {
+/// Every reserved name in `parent`: partial folders and their lock files.
+fn partial_names(parent: &Path) -> Vec<String> {
     fs::read_dir(parent)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.contains(".partial-"))
+        .collect()
+}
+
+/// The partial folders in `parent` (not their lock files).
+fn partial_folders(parent: &Path) -> Vec<String> {
+    fs::read_dir(parent)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".partial-") && !n.ends_with(".lock"))
         .collect()
 }
 
@@ -166,7 +176,7 @@ fn stops_cleanly(signal: &str, code: i32) {
         ),
         "one line on stderr"
     );
-    assert_eq!(partial_folders(&s.parent), Vec::<String>::new());
+    assert_eq!(partial_names(&s.parent), Vec::<String>::new());
     assert!(!s.parent.join("long").exists());
     assert_eq!(
         snapshot(&s.parent.join("done")),
@@ -185,8 +195,10 @@ fn sigterm_stops_a_run_with_143_and_leaves_no_partial_folder() {
     stops_cleanly("TERM", 143);
 }
 
-/// A killed process cannot clean up; the next run into the same folder does, on Linux where
-/// `/proc` tells which processes are gone.
+/// A killed process cannot clean up; the next run into the same folder does: the kernel
+/// released the lock the killed run held on its partial folder's lock file. A partial
+/// folder without a lock file (whose owner cannot be known) is left alone, even when its pid
+/// is that of no process here.
 #[cfg(target_os = "linux")]
 #[test]
 fn after_sigkill_the_next_run_removes_the_partial_folder_left_behind() {
@@ -201,20 +213,21 @@ fn after_sigkill_the_next_run_removes_the_partial_folder_left_behind() {
         1,
         "the killed run left its partial folder: {left:?}"
     );
-    // a live process's partial folder is left alone
-    let live = Child(
-        Command::new("sleep")
-            .arg("600")
-            .stdin(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let theirs = s.parent.join(format!(".other.partial-{}-0", live.pid()));
+    // a folder whose owner cannot be known (no lock file) is left alone, even when no
+    // process here has its pid
+    let gone = {
+        let mut c = Command::new("true").spawn().unwrap();
+        let pid = c.id();
+        c.wait().unwrap();
+        pid
+    };
+    let theirs = s.parent.join(format!(".other.partial-{gone}-0"));
     fs::create_dir(&theirs).unwrap();
     short_run(&s.parent.join("next"));
     assert_eq!(
-        partial_folders(&s.parent),
-        [format!(".other.partial-{}-0", live.pid())]
+        partial_names(&s.parent),
+        [format!(".other.partial-{gone}-0")],
+        "the killed run's folder and lock file are gone"
     );
     assert_eq!(
         snapshot(&s.parent.join("done")),

@@ -338,6 +338,138 @@ fn a_changed_sweep_refuses_to_resume_and_restart_deletes_only_its_own_files() {
     assert_eq!(fs::read_to_string(foreign.join("data.csv")).unwrap(), "x");
 }
 
+/// Issue 22, item 5: a sweep could not be resumed or extended after `depthsim report` on it
+/// ("it holds plots/ which depthsim did not write", though depthsim wrote it). The report's
+/// files are listed in report.json: the sweep resumes around them, a changed sweep restarts
+/// over them (deleting them with the runs), and a file of the user's among them makes both
+/// refuse, deleting nothing.
+#[test]
+fn a_sweep_folder_with_a_report_resumes_and_restarts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let keys = "seed = 1\nseeds_per_point = 1\nset = [\"run.duration_s=5.0\"]";
+    let file = sweep_file(t, "r.toml", keys, GRID);
+    let out = t.join("out");
+    ok(sweep(&file, &out, &[]));
+    ok(depthsim(&["report", "-q", out.to_str().unwrap()], &[]));
+    assert!(out.join("report.json").is_file() && out.join("plots").is_dir());
+    let reported = snapshot(&out);
+    // resume: nothing to do, the report stays
+    ok(sweep(&file, &out, &[]));
+    assert_eq!(snapshot(&out), reported);
+    // a file of the user's among the report's: refused, nothing touched
+    fs::write(out.join("plots/notes.txt"), "mine").unwrap();
+    let mine = snapshot(&out);
+    for extra in [&[][..], &["--restart"][..]] {
+        let o = sweep(&file, &out, extra);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("plots/notes.txt which depthsim did not write"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(snapshot(&out), mine);
+    }
+    fs::remove_file(out.join("plots/notes.txt")).unwrap();
+    // extended: one more grid value is another sweep, which --restart starts over
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.replace("[10, 20, 40]", "[10, 20, 40, 80]")).unwrap();
+    let o = sweep(&file, &out, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    ok(sweep(&file, &out, &["--restart"]));
+    assert_eq!(rows(&out.join("runs.csv")).len(), 8);
+    // issue 22, item 8: reproduce of a run that kept only its summary compares what was
+    // kept, says what was not, and exits 0
+    let o = ok(depthsim(
+        &[
+            "reproduce",
+            out.join("runs/000/run-000003").to_str().unwrap(),
+        ],
+        &[],
+    ));
+    let said = String::from_utf8_lossy(&o.stdout);
+    assert!(said.contains("summary.csv   match"), "{said}");
+    assert!(said.contains("trades.csv    not kept"), "{said}");
+    assert!(
+        said.contains("the one file the folder kept matches"),
+        "{said}"
+    );
+    assert!(!out.join("report.json").exists() && !out.join("plots").exists());
+    ok(depthsim(&["report", "-q", out.to_str().unwrap()], &[]));
+}
+
+/// Issue 22, item 7: Ctrl-C in a sweep said "250 runs of this sweep are finished and kept"
+/// when 21 were (the count was read after the progress bar was cleared). Stopped right after
+/// its third run is in place, interrupted, then let go: the message counts the runs on disk.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_interrupted_sweep_counts_the_runs_on_disk() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let keys = "seed = 1\nseeds_per_point = 1\nset = [\"run.duration_s=5.0\"]";
+    let file = sweep_file(t, "i.toml", keys, GRID);
+    let args = |out: &str| {
+        vec![
+            "sweep".to_string(),
+            file.to_str().unwrap().to_string(),
+            "--jobs".into(),
+            "1".into(),
+            "--out".into(),
+            t.join(out).to_str().unwrap().to_string(),
+        ]
+    };
+    let traced = Command::new(env!("CARGO_BIN_EXE_depthsim"))
+        .args(args("traced"))
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env("DEPTHSIM_FAULT", "trace")
+        .output()
+        .unwrap();
+    let third = stderr(&traced)
+        .lines()
+        .filter(|l| l.ends_with(": commit: new result in place"))
+        .nth(2)
+        .and_then(|l| l.strip_prefix("fault point "))
+        .and_then(|l| l.split(':').next())
+        .unwrap()
+        .to_string();
+    use std::os::unix::process::CommandExt;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_depthsim"))
+        .args(args("out"))
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env("DEPTHSIM_FAULT", format!("stop@{third}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.ends_with(": stopped\n") {
+        line.clear();
+        assert!(std::io::BufRead::read_line(&mut err, &mut line).unwrap() > 0);
+    }
+    common::wait_stopped(child.id(), "depthsim");
+    let pid = child.id().to_string();
+    for signal in ["-INT", "-CONT"] {
+        assert!(
+            Command::new("kill")
+                .args([signal, &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut err, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{rest}");
+    assert_eq!(run_folders(&t.join("out")), 3);
+    assert!(
+        rest.contains("3 of the 6 runs of this sweep are finished and kept"),
+        "{rest}"
+    );
+}
+
 #[test]
 fn merge_refuses_missing_runs_and_other_sweeps() {
     let tmp = tempfile::tempdir().unwrap();

@@ -1,8 +1,13 @@
 //! `depthsim findings FILE…`: the command-line side of [`depthsim::findings`].
 
-use super::{Interrupted, catch_stop_signals, print_stderr, stop_signal};
+use super::{
+    Interrupted, MAX_MEMORY_HELP, MAX_MEMORY_LONG_HELP, catch_stop_signals, check_memory,
+    foreign_or, print_recovered, print_stderr, print_warnings, stop_signal,
+};
 use anyhow::{Context, Result};
 use depthsim::findings::{FindingsError, load_all, run_all, write_tables};
+use depthsim::memory::MemoryLimit;
+use depthsim::record::{OutputDir, Replaced, check_replaceable, recover_abandoned};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -21,12 +26,17 @@ pub struct FindingsArgs {
     /// not depend on it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
-    /// Where summaries.csv, findings.csv and findings.md go.
+    /// Where summaries.csv, findings.csv, findings.md and manifest.json go. As with `depthsim
+    /// run --out`, they are written under a temporary name and moved into place when
+    /// complete; an earlier findings folder there is replaced, an empty folder is used, and
+    /// anything else is refused (exit code 2).
     #[arg(long, value_name = "DIR", default_value = "output/findings")]
     pub out: PathBuf,
     /// Print nothing but errors (findings.md is still printed on stdout).
     #[arg(long, short)]
     pub quiet: bool,
+    #[arg(long, value_name = "SIZE", default_value_t = MemoryLimit::default(), help = MAX_MEMORY_HELP, long_help = MAX_MEMORY_LONG_HELP)]
+    pub max_memory: MemoryLimit,
 }
 
 /// `depthsim findings FILE…`.
@@ -37,6 +47,19 @@ pub fn findings(args: FindingsArgs) -> Result<ExitCode> {
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
     );
+    let at_once = (jobs as u64)
+        .min(scenarios.len() as u64 * args.seeds)
+        .max(1);
+    for (s, f) in scenarios.iter().zip(&args.files) {
+        if !args.quiet {
+            print_warnings(s);
+        }
+        check_memory(s, f, "a run", at_once, args.max_memory)?;
+    }
+    print_recovered(&recover_abandoned(&args.out), args.quiet);
+    // Refuse early (exit 2) to replace anything but an earlier depthsim result.
+    check_replaceable(&args.out)
+        .map_err(|e| foreign_or(e, || format!("checking {}", args.out.display())))?;
     let total = scenarios.len() as u64 * args.seeds;
     if !args.quiet {
         print_stderr(&format!(
@@ -55,7 +78,9 @@ pub fn findings(args: FindingsArgs) -> Result<ExitCode> {
     if !args.quiet && std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::stderr());
     }
-    let work = args.out.join(".runs");
+    let dir = OutputDir::create(&args.out)
+        .with_context(|| format!("creating the output folder for {}", args.out.display()))?;
+    let work = dir.file("runs");
     let result = run_all(
         &args.files,
         &scenarios,
@@ -66,25 +91,49 @@ pub fn findings(args: FindingsArgs) -> Result<ExitCode> {
         &|| stop_signal().is_some(),
     );
     bar.finish_and_clear();
-    let _ = std::fs::remove_dir(&work);
+    let _ = std::fs::remove_dir_all(&work);
     let rows = match result {
         Err(FindingsError::Interrupted) => {
+            let _ = dir.discard();
             return Err(anyhow::Error::new(Interrupted {
                 signal: stop_signal().unwrap_or(0),
-                what: "no table was written".into(),
+                what: format!(
+                    "no table was written; {} was not changed",
+                    args.out.display()
+                ),
             }));
         }
         r => r?,
     };
     let names: Vec<String> = scenarios.iter().map(|s| s.name.clone()).collect();
-    write_tables(&args.out, &names, &rows, args.seeds)?;
-    let md = std::fs::read(args.out.join("findings.md"))
-        .with_context(|| format!("reading {}", args.out.join("findings.md").display()))?;
+    let command_line: Vec<String> = std::env::args().skip(1).collect();
+    write_tables(&dir, &args.files, &names, &rows, args.seeds, &command_line)?;
+    let md = std::fs::read(dir.file("findings.md"))
+        .with_context(|| format!("reading {}", dir.file("findings.md").display()))?;
+    if stop_signal().is_some() {
+        let _ = dir.discard();
+        return Err(anyhow::Error::new(Interrupted {
+            signal: stop_signal().unwrap_or(0),
+            what: format!(
+                "no table was written; {} was not changed",
+                args.out.display()
+            ),
+        }));
+    }
+    let committed = dir.commit().map_err(|e| {
+        foreign_or(e, || {
+            format!("moving the findings into {}", args.out.display())
+        })
+    })?;
     std::io::stdout().write_all(&md).ok();
     if !args.quiet {
         print_stderr(&format!(
-            "findings: {total} runs → {}/summaries.csv, findings.csv, findings.md\n",
-            args.out.display()
+            "findings: {total} runs → {}/summaries.csv, findings.csv, findings.md{}\n",
+            committed.path.display(),
+            match committed.replaced {
+                Replaced::EarlierResult => " (they replaced the earlier findings there)",
+                Replaced::EmptyFolder | Replaced::Nothing => "",
+            }
         ));
     }
     Ok(ExitCode::SUCCESS)

@@ -1,8 +1,12 @@
 //! `depthsim sweep FILE` and `depthsim merge DIR…`: the command-line side of
 //! [`depthsim::sweep`] (flags, progress bar, messages).
 
-use super::{Interrupted, catch_stop_signals, print_stderr, stop_signal};
+use super::{
+    Interrupted, MAX_MEMORY_HELP, MAX_MEMORY_LONG_HELP, catch_stop_signals, check_memory,
+    print_recovered, print_stderr, stop_signal,
+};
 use anyhow::{Context, Result};
+use depthsim::memory::MemoryLimit;
 use depthsim::sweep::exec::{pending, run_all};
 use depthsim::sweep::store::{Opened, SweepRecord, open};
 use depthsim::sweep::table::{merge, write_runs_csv};
@@ -38,6 +42,8 @@ pub struct SweepArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    #[arg(long, value_name = "SIZE", default_value_t = MemoryLimit::default(), help = MAX_MEMORY_HELP, long_help = MAX_MEMORY_LONG_HELP)]
+    pub max_memory: MemoryLimit,
 }
 
 /// The number of CPUs this process may use (1 if unknown).
@@ -57,9 +63,35 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join("sweeps").join(&sweep.name));
-    let opened = open(&dir, &sweep, args.restart)?;
-    let (todo, done) = pending(&sweep, &dir, shard);
     let jobs = args.jobs.map_or_else(cpus, usize::from);
+    // warnings once each, and the memory of the largest point's runs, before anything runs
+    let mut warned = std::collections::BTreeSet::new();
+    for p in &sweep.points {
+        for w in &p.scenario.warnings {
+            if warned.insert(w.clone()) && !args.quiet {
+                print_stderr(&format!("warning: {w} (in every point that has it)\n"));
+            }
+        }
+    }
+    let shard_runs = (0..sweep.runs()).filter(|r| shard.has(*r)).count() as u64;
+    let at_once = (jobs as u64).min(shard_runs).max(1);
+    if let Some((i, largest)) = sweep
+        .points
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, p)| depthsim::memory::estimate(&p.scenario).total_bytes())
+    {
+        check_memory(
+            &largest.scenario,
+            &args.file,
+            &format!("point {i} (its largest)"),
+            at_once,
+            args.max_memory,
+        )?;
+    }
+    let (opened, notes) = open(&dir, &sweep, args.restart)?;
+    print_recovered(&notes, args.quiet);
+    let (todo, done) = pending(&sweep, &dir, shard);
     if !args.quiet {
         let what = match opened {
             Opened::Fresh => String::new(),
@@ -126,16 +158,19 @@ pub fn sweep(args: SweepArgs) -> Result<ExitCode> {
         &|_| bar.inc(1),
         &|| stop_signal().is_some(),
     );
-    bar.finish_and_clear();
+    // read before the bar is cleared: finishing the bar sets its position to its length
     let ran = bar.position();
+    bar.finish_and_clear();
     match result {
         Err(SweepError::Interrupted) => {
+            // count what is on disk, not what the bar says
+            let (left, finished) = pending(&sweep, &dir, shard);
+            let total = finished + left.len() as u64;
             return Err(anyhow::Error::new(Interrupted {
                 signal: stop_signal().unwrap_or(0),
                 what: format!(
-                    "{} runs of this {} are finished and kept in {} (runs in flight were \
-                     discarded); rerun the same command to do the rest",
-                    done + ran,
+                    "{finished} of the {total} runs of this {} are finished and kept in {} \
+                     (runs in flight were discarded); rerun the same command to do the rest",
                     if shard == Shard::ALL {
                         "sweep"
                     } else {

@@ -53,6 +53,7 @@ pub fn build_world(scenario: &Scenario) -> World {
             move_ticks: h.move_ticks as i64,
             window_ns: secs_to_ns(h.window_s),
             pause_ns: secs_to_ns(h.pause_s),
+            max_held_orders: usize::try_from(h.max_held_orders).unwrap_or(usize::MAX),
         });
         exchange.bands = b.price_bands.map(|p| {
             PriceBands::new(

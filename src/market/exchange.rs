@@ -1,6 +1,14 @@
 //! The exchange: one book entity, a pre-trade risk gate ([`RiskGate`]), good-till-time
 //! expiries, volatility halts, and the matching system that drains the inbox in (arrival
 //! time, sequence) order.
+//!
+//! Requests that arrive while a book is halted are held, in a queue bounded by the halt
+//! rule's `max_held_orders`. When it is full, a new order (limit or market) is rejected:
+//! counted in [`Exchange::halt_rejected_orders`] and in the run's rejections, and
+//! acknowledged as refused like any rejected order; a cancel is carried out at once (it
+//! cannot trade or move the price, and the book already loses expiring orders during a
+//! halt), so that a maker's cancel is never lost. Memory stays bounded however fast orders
+//! arrive, and the shipped scenarios never fill the queue.
 
 use super::bands::PriceBands;
 use super::halt::{HaltRule, MoveDetector};
@@ -54,6 +62,8 @@ pub struct Exchange {
     pub halt: Option<(u64, u64)>,
     /// Halt starts and ends of the current step, for events.csv.
     pub halt_events: Vec<EventRecord>,
+    /// Orders rejected because the halted book's queue was full.
+    pub halt_rejected_orders: u64,
     /// Its price bands, if it has them.
     pub bands: Option<PriceBands>,
     moves: MoveDetector,
@@ -87,6 +97,7 @@ impl Exchange {
             halted_ns: 0,
             halt: None,
             halt_events: Vec::new(),
+            halt_rejected_orders: 0,
             bands: None,
             moves: MoveDetector::default(),
             held: Vec::new(),
@@ -135,7 +146,7 @@ impl Exchange {
             }
             self.expire_until(r.arrival_ns, &mut next, stats);
             if self.halt.is_some() {
-                self.held.push(*r);
+                self.hold(r, out, stats);
                 continue;
             }
             self.process(r, r.arrival_ns, end_ns, out, stats);
@@ -194,6 +205,71 @@ impl Exchange {
             let mut buffer = batch;
             buffer.clear();
             self.held = buffer;
+        }
+    }
+
+    /// Holds `r` until the reopening, or, when the queue is full, rejects it (an order) or
+    /// carries it out at once (a cancel): see the module docs.
+    fn hold(&mut self, r: &OrderRequest, out: &mut StepOutcomes, stats: &mut RunStats) {
+        let max = self.halt_rule.map_or(usize::MAX, |h| h.max_held_orders);
+        if self.held.len() < max {
+            self.held.push(*r);
+            return;
+        }
+        match r.action {
+            Action::Cancel { id } => self.cancel(r, id, out, stats),
+            Action::Limit { .. }
+            | Action::ZiLimit { .. }
+            | Action::Market { .. }
+            | Action::Replace { .. } => {
+                match r.action {
+                    Action::Market { .. } => stats.market_orders += 1,
+                    Action::Replace { id, .. } => {
+                        // the cancel part is carried out, the new order is not
+                        stats.cancels += 1;
+                        if let Ok(c) = self.book.cancel(OwnerId(r.agent), id) {
+                            self.risk.on_remove(r.agent, c.side, c.qty.0);
+                        }
+                        stats.limit_orders += 1;
+                    }
+                    _ => stats.limit_orders += 1,
+                }
+                stats.rejections += 1;
+                self.halt_rejected_orders += 1;
+                if r.tag != NO_TAG {
+                    out.acks.push(Ack {
+                        agent: r.agent,
+                        tag: r.tag,
+                        resting: None,
+                        rested_lots: 0,
+                    });
+                }
+            }
+        }
+    }
+
+    /// A cancel request; a tagged one is acknowledged (`resting: None`) whether or not the
+    /// order was still there.
+    #[inline]
+    fn cancel(
+        &mut self,
+        r: &OrderRequest,
+        id: OrderId,
+        out: &mut StepOutcomes,
+        stats: &mut RunStats,
+    ) {
+        stats.cancels += 1;
+        match self.book.cancel(OwnerId(r.agent), id) {
+            Ok(c) => self.risk.on_remove(r.agent, c.side, c.qty.0),
+            Err(_) => stats.rejections += 1,
+        }
+        if r.tag != NO_TAG {
+            out.acks.push(Ack {
+                agent: r.agent,
+                tag: r.tag,
+                resting: None,
+                rested_lots: 0,
+            });
         }
     }
 
@@ -291,19 +367,7 @@ impl Exchange {
                 (res, side, None)
             }
             Action::Cancel { id } => {
-                stats.cancels += 1;
-                match self.book.cancel(owner, id) {
-                    Ok(c) => self.risk.on_remove(r.agent, c.side, c.qty.0),
-                    Err(_) => stats.rejections += 1,
-                }
-                if r.tag != NO_TAG {
-                    out.acks.push(Ack {
-                        agent: r.agent,
-                        tag: r.tag,
-                        resting: None,
-                        rested_lots: 0,
-                    });
-                }
+                self.cancel(r, id, out, stats);
                 return;
             }
             Action::Replace {
@@ -564,6 +628,66 @@ mod tests {
             ex.book.check_invariants().unwrap();
         }
         assert!(stats.trades > 100 && stats.expiries > 100, "{stats:?}");
+    }
+
+    /// Orders arriving during a halt no longer queue without bound (issue 22: 3.7 GB in 12 s,
+    /// then an abort): beyond `max_held_orders` new orders are rejected, counted and
+    /// acknowledged, cancels are carried out at once, and the held ones reopen in order.
+    #[test]
+    fn a_halted_books_queue_is_bounded() {
+        let mut ex = exchange(vec![None; 3]);
+        ex.halt_rule = Some(HaltRule {
+            move_ticks: 1_000,
+            window_ns: 1_000_000,
+            pause_ns: 5_000_000,
+            max_held_orders: 4,
+        });
+        let mut out = StepOutcomes::default();
+        let mut stats = RunStats::default();
+        let limit = |side, price, qty| Action::Limit {
+            side,
+            price: Price(price),
+            qty: Qty(qty),
+            tif: TimeInForce::Gtc,
+        };
+        // a resting bid to cancel later, then a halt
+        ex.run_step(
+            1_000_000,
+            &[request(1, 0, limit(Side::Buy, 9_990, 5))],
+            &mut out,
+            &mut stats,
+        );
+        let bid = ex.book.best_bid();
+        assert_eq!(bid, Some(Price(9_990)));
+        ex.halt = Some((1_000_000, 6_000_000));
+        let resting_id = ex.book.orders_at(Price(9_990)).next().unwrap().id;
+        let mut reqs: Vec<OrderRequest> = (0..10)
+            .map(|i| {
+                let mut r = request(1_000_100 + i, 1, limit(Side::Sell, 10_050 + i as i64, 1));
+                r.tag = 7 + i as u32;
+                r
+            })
+            .collect();
+        reqs.push(request(1_000_200, 0, Action::Cancel { id: resting_id }));
+        ex.run_step(2_000_000, &reqs, &mut out, &mut stats);
+        assert_eq!(ex.held.len(), 4, "the queue stops at its bound");
+        assert_eq!(ex.halt_rejected_orders, 6);
+        assert_eq!(stats.rejections, 6);
+        assert_eq!(
+            out.acks.iter().filter(|a| a.resting.is_none()).count(),
+            6,
+            "each rejected order is acknowledged as refused"
+        );
+        assert_eq!(
+            ex.book.best_bid(),
+            None,
+            "the cancel was carried out at once"
+        );
+        // at the reopening the four held orders go in, in arrival order
+        ex.run_step(7_000_000, &[], &mut out, &mut stats);
+        assert!(ex.halt.is_none() && ex.held.is_empty());
+        assert_eq!(ex.book.best_ask(), Some(Price(10_050)));
+        ex.book.check_invariants().unwrap();
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub struct HaltRule {
     pub window_ns: u64,
     /// How long the book stays halted, ns (> 0).
     pub pause_ns: u64,
+    /// Most requests held at once while halted (≥ 1); see [`super::exchange::Exchange`].
+    pub max_held_orders: usize,
 }
 
 /// The trailing window's highest and lowest trade prices.

@@ -8,8 +8,11 @@ mod scale;
 pub mod summary;
 mod trades;
 
+pub(crate) use output::foreign_among;
 pub use output::{
-    ForeignOutput, OutputDir, REPORT_OUTPUTS, Recovered, check_replaceable, recover_abandoned,
+    Committed, ForeignOutput, Listed, OutputDir, REPORT_JSON, Recovered, Replaced, ReportListing,
+    check_replaceable, is_listable_path, owner, partial, recover_abandoned, recover_in,
+    remove_listed, write_file_atomic,
 };
 pub use scale::PriceScale;
 pub use trades::TradeWriter;
@@ -827,8 +830,8 @@ pub fn record_samples(
                     pnl_settlement: option_money(|p| p.options.settlement_tick_lots),
                     state: mm.map_or("", |m| m.risk.state.as_str()),
                     time_in_state_s: mm
-                        .map(|m| clock.end_ns().saturating_sub(m.risk.entered_ns) as f64 * 1e-9),
-                    withdrawn_s: mm.map(|m| m.risk.withdrawn_ns(clock.end_ns()) as f64 * 1e-9),
+                        .map(|m| clock.end_ns().saturating_sub(m.risk.entered_ns) as f64 / 1e9),
+                    withdrawn_s: mm.map(|m| m.risk.withdrawn_ns(clock.end_ns()) as f64 / 1e9),
                 }),
             );
         }

@@ -350,6 +350,9 @@ pub struct SummaryRow {
     pub halts: u64,
     /// Time spent halted, seconds, summed over books.
     pub halted_s: f64,
+    /// Orders rejected because a halted book's queue of held requests was full
+    /// (`max_held_orders`), summed over books.
+    pub halt_rejected_orders: u64,
     /// Programs' total quantity, lots (0: no program).
     pub program_lots: u64,
     /// Programs' filled quantity, lots.

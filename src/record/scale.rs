@@ -72,6 +72,22 @@ impl PriceScale {
         ticks * self.tick_size
     }
 
+    /// The sum of rounded currency amounts of several books (each from its own scale), itself
+    /// rounded to the finest of their decimals: the books' amounts are exact decimals, and so
+    /// is their sum, which f64 addition alone may print as `0.30000000000000004`. Left as
+    /// added when a tick has no short decimal form.
+    pub fn sum_money(scales: &[PriceScale], amounts: impl IntoIterator<Item = f64>) -> f64 {
+        let sum: f64 = amounts.into_iter().sum();
+        let pow = scales
+            .iter()
+            .map(|s| s.decimal.map(|d| d.1))
+            .try_fold(1.0f64, |acc, p| p.map(|p| acc.max(p)));
+        match pow {
+            Some(pow) if (sum * pow).abs() < EXACT => (sum * pow).round() / pow,
+            _ => sum,
+        }
+    }
+
     /// An average in tick·lots per lot (a markout), in currency, not rounded.
     #[inline]
     pub fn money_unrounded(&self, tick_lots: f64) -> f64 {
@@ -82,6 +98,24 @@ impl PriceScale {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sums_of_books_amounts_print_cleanly() {
+        let a = PriceScale::new(0.01, 1);
+        let b = PriceScale::new(0.05, 100);
+        // 0.1 + 0.2 is 0.30000000000000004 in f64
+        assert_eq!((0.1f64 + 0.2).to_string(), "0.30000000000000004");
+        assert_eq!(
+            PriceScale::sum_money(&[a, b], [0.1, 0.2]).to_string(),
+            "0.3"
+        );
+        assert_eq!(
+            PriceScale::sum_money(&[a, b], [-3.5, -3.44]).to_string(),
+            "-6.94"
+        );
+        let third = PriceScale::new(1.0 / 3.0, 1);
+        assert_eq!(PriceScale::sum_money(&[a, third], [0.1, 0.2]), 0.1 + 0.2);
+    }
 
     #[test]
     fn decimal_ticks_print_cleanly() {

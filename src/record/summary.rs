@@ -44,7 +44,7 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
     let mut hedges = crate::agents::market_maker::Ledger::default();
     let mut hedge_cost_tick_lots = 0.0;
     let mut withdrawals = [0u64; 7];
-    let mut withdrawn_s = 0.0;
+    let mut withdrawn_ns: u128 = 0;
     let mut makers = 0u64;
     let book_entities = world.resource::<BookIndex>().0.clone();
     let refs_x2: Vec<i64> = book_entities
@@ -94,7 +94,7 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         for (sum, n) in withdrawals.iter_mut().zip(mm.risk.withdrawals_by_trigger) {
             *sum += n;
         }
-        withdrawn_s += mm.risk.withdrawn_ns(end_ns) as f64 * 1e-9;
+        withdrawn_ns += u128::from(mm.risk.withdrawn_ns(end_ns));
         makers += 1;
         let l = &mm.ledger;
         hedges.hedges += l.hedges;
@@ -106,24 +106,22 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
     // Underlying amounts (multiples of half a tick·lot) rounded to the tick's decimals + 1,
     // which is exact; option amounts in full.
     let part = |k: usize| {
-        parts
-            .iter()
-            .zip(&scales)
-            .map(|(p, s)| {
-                if k < 3 {
-                    s.money(p[k])
-                } else {
-                    s.money_unrounded(p[k])
-                }
-            })
-            .sum::<f64>()
+        if k < 3 {
+            PriceScale::sum_money(
+                &scales,
+                parts.iter().zip(&scales).map(|(p, s)| s.money(p[k])),
+            )
+        } else {
+            parts
+                .iter()
+                .zip(&scales)
+                .map(|(p, s)| s.money_unrounded(p[k]))
+                .sum::<f64>()
+        }
     };
+    // each book's amount is an exact decimal, and so is their sum (summed and rounded once)
     let money = |k: usize| {
-        pnl.iter()
-            .zip(&scales)
-            .map(|(p, s)| s.money(p[k]))
-            .reduce(|a, b| a + b)
-            .unwrap_or(0.0)
+        PriceScale::sum_money(&scales, pnl.iter().zip(&scales).map(|(p, s)| s.money(p[k])))
     };
     let mut markouts = vec![(0.0, 0u64); n_books];
     let mut q = world.query::<&MarketMaker>();
@@ -143,13 +141,21 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
             .reduce(|a, b| a + b)
             .unwrap_or(0.0)
     });
-    let (halts, halted_s) = book_entities.iter().fold((0, 0.0), |(n, s), &e| {
-        let ex = world.get::<Exchange>(e).expect("book");
-        let ongoing = ex
-            .halt
-            .map_or(0, |(start, until)| until.min(end_ns) - start.min(end_ns));
-        (n + ex.halts, s + (ex.halted_ns + ongoing) as f64 * 1e-9)
-    });
+    let (halts, halted_ns, halt_rejected_orders) =
+        book_entities.iter().fold((0, 0u64, 0), |(n, s, r), &e| {
+            let ex = world.get::<Exchange>(e).expect("book");
+            let ongoing = ex
+                .halt
+                .map_or(0, |(start, until)| until.min(end_ns) - start.min(end_ns));
+            (
+                n + ex.halts,
+                s.saturating_add(ex.halted_ns + ongoing),
+                r + ex.halt_rejected_orders,
+            )
+        });
+    // from whole nanoseconds, divided once: 121 s prints as 121, not 121.00000000000001
+    let halted_s = halted_ns as f64 / 1e9;
+    let run_ns = u128::from(scenario.steps) * u128::from(scenario.dt_ns);
     let band_repriced_orders = book_entities
         .iter()
         .filter_map(|&e| world.get::<Exchange>(e).expect("book").bands.as_ref())
@@ -178,7 +184,7 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
     SummaryRow {
         scenario: scenario.name.clone(),
         seed: scenario.seed,
-        duration_s: scenario.steps as f64 * scenario.dt_s(),
+        duration_s: run_ns as f64 / 1e9,
         dt_s: scenario.dt_s(),
         steps: stats.steps,
         agents,
@@ -234,9 +240,10 @@ pub fn summarize(world: &mut World, scenario: &Scenario) -> SummaryRow {
         withdrawals_toxicity: withdrawals[Trigger::Toxicity.index()],
         withdrawals_volatility: withdrawals[Trigger::Volatility.index()],
         mm_withdrawn_fraction: (makers > 0)
-            .then(|| withdrawn_s / (makers as f64 * scenario.steps as f64 * scenario.dt_s())),
+            .then(|| withdrawn_ns as f64 / (makers as u128 * run_ns) as f64),
         halts,
         halted_s,
+        halt_rejected_orders,
         program_lots: programs.lots,
         program_filled_lots: programs.filled_lots,
         program_target_participation: (programs.lots > 0)

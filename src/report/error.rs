@@ -42,13 +42,21 @@ pub enum ReportError {
         /// What is wrong, with the value.
         problem: String,
     },
+    /// The report would overwrite a file (or folder) that depthsim did not write.
+    #[error("{}: {reason}", path.display())]
+    NotOurs {
+        /// The file in the way.
+        path: PathBuf,
+        /// Why it is refused.
+        reason: String,
+    },
     /// A file could not be read or written.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file or folder.
         path: PathBuf,
         /// The error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A plot could not be drawn.
     #[error("drawing {file}: {message}")]
@@ -70,14 +78,15 @@ impl ReportError {
                 | ReportError::MissingFile { .. }
                 | ReportError::MissingColumns { .. }
                 | ReportError::BadCell { .. }
+                | ReportError::NotOurs { .. }
         )
     }
 
     /// An I/O error on `path`.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> ReportError {
+    pub fn io(path: impl Into<PathBuf>, error: std::io::Error) -> ReportError {
         ReportError::Io {
             path: path.into(),
-            source,
+            error,
         }
     }
 }

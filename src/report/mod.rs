@@ -8,7 +8,12 @@
 //! - `index.html`: the summary.csv row and the run's figures (mid and fundamental, spread,
 //!   depth with collapse episodes shaded, makers' states, inventory and net delta, hedges,
 //!   option greeks), and episodes.csv's rows;
-//! - `realism.html`: the stylized facts ([`realism`], maths in [`stats`]).
+//! - `realism.html`: the stylized facts ([`realism`], maths in [`stats`]);
+//! - `report.json`: the list of the files above, so that depthsim knows them as its own.
+//!
+//! Every file is written into a staging folder first and renamed into place only when all
+//! are written ([`publish`]): a failure (a full disk) leaves the earlier report, or none, as
+//! it was, and a file of the user's is never overwritten.
 //!
 //! Modules: [`read`] (manifest and streaming CSV with column checks), [`load`] (the series
 //! kept for plotting), [`stats`] (pure statistics), [`realism`] (the facts and their
@@ -20,6 +25,7 @@ pub mod figures;
 pub mod html;
 pub mod load;
 pub mod plots;
+pub mod publish;
 pub mod read;
 pub mod realism;
 pub mod stats;
@@ -41,9 +47,10 @@ pub struct Written {
 /// Files the report cannot do without.
 const REQUIRED: [&str; 3] = ["book.csv", "agents.csv", "summary.csv"];
 
-/// Writes `dir`/plots/, `dir`/index.html and `dir`/realism.html from the run in `dir`.
-/// Bad input (not a finished run, a file or a column missing, a cell that is not what its
-/// column holds) is refused before anything is written ([`ReportError::is_bad_input`]).
+/// Writes `dir`/plots/, `dir`/index.html, `dir`/realism.html and `dir`/report.json from the
+/// run in `dir`. Bad input (not a finished run, a file or a column missing, a cell that is
+/// not what its column holds, a file of the user's where the report would write) is refused
+/// before anything is written ([`ReportError::is_bad_input`]).
 pub fn report(dir: &Path) -> Result<Written, ReportError> {
     if sweep::is_sweep(dir) {
         return sweep::report(dir);
@@ -66,8 +73,8 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
     let episodes = load::episodes(&run)?;
     let facts = realism::facts(&run, &data)?;
 
-    let plots_dir = dir.join("plots");
-    std::fs::create_dir_all(&plots_dir).map_err(|e| ReportError::io(&plots_dir, e))?;
+    let staging = publish::Staging::create(dir, &["index.html", "realism.html"])?;
+    let plots_dir = staging.plots_dir();
     let mut shown = Vec::new();
     let mut notes = Vec::new();
     let every = plots::trim_number(run.sample_interval_s);
@@ -177,20 +184,22 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
         &books,
     );
 
-    let mut files = vec![PathBuf::from("index.html"), PathBuf::from("realism.html")];
+    let mut files = vec!["index.html".to_string(), "realism.html".to_string()];
     for (name, text) in [("index.html", index), ("realism.html", realism_page)] {
-        let p = dir.join(name);
-        std::fs::write(&p, text).map_err(|e| ReportError::io(&p, e))?;
+        publish::write_checked(&staging.path(name), text.as_bytes())?;
     }
     for s in &shown {
-        files.push(PathBuf::from(format!("plots/{}.png", s.name)));
-        files.push(PathBuf::from(format!("plots/{}.svg", s.name)));
+        files.push(format!("plots/{}.png", s.name));
+        files.push(format!("plots/{}.svg", s.name));
     }
     for (names, _) in &books {
         for n in names {
-            files.push(PathBuf::from(format!("plots/{n}.png")));
-            files.push(PathBuf::from(format!("plots/{n}.svg")));
+            files.push(format!("plots/{n}.png"));
+            files.push(format!("plots/{n}.svg"));
         }
     }
-    Ok(Written { files })
+    staging.publish(&files)?;
+    Ok(Written {
+        files: files.into_iter().map(PathBuf::from).collect(),
+    })
 }

@@ -245,7 +245,9 @@ pub trait Drawable {
         DB::ErrorType: 'static;
 }
 
-/// Draws `item` into `plots_dir`/NAME.png and NAME.svg.
+/// Draws `item` into `plots_dir`/NAME.png and NAME.svg. Both are drawn in memory and then
+/// written with every write checked (a full disk is an error, never a truncated file); the
+/// report writes them into its staging folder ([`super::publish`]).
 pub fn render<T: Drawable>(item: &T, plots_dir: &Path) -> Result<(), ReportError> {
     let png = plots_dir.join(format!("{}.png", item.name()));
     let svg = plots_dir.join(format!("{}.svg", item.name()));
@@ -256,19 +258,39 @@ pub fn render<T: Drawable>(item: &T, plots_dir: &Path) -> Result<(), ReportError
             .unwrap_or_default(),
         message: e.to_string(),
     };
+    let (w, h) = item.size();
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
     {
-        let root = BitMapBackend::new(&png, item.size()).into_drawing_area();
+        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
         item.draw(&root)
             .and_then(|()| Ok(root.present()?))
             .map_err(|e| fail(&png, e))?;
     }
+    let png_bytes = encode_png(&rgb, w, h).map_err(|e| fail(&png, Box::new(e)))?;
+    let mut svg_text = String::new();
     {
-        let root = SVGBackend::new(&svg, item.size()).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg_text, (w, h)).into_drawing_area();
         item.draw(&root)
             .and_then(|()| Ok(root.present()?))
             .map_err(|e| fail(&svg, e))?;
     }
+    super::publish::write_checked(&png, &png_bytes)?;
+    super::publish::write_checked(&svg, svg_text.as_bytes())?;
     Ok(())
+}
+
+/// An 8-bit RGB image as PNG bytes.
+fn encode_png(rgb: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, w, h);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header()?;
+        writer.write_image_data(rgb)?;
+        writer.finish()?;
+    }
+    Ok(out)
 }
 
 impl Drawable for Figure {

@@ -9,6 +9,7 @@ use super::error::ReportError;
 use super::html;
 use super::html::Shown;
 use super::plots::{DrawResult, Drawable, register_font, render};
+use super::publish::{Staging, write_checked};
 use super::read::Csv;
 use crate::findings::{Spread, spread};
 use crate::sweep::store::{RUNS_CSV, SweepRecord};
@@ -215,8 +216,9 @@ fn cell(s: &Spread, decimals: usize) -> String {
     }
 }
 
-/// The sweep report: plots/collapse_probability and plots/collapsed_median (PNG and SVG)
-/// and index.html, written into `dir`.
+/// The sweep report: plots/collapse_probability and plots/collapsed_median (PNG and SVG),
+/// index.html and report.json, written into `dir` through a staging folder
+/// ([`super::publish`]).
 pub fn report(dir: &Path) -> Result<Written, ReportError> {
     register_font();
     let record = SweepRecord::read(dir).map_err(|e| ReportError::NotARun {
@@ -224,8 +226,8 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
         reason: e.to_string(),
     })?;
     let pts = points(dir, &record)?;
-    let plots_dir = dir.join("plots");
-    std::fs::create_dir_all(&plots_dir).map_err(|e| ReportError::io(&plots_dir, e))?;
+    let staging = Staging::create(dir, &["index.html"])?;
+    let plots_dir = staging.plots_dir();
     let mut shown = Vec::new();
     let mut notes = Vec::new();
     let n_params = record.columns.len();
@@ -352,12 +354,14 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
     }
     page.push_str("</table>\n");
     page.push_str(&html::tail());
-    let index = dir.join("index.html");
-    std::fs::write(&index, page).map_err(|e| ReportError::io(&index, e))?;
-    let mut files = vec![PathBuf::from("index.html")];
+    write_checked(&staging.path("index.html"), page.as_bytes())?;
+    let mut files = vec!["index.html".to_string()];
     for s in &shown {
-        files.push(PathBuf::from(format!("plots/{}.png", s.name)));
-        files.push(PathBuf::from(format!("plots/{}.svg", s.name)));
+        files.push(format!("plots/{}.png", s.name));
+        files.push(format!("plots/{}.svg", s.name));
     }
-    Ok(Written { files })
+    staging.publish(&files)?;
+    Ok(Written {
+        files: files.into_iter().map(PathBuf::from).collect(),
+    })
 }

@@ -27,6 +27,15 @@ pub enum ScenarioError {
         /// The cause.
         source: std::io::Error,
     },
+    /// The file is not one to read: not a regular file (a device such as `/dev/zero`, a
+    /// FIFO, a folder), or larger than [`MAX_INPUT_BYTES`].
+    #[error("{}: {message}", path.display())]
+    Input {
+        /// The file.
+        path: PathBuf,
+        /// Why it is not read.
+        message: String,
+    },
     /// The file is not TOML, or its keys or types do not match the scenario format.
     #[error("{}: {message}", path.display())]
     Parse {
@@ -88,6 +97,10 @@ pub struct Scenario {
     /// The books, checked: the `[[book]]` tables, or the `[market]` as one book named "main".
     #[serde(skip)]
     pub books: Vec<BookParams>,
+    /// Keys that are accepted but probably not what was meant, each a sentence naming the
+    /// file and the key (the command line prints them on stderr as warnings).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 impl Scenario {
@@ -115,10 +128,7 @@ impl Scenario {
 
     /// Reads, parses and validates a scenario file.
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = read_scenario_file(path)?;
         Scenario::from_toml(&text, path, overrides)
     }
 
@@ -130,6 +140,17 @@ impl Scenario {
         path: &Path,
         overrides: &Overrides,
     ) -> Result<Scenario, ScenarioError> {
+        if let Ok(t) = text.parse::<toml::Table>()
+            && t.contains_key("sweep")
+            && !t.contains_key("run")
+        {
+            return Err(ScenarioError::Parse {
+                path: path.to_path_buf(),
+                message: "this is a sweep file (it has a [sweep] table), not a scenario: run \
+                          it with `depthsim sweep FILE`"
+                    .into(),
+            });
+        }
         let mut file: ScenarioFile = if overrides.set.is_empty() {
             toml::from_str(text).map_err(|e| ScenarioError::Parse {
                 path: path.to_path_buf(),
@@ -171,6 +192,70 @@ fn asks_for_collapse(text: &str, set: &[Override]) -> bool {
             .any(|o| o.as_str().trim_start().starts_with("output.collapse"))
 }
 
+/// Largest scenario or sweep file read, bytes: real ones are a few KiB.
+pub const MAX_INPUT_BYTES: u64 = 4 << 20;
+
+/// Why `path` is not read as an input file: it is not a regular file, or it is larger than
+/// [`MAX_INPUT_BYTES`]. Checked before the file is opened, so a device (`/dev/zero`) or a
+/// FIFO is never read, and a huge file never read whole.
+pub fn input_refusal(path: &Path) -> std::io::Result<Option<String>> {
+    let m = std::fs::metadata(path)?;
+    Ok(if m.is_dir() {
+        Some("is a folder, not a file".into())
+    } else if !m.is_file() {
+        Some(
+            "is not a regular file (a device, a FIFO or a socket): give a file, not a stream"
+                .into(),
+        )
+    } else if m.len() > MAX_INPUT_BYTES {
+        Some(format!(
+            "is {} bytes; depthsim reads input files of at most {} MiB (real ones are a few \
+             KiB): is it the right file?",
+            m.len(),
+            MAX_INPUT_BYTES >> 20
+        ))
+    } else {
+        None
+    })
+}
+
+/// Reads an input file of at most [`MAX_INPUT_BYTES`] (a file that grows past it while read
+/// is refused too): the refusal, or the bytes.
+pub fn read_input(path: &Path) -> std::io::Result<Result<Vec<u8>, String>> {
+    use std::io::Read;
+    if let Some(why) = input_refusal(path)? {
+        return Ok(Err(why));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Ok(Err(format!(
+            "grew past {} MiB while it was read",
+            MAX_INPUT_BYTES >> 20
+        )));
+    }
+    Ok(Ok(bytes))
+}
+
+/// Reads a scenario file as text, refusing devices, FIFOs, folders, files over
+/// [`MAX_INPUT_BYTES`] and text that is not UTF-8.
+pub fn read_scenario_file(path: &Path) -> Result<String, ScenarioError> {
+    let io = |source| ScenarioError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let input = |message: String| ScenarioError::Input {
+        path: path.to_path_buf(),
+        message,
+    };
+    let bytes = read_input(path).map_err(io)?.map_err(input)?;
+    String::from_utf8(bytes).map_err(|_| {
+        input("is not UTF-8 text, so it is not a scenario file (TOML is UTF-8)".into())
+    })
+}
+
 /// The toml error's message, with the line, section and key it points at (scenario and
 /// sweep files alike).
 pub(crate) fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
@@ -201,10 +286,11 @@ pub(crate) fn describe_toml_error(e: &toml::de::Error, text: &str) -> String {
         return msg;
     }
     match (line.starts_with('['), key) {
-        (false, Some(k)) if !section.is_empty() => {
-            format!("line {line_no}, key `{k}` in {section}: {msg}")
-        }
-        (false, Some(k)) => format!("line {line_no}, key `{k}`: {msg}"),
+        // the key's full path, as --set and the range checks name it: `noise[0].count`
+        (false, Some(k)) => match table_at(text, start).filter(|_| !section.is_empty()) {
+            Some(table) => format!("line {line_no}, key `{table}.{k}`: {msg}"),
+            None => format!("line {line_no}, key `{k}`: {msg}"),
+        },
         _ => format!("line {line_no} (`{line}`): {msg}"),
     }
 }

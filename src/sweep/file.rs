@@ -131,13 +131,26 @@ fn bad(file: &Path, message: impl Into<String>) -> SweepError {
 impl Sweep {
     /// Reads and checks a sweep file, and validates every point against its base scenario.
     pub fn load(file: &Path) -> Result<Sweep, SweepError> {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| bad(file, format!("cannot read the sweep file: {e}")))?;
+        let bytes = crate::scenario::read_input(file)
+            .map_err(|e| bad(file, format!("cannot read the sweep file: {e}")))?
+            .map_err(|why| bad(file, why))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| bad(file, "is not UTF-8 text, so it is not a sweep file"))?;
         Sweep::from_toml(&text, file)
     }
 
     /// Checks sweep text; `file` names it in messages and anchors the base scenario's path.
     pub fn from_toml(text: &str, file: &Path) -> Result<Sweep, SweepError> {
+        if let Ok(t) = text.parse::<toml::Table>()
+            && !t.contains_key("sweep")
+            && (t.contains_key("run") || t.contains_key("market") || t.contains_key("book"))
+        {
+            return Err(bad(
+                file,
+                "this is a scenario file (it has no [sweep] table), not a sweep: run it with \
+                 `depthsim run FILE`",
+            ));
+        }
         let f: SweepFile = toml::from_str(text)
             .map_err(|e| bad(file, crate::scenario::describe_toml_error(&e, text)))?;
         let s = f.sweep;
@@ -266,17 +279,20 @@ impl Sweep {
             .parent()
             .unwrap_or(Path::new(""))
             .join(Path::new(&s.scenario));
-        let base_bytes = std::fs::read(&base).map_err(|e| {
-            bad(
-                file,
-                format!(
-                    "`sweep.scenario` = {:?}: cannot read the base scenario {}: {e} (the path \
-                     is relative to the sweep file's folder)",
-                    s.scenario,
-                    base.display()
-                ),
-            )
-        })?;
+        let base_bytes = crate::scenario::read_input(&base)
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.map_err(|why| format!("it {why}")))
+            .map_err(|e| {
+                bad(
+                    file,
+                    format!(
+                        "`sweep.scenario` = {:?}: cannot read the base scenario {}: {e} (the \
+                         path is relative to the sweep file's folder)",
+                        s.scenario,
+                        base.display()
+                    ),
+                )
+            })?;
         let base_text = String::from_utf8(base_bytes.clone()).map_err(|_| {
             bad(
                 file,

@@ -50,8 +50,23 @@ impl Shard {
         let min = num("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
         let count = match (num("SLURM_ARRAY_TASK_COUNT")?, num("SLURM_ARRAY_TASK_MAX")?) {
             (Some(c), _) => c,
-            (None, Some(max)) if max >= min => max - min + 1,
-            _ => {
+            (None, Some(max)) if max >= min => max
+                .checked_sub(min)
+                .and_then(|d| d.checked_add(1))
+                .ok_or_else(|| {
+                    SweepError::Shard(format!(
+                        "SLURM_ARRAY_TASK_MAX={max} with SLURM_ARRAY_TASK_MIN={min} makes more \
+                         tasks than can be counted: submit a contiguous array (e.g. \
+                         --array=0-9), or give --shard I/N"
+                    ))
+                })?,
+            (None, Some(max)) => {
+                return Err(SweepError::Shard(format!(
+                    "SLURM_ARRAY_TASK_MAX={max} is below SLURM_ARRAY_TASK_MIN={min}: submit a \
+                     contiguous array (e.g. --array=0-9), or give --shard I/N"
+                )));
+            }
+            (None, None) => {
                 return Err(SweepError::Shard(
                     "SLURM_ARRAY_TASK_ID is set but neither SLURM_ARRAY_TASK_COUNT nor \
                      SLURM_ARRAY_TASK_MAX is: give --shard I/N"
@@ -59,6 +74,12 @@ impl Shard {
                 ));
             }
         };
+        if count == 0 {
+            return Err(SweepError::Shard(
+                "SLURM_ARRAY_TASK_COUNT=0: a job array has at least one task; give --shard I/N"
+                    .into(),
+            ));
+        }
         match id.checked_sub(min) {
             Some(index) if index < count => Ok(Some(Shard { index, count })),
             _ => Err(SweepError::Shard(format!(
@@ -141,9 +162,24 @@ mod tests {
                 ("SLURM_ARRAY_TASK_COUNT", "4"),
             ][..],
             &[("SLURM_ARRAY_TASK_ID", "0")][..],
+            // issue 22: wrapped to "0 tasks"
+            &[
+                ("SLURM_ARRAY_TASK_ID", "0"),
+                ("SLURM_ARRAY_TASK_MAX", "18446744073709551615"),
+            ][..],
+            &[
+                ("SLURM_ARRAY_TASK_ID", "0"),
+                ("SLURM_ARRAY_TASK_COUNT", "0"),
+            ][..],
+            &[
+                ("SLURM_ARRAY_TASK_ID", "3"),
+                ("SLURM_ARRAY_TASK_MIN", "5"),
+                ("SLURM_ARRAY_TASK_MAX", "4"),
+            ][..],
         ] {
             let e = Shard::from_slurm(&env(vars)).unwrap_err();
             assert!(e.is_bad_input(), "{e}");
+            assert!(!e.to_string().contains("0 tasks"), "{e}");
         }
     }
 }

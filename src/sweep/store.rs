@@ -15,19 +15,26 @@
 //! and the run's index, and its summary.csv has the SHA-256 the manifest recorded.
 //!
 //! What is deleted is narrow: only `--restart` deletes anything, and only when every entry of
-//! DIR is one depthsim's sweeps write, every run folder an earlier depthsim result
+//! DIR is one depthsim's sweeps write (or a file a report on the sweep listed in its
+//! report.json), every run folder an earlier depthsim result
 //! ([`crate::record::check_replaceable`]); otherwise it refuses and deletes nothing.
+//! Temporary files and folders are cleaned up only when their owner is provably gone
+//! ([`crate::record::owner`]), so shards on other machines or in other containers that share
+//! the folder are never disturbed.
 
 use super::file::{Keep, Sweep, hex};
 use super::{SweepError, io_error};
-use crate::record::{check_replaceable, recover_abandoned};
+use crate::record::partial::parse_partial_name;
+use crate::record::{
+    REPORT_JSON, Recovered, ReportListing, check_replaceable, recover_abandoned, recover_in,
+    remove_listed,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// sweep.json: what sweep a folder holds.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -228,85 +235,37 @@ pub fn read_finished(dir: &Path, sweep_id: &str, run: u64) -> Result<FinishedRun
     })
 }
 
-/// Distinguishes this process's temporary files.
-static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
-
-/// Writes `bytes` to `path` through a temporary file beside it (`.<name>.partial-<pid>-<n>`),
-/// synced, then renamed over `path`: readers see the old file or the new one, whole.
+/// Writes `bytes` to `path` atomically ([`crate::record::write_file_atomic`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
-    let temp = path.with_file_name(format!(
-        ".{}.partial-{}-{}",
-        name.to_string_lossy(),
-        std::process::id(),
-        NEXT_TEMP.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = (|| {
-        use std::io::Write;
-        let mut f = fs::File::create(&temp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
+    crate::record::write_file_atomic(path, bytes)
 }
 
-/// Whether process `pid` is alive, where `/proc` tells (Linux); `None` elsewhere.
-fn pid_alive(pid: u32) -> Option<bool> {
-    let proc = Path::new("/proc");
-    (cfg!(target_os = "linux") && proc.join("self").exists())
-        .then(|| proc.join(pid.to_string()).exists())
-}
-
-/// The pid in a temporary file's name `.<sweep.json|runs.csv>.partial-<pid>-<n>`.
-fn temp_file_pid(name: &str) -> Option<u32> {
-    let rest = [SWEEP_JSON, RUNS_CSV]
-        .iter()
-        .find_map(|f| name.strip_prefix(&format!(".{f}.partial-")))?;
-    let (pid, n) = rest.split_once('-')?;
-    (n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty())
-        .then(|| pid.parse().ok())
-        .flatten()
-}
-
-/// What the sweep folder holds besides what depthsim's sweeps write, described, or `None`.
+/// What the sweep folder holds besides what depthsim's sweeps write (and what a report on
+/// the sweep listed), described, or `None`.
 fn foreign_entry(dir: &Path) -> io::Result<Option<String>> {
-    for entry in fs::read_dir(dir)? {
-        let entry = entry?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let ty = entry.file_type()?;
-        let ours = match name.as_str() {
-            SWEEP_JSON | RUNS_CSV => ty.is_file(),
-            RUNS_DIR => ty.is_dir(),
-            n => ty.is_file() && temp_file_pid(n).is_some(),
-        };
-        if !ours {
-            let kind = if ty.is_dir() { "/" } else { "" };
-            return Ok(Some(format!("{name}{kind}")));
-        }
-    }
-    Ok(None)
-}
-
-/// Removes temporary files that processes killed outright left in `dir`.
-fn remove_stale_temp_files(dir: &Path) {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return;
+    use crate::record::Listed;
+    let report = match ReportListing::read(dir)? {
+        Listed::Absent => None,
+        Listed::Ours(l) => Some(l),
+        Listed::NotOurs(reason) => return Ok(Some(format!("{REPORT_JSON} ({reason})"))),
     };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some(pid) = temp_file_pid(&name)
-            && pid != std::process::id()
-            && pid_alive(pid) == Some(false)
-        {
-            let _ = fs::remove_file(entry.path());
+    let mut entries = fs::read_dir(dir)?.collect::<io::Result<Vec<_>>>()?;
+    entries.sort_by_key(fs::DirEntry::file_name);
+    // temporary files and folders of depthsim processes are its own (the live ones'
+    // included: another shard writing sweep.json, a report in the making)
+    let ours = |name: &str, ty: fs::FileType| match name {
+        SWEEP_JSON | RUNS_CSV => ty.is_file(),
+        RUNS_DIR => ty.is_dir(),
+        REPORT_JSON => ty.is_file() && report.is_some(),
+        n => {
+            parse_partial_name(n).is_some()
+                || (ty.is_file() && report.as_ref().is_some_and(|r| r.lists(n)))
         }
-    }
+    };
+    Ok(
+        crate::record::foreign_among(&entries, ours, report.as_ref())?
+            .map(|m| m.trim_start_matches("holds ").to_string()),
+    )
 }
 
 /// The `runs/NNN/` folders of a sweep folder, sorted.
@@ -340,11 +299,17 @@ pub enum Opened {
     },
 }
 
-/// Prepares `dir` for `sweep`: creates it, or resumes into it when it holds the same sweep,
-/// or (with `restart`) deletes another sweep's results there. Refuses (bad input) a folder
-/// that holds anything a depthsim sweep did not write, or another sweep's results without
-/// `restart`. Cleans up after processes killed outright.
-pub fn open(dir: &Path, sweep: &Sweep, restart: bool) -> Result<Opened, SweepError> {
+/// Prepares `dir` for `sweep`: creates it, or resumes into it when it holds the same sweep
+/// (a report on it included), or (with `restart`) deletes another sweep's results there.
+/// Refuses (bad input) a folder that holds anything a depthsim sweep (or a report on it) did
+/// not write, or another sweep's results without `restart`. Cleans up after processes
+/// killed outright, and says what it found but left alone (the temporary files of processes
+/// that may still run elsewhere).
+pub fn open(
+    dir: &Path,
+    sweep: &Sweep,
+    restart: bool,
+) -> Result<(Opened, Vec<Recovered>), SweepError> {
     let refuse = |message: String| SweepError::Folder {
         dir: dir.to_path_buf(),
         message,
@@ -362,13 +327,13 @@ pub fn open(dir: &Path, sweep: &Sweep, restart: bool) -> Result<Opened, SweepErr
         Ok(_) => {}
     }
     fs::create_dir_all(dir).map_err(|e| io_error(format!("creating {}", dir.display()), e))?;
-    remove_stale_temp_files(dir);
+    let mut notes = recover_in(dir);
     let listing = |e| io_error(format!("reading {}", dir.display()), e);
-    if let Some(entry) = foreign_entry(dir).map_err(listing)? {
+    if let Some(what) = foreign_entry(dir).map_err(listing)? {
         return Err(refuse(format!(
-            "refusing to use it: it holds {entry} which depthsim did not write. A sweep writes \
-             only into a new or empty folder, or one holding an earlier run of a sweep; choose \
-             another --out, or move it away yourself"
+            "refusing to use it: it {what}. A sweep writes only into a new or empty folder, or \
+             one holding an earlier run of a sweep (and a report on it); choose another --out, \
+             or move it away yourself"
         )));
     }
     let mut opened = Opened::Fresh;
@@ -398,7 +363,7 @@ pub fn open(dir: &Path, sweep: &Sweep, restart: bool) -> Result<Opened, SweepErr
         }
     }
     for bucket in run_buckets(dir).map_err(listing)? {
-        recover_abandoned(&bucket.join("run"));
+        notes.extend(recover_abandoned(&bucket.join("run")));
     }
     if opened != Opened::Resumed {
         let text =
@@ -414,7 +379,7 @@ pub fn open(dir: &Path, sweep: &Sweep, restart: bool) -> Result<Opened, SweepErr
             now.name, now.sweep_file
         )));
     }
-    Ok(opened)
+    Ok((opened, notes))
 }
 
 /// Run folders under `dir/runs/`.
@@ -432,14 +397,25 @@ fn count_run_folders(dir: &Path) -> io::Result<u64> {
 }
 
 /// Deletes an earlier sweep's results in `dir`: its run folders (each checked to be an
-/// earlier depthsim result), `runs/`, `runs.csv` and `sweep.json`. Checks everything first and
-/// deletes nothing if anything under `runs/` is not depthsim's, or a run is being written.
+/// earlier depthsim result), `runs/`, `runs.csv`, `sweep.json`, and a report's files as its
+/// report.json lists them. Checks everything first and deletes nothing if anything is not
+/// depthsim's, or something is being written by a process that may still run.
 fn delete_results(dir: &Path) -> Result<u64, SweepError> {
     let refuse = |message: String| SweepError::Folder {
         dir: dir.to_path_buf(),
         message: format!("refusing to restart in it, nothing was deleted: {message}"),
     };
     let listing = |e| io_error(format!("reading {}", dir.display()), e);
+    for entry in fs::read_dir(dir).map_err(listing)? {
+        let name = entry.map_err(listing)?.file_name();
+        let name = name.to_string_lossy();
+        if parse_partial_name(&name).is_some() {
+            return Err(refuse(format!(
+                "{name} is being written by a depthsim process that is still running (or one \
+                 on another machine): stop it first"
+            )));
+        }
+    }
     let mut runs = Vec::new();
     let buckets = run_buckets(dir).map_err(listing)?;
     for bucket in &buckets {
@@ -459,10 +435,10 @@ fn delete_results(dir: &Path) -> Result<u64, SweepError> {
         for entry in fs::read_dir(bucket).map_err(listing)? {
             let path = entry.map_err(listing)?.path();
             let file = path.file_name().unwrap_or_default().to_string_lossy();
-            if file.starts_with('.') && file.contains(".partial-") {
+            if parse_partial_name(&file).is_some() {
                 return Err(refuse(format!(
                     "{shown}/{file} is a run being written by a depthsim process that is still \
-                     running: stop it first"
+                     running (or one on another machine): stop it first"
                 )));
             }
             if !file.starts_with("run-") {
@@ -488,6 +464,7 @@ fn delete_results(dir: &Path) -> Result<u64, SweepError> {
         Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(gone(&runs_dir, e)),
         _ => {}
     }
+    remove_listed(dir).map_err(|e| gone(&dir.join(REPORT_JSON), e))?;
     for f in [RUNS_CSV, SWEEP_JSON] {
         let p = dir.join(f);
         match fs::remove_file(&p) {

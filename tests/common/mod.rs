@@ -98,3 +98,32 @@ pub fn mean(rows: &[BTreeMap<String, String>], col: &str, from: f64, to: f64) ->
     assert!(!v.is_empty(), "no {col} in [{from}, {to})");
     v.iter().sum::<f64>() / v.len() as f64
 }
+
+/// Waits until a process of process group `pgid` named `comm` is stopped (state `T` in
+/// /proc): a process that prints "stopped" and then stops itself may not have stopped yet
+/// when the line is read, and a SIGCONT sent before would be lost. Bounded: panics after
+/// many polls.
+#[cfg(target_os = "linux")]
+pub fn wait_stopped(pgid: u32, comm: &str) {
+    for _ in 0..6_000 {
+        for e in fs::read_dir("/proc").unwrap().flatten() {
+            let Ok(stat) = fs::read_to_string(e.path().join("stat")) else {
+                continue;
+            };
+            let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+                continue;
+            };
+            let name = &stat[open + 1..close];
+            let rest: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+            // after the name: state, ppid, pgrp
+            if name == comm
+                && rest.first() == Some(&"T")
+                && rest.get(2) == Some(&&*pgid.to_string())
+            {
+                return;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    panic!("no stopped {comm} in process group {pgid}");
+}

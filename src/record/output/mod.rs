@@ -1,48 +1,73 @@
 //! The output folder: filled under a temporary name and renamed into place only when the run
 //! has finished, so an interrupted run never leaves a folder that looks complete.
 //!
-//! Each run writes into its own `<parent>/.<name>.partial-<pid>-<n>` folder, so two runs aimed
-//! at the same place never write into each other's files; the last to finish wins, whole.
-//! Replacing an earlier result moves the old folder aside (to the partial folder's name plus
-//! `.replaced`) first and deletes it only once the new one is in place.
+//! Each run writes into its own `<parent>/.<name>.partial-<pid>-<n>` folder ([`partial`]), so
+//! two runs aimed at the same place never write into each other's files; the last to finish
+//! wins, whole. Replacing an earlier result moves the old folder aside (to the partial
+//! folder's name plus `.replaced`) first and deletes it only once the new one is in place.
 //!
-//! What may be replaced is narrow: a folder whose `manifest.json` is a depthsim manifest and
-//! which holds nothing but the files that manifest lists and the [`REPORT_OUTPUTS`]. Anything
-//! else at the target (a folder of the user's, a file, a symbolic link) is refused with
-//! [`ForeignOutput`], both before the run ([`check_replaceable`]) and again at commit time, on
-//! the folder just moved aside.
+//! What may be replaced is narrow: an empty folder, or a folder whose `manifest.json` is a
+//! depthsim manifest and which holds nothing but the files that manifest lists and the files
+//! a report's `report.json` lists ([`replace`]). Anything else at the target (a folder of the
+//! user's, a file of the user's among depthsim's, a symbolic link) is refused with
+//! [`ForeignOutput`], both before the run ([`check_replaceable`]) and again at commit time,
+//! on the folder just moved aside.
 //!
-//! Names of the form `.<name>.partial-<pid>-<n>[.replaced]` are reserved for these folders. A
-//! process killed outright (SIGKILL, a power cut) cannot clean up after itself, so
-//! [`recover_abandoned`] (called by [`OutputDir::create`]) removes the partial folders of
-//! processes that are gone, and puts back an earlier result that such a process had moved
-//! aside. Whether a process is gone is known only where `/proc` lists processes (Linux);
-//! elsewhere abandoned folders are left alone. Processes are looked up in this machine's (and
-//! this pid namespace's) `/proc`, so a parent folder shared with other machines or containers
-//! should not be written by runs there and here at once.
+//! Ownership ([`owner`]): beside each temporary folder or file is its lock file,
+//! `<name>.lock`, which the process that made it holds locked (`flock`) for as long as the
+//! temporary thing exists, with a record of who it is (host, machine id, boot id, pid
+//! namespace, pid, start time). A process killed outright (SIGKILL, a power cut) cannot clean
+//! up after itself, so [`recover_abandoned`] (called by [`OutputDir::create`]) removes the
+//! temporary things whose owner is provably gone, and puts back an earlier result that such
+//! a process had moved aside. Those of live processes, of other machines, or without a lock
+//! file are left alone, whatever pid namespace or container their owner ran in.
 
+mod listing;
+pub mod owner;
+pub mod partial;
 mod recovery;
 mod replace;
 
-pub use recovery::{Recovered, recover_abandoned};
-pub use replace::{ForeignOutput, REPORT_OUTPUTS, check_replaceable};
+pub use listing::{Listed, REPORT_JSON, ReportListing, is_listable_path};
+pub use recovery::{Recovered, recover_abandoned, recover_in};
+pub(crate) use replace::foreign_among;
+pub use replace::{ForeignOutput, check_replaceable, remove_listed};
 
+use owner::Claim;
 use replace::{refusal, remove_result};
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-
-/// Distinguishes the output folders of one process.
-static NEXT_DIR: AtomicU64 = AtomicU64::new(0);
 
 /// A run's output folder in the making.
 #[derive(Debug)]
 pub struct OutputDir {
     final_path: PathBuf,
     temp_path: PathBuf,
+    /// The lock on the temporary folder's name; released (its file deleted) last.
+    claim: Option<Claim>,
     /// Committed or discarded: Drop leaves the temporary folder alone.
     done: bool,
+}
+
+/// What [`OutputDir::commit`] found at the target and replaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replaced {
+    /// Nothing was there.
+    Nothing,
+    /// An empty folder.
+    EmptyFolder,
+    /// An earlier depthsim result.
+    EarlierResult,
+}
+
+/// A committed output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Committed {
+    /// Where it is.
+    pub path: PathBuf,
+    /// What was there before.
+    pub replaced: Replaced,
 }
 
 /// The folder that holds `path` ("." for a bare name).
@@ -53,8 +78,8 @@ fn parent_of(path: &Path) -> &Path {
 }
 
 impl OutputDir {
-    /// Creates a fresh hidden partial folder beside `final_path`, where the run's results
-    /// will belong. Abandoned partial folders there are cleaned up first
+    /// Creates a fresh hidden partial folder beside `final_path`, where the results will
+    /// belong, with its lock file. Abandoned partial folders there are cleaned up first
     /// ([`recover_abandoned`]).
     pub fn create(final_path: &Path) -> io::Result<OutputDir> {
         let name = final_path.file_name().ok_or_else(|| {
@@ -66,20 +91,13 @@ impl OutputDir {
         let parent = parent_of(final_path);
         fs::create_dir_all(parent)?;
         recover_abandoned(final_path);
-        let temp_path = parent.join(format!(
-            ".{}.partial-{}-{}",
-            name.to_string_lossy(),
-            std::process::id(),
-            NEXT_DIR.fetch_add(1, Ordering::Relaxed)
-        ));
-        if temp_path.exists() {
-            // left by an earlier process that had the same pid and died mid-run
-            fs::remove_dir_all(&temp_path)?;
-        }
-        fs::create_dir(&temp_path)?;
+        let (claim, temp_path, ()) =
+            partial::claim(parent, &name.to_string_lossy(), |p| fs::create_dir(p))?;
+        crate::faults::point("output: partial folder created");
         Ok(OutputDir {
             final_path: final_path.to_path_buf(),
             temp_path,
+            claim: Some(claim),
             done: false,
         })
     }
@@ -103,17 +121,24 @@ impl OutputDir {
     /// does the same silently).
     pub fn discard(mut self) -> io::Result<()> {
         self.done = true;
-        fs::remove_dir_all(&self.temp_path)
+        let result = fs::remove_dir_all(&self.temp_path);
+        if result.is_err()
+            && let Some(c) = self.claim.take()
+        {
+            c.leave();
+        }
+        result
     }
 
-    /// Moves the finished folder into place. An earlier result there is moved aside first and
-    /// deleted only after the new folder is in place, so a failure never loses both; whatever
-    /// was moved aside is checked again ([`check_replaceable`]) and put back untouched if it is
-    /// not an earlier result. When another run commits to the same place at the same moment,
-    /// the move is retried: the last run to commit wins, whole.
-    pub fn commit(mut self) -> io::Result<PathBuf> {
+    /// Moves the finished folder into place. An earlier result (or an empty folder) there is
+    /// moved aside first and deleted only after the new folder is in place, so a failure
+    /// never loses both; whatever was moved aside is checked again ([`check_replaceable`])
+    /// and put back untouched if it may not be replaced. When another run commits to the
+    /// same place at the same moment, the move is retried: the last run to commit wins, whole.
+    pub fn commit(mut self) -> io::Result<Committed> {
         let aside = aside_path(&self.temp_path);
         let mut attempts = 0;
+        crate::faults::point("commit: about to move the earlier result aside");
         loop {
             attempts += 1;
             // Move whatever is there aside (it may vanish or appear meanwhile: other runs).
@@ -122,7 +147,10 @@ impl OutputDir {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => false,
                 Err(e) => return Err(e),
             };
+            let mut replaced = Replaced::Nothing;
             if had_old {
+                crate::faults::point("commit: earlier result moved aside");
+                recover_in(&aside);
                 let refusal = match refusal(&aside) {
                     Ok(None) => None,
                     Ok(Some(reason)) => Some(io::Error::other(ForeignOutput {
@@ -135,14 +163,27 @@ impl OutputDir {
                     let _ = fs::rename(&aside, &self.final_path);
                     return Err(e);
                 }
+                replaced = if fs::read_dir(&aside).is_ok_and(|mut d| d.next().is_none()) {
+                    Replaced::EmptyFolder
+                } else {
+                    Replaced::EarlierResult
+                };
             }
             match fs::rename(&self.temp_path, &self.final_path) {
                 Ok(()) => {
                     self.done = true;
-                    if had_old {
-                        remove_result(&aside)?;
+                    crate::faults::point("commit: new result in place");
+                    if had_old && let Err(e) = remove_result(&aside) {
+                        if let Some(c) = self.claim.take() {
+                            c.leave();
+                        }
+                        return Err(e);
                     }
-                    return Ok(self.final_path.clone());
+                    crate::faults::point("commit: earlier result deleted");
+                    return Ok(Committed {
+                        path: self.final_path.clone(),
+                        replaced,
+                    });
                 }
                 // another run put its folder there in between: move that one aside too
                 Err(_) if attempts < 10 && self.final_path.exists() => {
@@ -163,8 +204,12 @@ impl OutputDir {
 
 impl Drop for OutputDir {
     fn drop(&mut self) {
-        if !self.done {
-            let _ = fs::remove_dir_all(&self.temp_path);
+        if !self.done
+            && fs::remove_dir_all(&self.temp_path).is_err()
+            && self.temp_path.exists()
+            && let Some(c) = self.claim.take()
+        {
+            c.leave();
         }
     }
 }
@@ -176,9 +221,38 @@ fn aside_path(temp_path: &Path) -> PathBuf {
     PathBuf::from(aside)
 }
 
+/// Writes `bytes` to `path` through a temporary file beside it (a reserved name with its
+/// lock file, [`partial`]), synced, then renamed over `path`: readers see the old file or the
+/// new one, whole, and a process killed meanwhile leaves only a temporary file that the next
+/// clean-up of that folder removes (this one's first: [`recover_in`]).
+pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
+    let parent = parent_of(path);
+    recover_in(parent);
+    let (claim, temp, mut file) = partial::claim(parent, &name.to_string_lossy(), |p| {
+        fs::OpenOptions::new().write(true).create_new(true).open(p)
+    })?;
+    let result = (|| {
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        crate::faults::point("atomic write: temporary file written");
+        fs::rename(&temp, path)
+    })();
+    drop(file);
+    if result.is_err() && fs::remove_file(&temp).is_err() && temp.exists() {
+        claim.leave();
+        return result;
+    }
+    crate::faults::point("atomic write: renamed into place");
+    drop(claim);
+    result
+}
+
 #[cfg(test)]
 mod tests {
-    use super::recovery::{parse_partial_name, pid_alive};
+    use super::owner::OwnerRecord;
     use super::*;
 
     /// A folder that looks like a finished run's result.
@@ -292,21 +366,31 @@ mod tests {
     }
 
     #[test]
-    fn only_a_depthsim_manifest_with_nothing_but_its_files_is_a_result() {
+    fn only_a_depthsim_manifest_with_nothing_but_listed_files_is_a_result() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("r");
         fake_result(&dir);
         check_replaceable(&dir).unwrap();
-        // what the report command writes is part of a result
+        // a report's files are part of a result when its report.json lists them
         fs::create_dir(dir.join("plots")).unwrap();
         fs::write(dir.join("plots/depth.png"), "png").unwrap();
         fs::write(dir.join("index.html"), "<html>").unwrap();
-        fs::write(dir.join("realism.html"), "<html>").unwrap();
+        assert!(reason(&dir).starts_with("holds index.html which depthsim did not write"));
+        ReportListing::new(["plots/depth.png".into(), "index.html".into()])
+            .write(&dir)
+            .unwrap();
         check_replaceable(&dir).unwrap();
         // a listed file that is missing is fine (the user may have deleted it)
         fs::remove_file(dir.join("book.csv")).unwrap();
+        fs::remove_file(dir.join("index.html")).unwrap();
         check_replaceable(&dir).unwrap();
-
+        // a file of the user's beside the report's
+        fs::write(dir.join("plots/notes.txt"), "mine").unwrap();
+        assert_eq!(
+            reason(&dir),
+            "holds plots/notes.txt which depthsim did not write"
+        );
+        fs::remove_file(dir.join("plots/notes.txt")).unwrap();
         fs::create_dir(dir.join("plots/raw")).unwrap();
         assert_eq!(
             reason(&dir),
@@ -339,6 +423,14 @@ mod tests {
             assert_eq!(reason(&link), "it is a symbolic link");
         }
         check_replaceable(&dir).unwrap();
+        fs::write(dir.join(REPORT_JSON), "{}").unwrap();
+        assert_eq!(
+            reason(&dir),
+            "its report.json is not a depthsim report listing"
+        );
+        fs::remove_file(dir.join(REPORT_JSON)).unwrap();
+        fs::remove_dir_all(dir.join("plots")).unwrap();
+        check_replaceable(&dir).unwrap();
 
         let not_ours = "manifest.json is not a depthsim manifest";
         for text in [
@@ -355,12 +447,33 @@ mod tests {
         fs::remove_file(dir.join("manifest.json")).unwrap();
         fs::create_dir(dir.join("manifest.json")).unwrap();
         assert_eq!(reason(&dir), "its manifest.json is not a plain file");
+        // an empty folder (made with mkdir) may be replaced; one holding anything may not
         let empty = tmp.path().join("empty");
         fs::create_dir(&empty).unwrap();
+        check_replaceable(&empty).unwrap();
+        fs::write(empty.join(".hidden"), "").unwrap();
         assert_eq!(
             reason(&empty),
             "it holds no manifest.json, so it is not a depthsim result"
         );
+    }
+
+    #[test]
+    fn an_empty_folder_is_replaced_and_said_so() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("made-with-mkdir");
+        fs::create_dir(&target).unwrap();
+        let manifest = r#"{"program": "depthsim", "files": ["manifest.json"]}"#;
+        let a = OutputDir::create(&target).unwrap();
+        fs::write(a.file("manifest.json"), manifest).unwrap();
+        let c = a.commit().unwrap();
+        assert_eq!(c.replaced, Replaced::EmptyFolder);
+        let b = OutputDir::create(&target).unwrap();
+        fs::write(b.file("manifest.json"), manifest).unwrap();
+        assert_eq!(b.commit().unwrap().replaced, Replaced::EarlierResult);
+        let c = OutputDir::create(&tmp.path().join("new")).unwrap();
+        fs::write(c.file("manifest.json"), manifest).unwrap();
+        assert_eq!(c.commit().unwrap().replaced, Replaced::Nothing);
     }
 
     #[test]
@@ -377,90 +490,107 @@ mod tests {
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
     }
 
-    #[test]
-    fn partial_folder_names_are_recognised_exactly() {
-        assert_eq!(
-            parse_partial_name(".seed-1.partial-42-0"),
-            Some(("seed-1", 42, false))
-        );
-        assert_eq!(
-            parse_partial_name(".a.partial-1-2.partial-42-7.replaced"),
-            Some(("a.partial-1-2", 42, true))
-        );
-        for name in [
-            "seed-1",
-            "seed-1.partial-42-0",
-            "..partial-42-0",
-            ".seed-1.partial-42",
-            ".seed-1.partial--0",
-            ".seed-1.partial-4x-0",
-            ".seed-1.partial-42-0.old",
-            ".seed-1.partial-42-0-1",
-        ] {
-            assert_eq!(parse_partial_name(name), None, "{name}");
-        }
+    /// A lock file as a process killed outright leaves it: its record, no lock held.
+    fn dead_lock(dir: &Path, stem: &str) {
+        let rec = OwnerRecord::this_process(true);
+        fs::write(
+            dir.join(format!("{stem}.lock")),
+            serde_json::to_string(&rec).unwrap(),
+        )
+        .unwrap();
     }
 
-    /// The pid of a process that has exited.
-    #[cfg(target_os = "linux")]
-    fn dead_pid() -> u32 {
-        let mut child = std::process::Command::new("true").spawn().unwrap();
-        let pid = child.id();
-        child.wait().unwrap();
-        assert_eq!(pid_alive(pid), Some(false));
-        pid
-    }
-
-    #[cfg(target_os = "linux")]
     #[test]
     fn folders_of_killed_runs_are_cleaned_and_nothing_else_is_touched() {
         let tmp = tempfile::tempdir().unwrap();
         let p = tmp.path();
-        let dead = dead_pid();
-        let live = std::os::unix::process::parent_id();
-        let me = std::process::id();
-        // a finished result, and partial folders of a dead, a live and this process
+        // a finished result, and partial folders of a dead and a live process
         fake_result(&p.join("done"));
-        for pid in [dead, live, me] {
-            let d = p.join(format!(".x.partial-{pid}-3"));
-            fs::create_dir(&d).unwrap();
-            fs::write(d.join("book.csv"), "partial").unwrap();
+        dead_lock(p, ".x.partial-7-3");
+        let live = owner::Claim::create(&p.join(".x.partial-8-3.lock")).unwrap();
+        for stem in [".x.partial-7-3", ".x.partial-8-3"] {
+            fs::create_dir(p.join(stem)).unwrap();
+            fs::write(p.join(stem).join("book.csv"), "partial").unwrap();
         }
+        // one of another machine (or kernel): never touched
+        let mut other = OwnerRecord::this_process(true);
+        other.boot_id = Some("another-boot".into());
+        other.host = Some("node17".into());
+        fs::write(
+            p.join(".x.partial-9-0.lock"),
+            serde_json::to_string(&other).unwrap(),
+        )
+        .unwrap();
+        fs::create_dir(p.join(".x.partial-9-0")).unwrap();
+        // one without a lock file (an earlier depthsim): never touched
+        fs::create_dir(p.join(".x.partial-10-0")).unwrap();
         // died after moving an earlier result aside, before putting its own in place
-        fake_result(&p.join(format!(".free.partial-{dead}-0.replaced")));
+        dead_lock(p, ".free.partial-7-0");
+        fake_result(&p.join(".free.partial-7-0.replaced"));
         // died after putting its own in place, before deleting the earlier one
         fake_result(&p.join("taken"));
         fs::write(p.join("taken/book.csv"), "new").unwrap();
-        fake_result(&p.join(format!(".taken.partial-{dead}-1.replaced")));
+        dead_lock(p, ".taken.partial-7-1");
+        fake_result(&p.join(".taken.partial-7-1.replaced"));
         // a folder of the user's that a dying run had moved aside, its name now taken
-        let foreign = p.join(format!(".mine.partial-{dead}-2.replaced"));
+        dead_lock(p, ".mine.partial-7-2");
+        let foreign = p.join(".mine.partial-7-2.replaced");
         fs::create_dir(&foreign).unwrap();
         fs::write(foreign.join("notes.txt"), "precious").unwrap();
         fs::create_dir(p.join("mine")).unwrap();
-        // a live process's aside folder whose name is free: it is mid-commit
-        fake_result(&p.join(format!(".busy.partial-{live}-0.replaced")));
+        // a dead process's temporary file
+        dead_lock(p, ".runs.csv.partial-7-5");
+        fs::write(p.join(".runs.csv.partial-7-5"), "half a ta").unwrap();
+        // a lock file alone (killed before it made its folder), and an empty one (killed
+        // before it wrote its record)
+        dead_lock(p, ".y.partial-7-6");
+        fs::write(p.join(".y.partial-7-7.lock"), "").unwrap();
 
-        let mut got = recover_abandoned(&p.join("anything"));
-        got.sort_by_key(|r| format!("{r:?}"));
-        let mut want = vec![
-            Recovered::RemovedPartial(p.join(format!(".x.partial-{dead}-3"))),
-            Recovered::Restored(p.join("free")),
-            Recovered::RemovedReplaced(p.join(format!(".taken.partial-{dead}-1.replaced"))),
-        ];
-        want.sort_by_key(|r| format!("{r:?}"));
-        assert_eq!(got, want);
-        let mut expected = vec![
-            format!(".busy.partial-{live}-0.replaced"),
-            format!(".mine.partial-{dead}-2.replaced"),
-            format!(".x.partial-{live}-3"),
-            format!(".x.partial-{me}-3"),
-            "done".into(),
-            "free".into(),
-            "mine".into(),
-            "taken".into(),
-        ];
-        expected.sort();
-        assert_eq!(names(p), expected);
+        let got = recover_in(p);
+        let gone: Vec<&Recovered> = got
+            .iter()
+            .filter(|r| !matches!(r, Recovered::LeftAlone { .. }))
+            .collect();
+        assert_eq!(
+            gone,
+            [
+                &Recovered::Restored(p.join("free")),
+                &Recovered::RemovedPartial(p.join(".runs.csv.partial-7-5")),
+                &Recovered::RemovedReplaced(p.join(".taken.partial-7-1.replaced")),
+                &Recovered::RemovedPartial(p.join(".x.partial-7-3")),
+            ]
+        );
+        let left: Vec<&Path> = got
+            .iter()
+            .filter_map(|r| match r {
+                Recovered::LeftAlone { path, .. } => Some(path.as_path()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            left,
+            [
+                foreign.as_path(),
+                &p.join(".x.partial-10-0"),
+                &p.join(".x.partial-9-0")
+            ]
+        );
+        assert_eq!(
+            names(p),
+            [
+                ".mine.partial-7-2.lock",
+                ".mine.partial-7-2.replaced",
+                ".x.partial-10-0",
+                ".x.partial-8-3",
+                ".x.partial-8-3.lock",
+                ".x.partial-9-0",
+                ".x.partial-9-0.lock",
+                "done",
+                "free",
+                "mine",
+                "taken",
+            ]
+        );
         assert_eq!(fs::read_to_string(p.join("taken/book.csv")).unwrap(), "new");
         assert_eq!(
             fs::read_to_string(p.join("free/book.csv")).unwrap(),
@@ -471,5 +601,16 @@ mod tests {
             "precious"
         );
         check_replaceable(&p.join("done")).unwrap();
+        drop(live);
+    }
+
+    #[test]
+    fn atomic_writes_leave_the_old_file_or_the_new_one_and_no_temporary() {
+        let tmp = tempfile::tempdir().unwrap();
+        let f = tmp.path().join("runs.csv");
+        write_file_atomic(&f, b"one").unwrap();
+        write_file_atomic(&f, b"two").unwrap();
+        assert_eq!(fs::read(&f).unwrap(), b"two");
+        assert_eq!(names(tmp.path()), ["runs.csv"]);
     }
 }

@@ -47,6 +47,9 @@ const MAX_STEPS: u64 = 10_000_000_000;
 /// Largest number of units per lot.
 const MAX_LOT_SIZE: u64 = 1_000_000_000;
 
+/// Most requests a halted book may hold.
+const MAX_HELD_ORDERS: u64 = 100_000_000;
+
 /// Largest number of agents in one scenario.
 const MAX_AGENTS: u64 = 1_000_000;
 
@@ -318,13 +321,38 @@ pub(super) fn validate(
         ));
     }
     if agents > MAX_AGENTS {
+        // name the largest group's count, and every group's
+        let groups: Vec<(String, u32)> = (f.noise.iter().map(|g| g.count).enumerate())
+            .map(|(i, n)| (format!("noise[{i}].count"), n))
+            .chain(
+                f.informed
+                    .iter()
+                    .enumerate()
+                    .map(|(i, g)| (format!("informed[{i}].count"), g.count)),
+            )
+            .chain(
+                f.market_maker
+                    .iter()
+                    .enumerate()
+                    .map(|(i, g)| (format!("market_maker[{i}].count"), g.count)),
+            )
+            .collect();
+        let largest = groups
+            .iter()
+            .max_by_key(|g| g.1)
+            .map_or("noise[0].count".to_string(), |g| g.0.clone());
+        let all: Vec<String> = groups.iter().map(|(k, n)| format!("{k} = {n}")).collect();
         return Err(c.fail(
-            "count",
-            format!("the groups hold {agents} agents; at most {MAX_AGENTS} allowed"),
+            &largest,
+            format!(
+                "makes {agents} agents in all ({}); at most {MAX_AGENTS} are allowed",
+                all.join(", ")
+            ),
         ));
     }
 
     shocks::check_shocks(&c, &f, &books)?;
+    let warnings = warnings(path, &f);
 
     let collapse_every_steps = output::check_output(&c, &mut f, dt_ns, asks_for_collapse)?;
     let every = |s: f64| ((s / f.run.dt_s).round() as u64).max(1);
@@ -346,7 +374,47 @@ pub(super) fn validate(
         collapse_every_steps,
         params: f,
         books,
+        warnings,
     })
+}
+
+/// What is accepted but probably not meant: a withdrawal trigger that can never clear (no
+/// `exit`), a shock that would run past the end of the run.
+fn warnings(path: &Path, f: &ScenarioFile) -> Vec<String> {
+    let mut out = Vec::new();
+    let file = path.display();
+    for (i, g) in f.market_maker.iter().enumerate() {
+        let Some(w) = &g.withdrawal else { continue };
+        for (name, t) in [
+            ("inventory", w.inventory),
+            ("volatility", w.volatility),
+            ("toxicity", w.toxicity),
+            ("drawdown", w.drawdown),
+            ("hedge_failure", w.hedge_failure),
+            ("loss", w.loss),
+        ] {
+            if t.is_some_and(|t| t.exit.is_none()) {
+                out.push(format!(
+                    "{file}: `market_maker[{i}].withdrawal.{name}` has no `exit` level: once it \
+                     fires it never clears, and the maker stays widened or withdrawn to the end \
+                     of the run (give an exit below its entry levels to let it come back)"
+                ));
+            }
+        }
+    }
+    let end = f.run.duration_s;
+    for (i, sh) in f.shocks.iter().enumerate() {
+        if let Some(d) = sh.duration_s
+            && sh.start_s + d > end
+        {
+            out.push(format!(
+                "{file}: `shocks[{i}].duration_s` = {d} from start_s = {} runs past the end of \
+                 the run ({end} s, run.duration_s): the shock is cut short at {end} s",
+                sh.start_s
+            ));
+        }
+    }
+    out
 }
 
 /// The books of a file, checked: its `[[book]]` tables, or its `[market]` as one book.
@@ -411,6 +479,15 @@ fn check_books(c: &Checker, f: &ScenarioFile) -> Result<Vec<BookParams>, Scenari
                 f.run.duration_s,
             )?;
             c.seconds(&k("halt.pause_s"), h.pause_s, f.run.dt_s, f.run.duration_s)?;
+            if !(1..=MAX_HELD_ORDERS).contains(&h.max_held_orders) {
+                return Err(c.fail(
+                    &k("halt.max_held_orders"),
+                    format!(
+                        "must be between 1 and {MAX_HELD_ORDERS} requests, got {}",
+                        h.max_held_orders
+                    ),
+                ));
+            }
         }
         if let Some(p) = &b.price_bands {
             if !(p.fraction > 0.0 && p.fraction < 1.0) {
