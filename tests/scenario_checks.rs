@@ -289,7 +289,10 @@ fn hedge_execution_keys_are_checked_and_named() {
     }
     refused(
         &with_hedge("band_lots = 5\nstyle = \"ioc\"\nmax_slippage_ticks = -1"),
-        &["`market_maker[0].hedge.max_slippage_ticks`", "invalid value"],
+        &[
+            "`market_maker[0].hedge.max_slippage_ticks`",
+            "invalid value",
+        ],
     );
     refused(
         &with_hedge("band_lots = 5\nstyle = \"passive\"\nmax_slippage_ticks = 1"),
