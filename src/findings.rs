@@ -16,7 +16,7 @@
 use crate::record::OutputDir;
 use crate::record::rows::SummaryRow;
 use crate::run::{RunError, run_into};
-use crate::scenario::{Overrides, Scenario, ScenarioError};
+use crate::scenario::{Override, Overrides, Scenario, ScenarioError};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -119,11 +119,18 @@ const METRICS: &[Metric] = &[
     },
 ];
 
-/// The scenarios of `files`, loaded and checked before any run starts.
-pub fn load_all(files: &[PathBuf]) -> Result<Vec<Scenario>, FindingsError> {
+/// The scenarios of `files`, the overrides `set` applied to each, loaded and checked before
+/// any run starts.
+pub fn load_all(files: &[PathBuf], set: &[Override]) -> Result<Vec<Scenario>, FindingsError> {
     let mut out: Vec<Scenario> = Vec::with_capacity(files.len());
     for (i, f) in files.iter().enumerate() {
-        let s = Scenario::load(f, &Overrides::default())?;
+        let s = Scenario::load(
+            f,
+            &Overrides {
+                seed: None,
+                set: set.to_vec(),
+            },
+        )?;
         if let Some(j) = out.iter().position(|o| o.name == s.name) {
             return Err(FindingsError::SameName {
                 name: s.name,
@@ -136,10 +143,13 @@ pub fn load_all(files: &[PathBuf]) -> Result<Vec<Scenario>, FindingsError> {
     Ok(out)
 }
 
-/// Runs every scenario at seeds 1..=`seeds` on `jobs` threads, its temporary folders under
-/// `work`; the summaries in (file, seed) order. `on_done` is called as each run ends.
+/// Runs every scenario at seeds 1..=`seeds` on `jobs` threads, the overrides `set` applied to
+/// each, its temporary folders under `work`; the summaries in (file, seed) order. `on_done`
+/// is called as each run ends.
+#[allow(clippy::too_many_arguments)]
 pub fn run_all(
     files: &[PathBuf],
+    set: &[Override],
     scenarios: &[Scenario],
     seeds: u64,
     jobs: usize,
@@ -163,7 +173,7 @@ pub fn run_all(
                 }
                 let overrides = Overrides {
                     seed: Some(seed),
-                    set: Vec::new(),
+                    set: set.to_vec(),
                 };
                 let scenario = Scenario::load(&files[i], &overrides)?;
                 debug_assert_eq!(scenario.name, scenarios[i].name);

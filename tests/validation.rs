@@ -116,3 +116,30 @@ fn an_unknown_check_is_refused_with_the_list() {
         "{err}"
     );
 }
+
+/// `validation --out` follows `run --out`'s rules: a folder holding a file of the user's is
+/// refused before anything runs, and the file is left as it was.
+#[test]
+fn validation_never_replaces_a_folder_of_yours() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("v");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("validation.md"), "mine").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_depthsim"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["validation", "--quick", "--only", "gamma_feedback", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("validation.md")).unwrap(),
+        "mine"
+    );
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1, "nothing added");
+}

@@ -19,6 +19,10 @@ pub struct FindingsArgs {
     /// Scenario files (TOML), e.g. scenarios/*.toml; each must name its scenario differently.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Set a scenario key in every file, as PATH=VALUE (repeatable; see `depthsim run --set`):
+    /// e.g. the same scenarios with another hedge style, for a counterfactual.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<depthsim::scenario::Override>,
     /// Run every scenario at seeds 1 to N.
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub seeds: u64,
@@ -42,7 +46,7 @@ pub struct FindingsArgs {
 /// `depthsim findings FILE…`.
 pub fn findings(args: FindingsArgs) -> Result<ExitCode> {
     catch_stop_signals().context("installing the handlers for Ctrl-C and SIGTERM")?;
-    let scenarios = load_all(&args.files)?;
+    let scenarios = load_all(&args.files, &args.set)?;
     let jobs = args.jobs.map_or_else(
         || std::thread::available_parallelism().map_or(1, |n| n.get()),
         usize::from,
@@ -83,6 +87,7 @@ pub fn findings(args: FindingsArgs) -> Result<ExitCode> {
     let work = dir.file("runs");
     let result = run_all(
         &args.files,
+        &args.set,
         &scenarios,
         args.seeds,
         jobs,

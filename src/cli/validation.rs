@@ -1,7 +1,10 @@
 //! `depthsim validation`: the command-line side of [`depthsim::validation`].
 
-use super::{Interrupted, catch_stop_signals, print_stderr, stop_signal};
+use super::{
+    Interrupted, catch_stop_signals, foreign_or, print_recovered, print_stderr, stop_signal,
+};
 use anyhow::{Context, Result};
+use depthsim::record::{OutputDir, Replaced, check_replaceable, recover_abandoned};
 use depthsim::validation::{Size, ValidationError, run_checks, select, write_tables};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -28,7 +31,10 @@ pub struct ValidationArgs {
     /// The experiments' scenario files.
     #[arg(long, value_name = "DIR", default_value = "scenarios/validation")]
     pub scenarios: PathBuf,
-    /// Where validation.md, validation.csv and each check's CSV go.
+    /// Where validation.md, validation.csv, each check's CSV and manifest.json go. As with
+    /// `depthsim run --out`, they are written under a temporary name and moved into place
+    /// when complete; an earlier validation folder there is replaced, an empty folder is used,
+    /// and anything else is refused (exit code 2).
     #[arg(long, value_name = "DIR", default_value = "output/validation")]
     pub out: PathBuf,
     /// Print nothing but errors (validation.md is still printed on stdout).
@@ -63,6 +69,10 @@ pub fn validation(args: ValidationArgs) -> Result<ExitCode> {
             args.out.display()
         ));
     }
+    print_recovered(&recover_abandoned(&args.out), args.quiet);
+    // Refuse early (exit 2) to replace anything but an earlier depthsim result.
+    check_replaceable(&args.out)
+        .map_err(|e| foreign_or(e, || format!("checking {}", args.out.display())))?;
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
     bar.set_style(
         ProgressStyle::with_template("{spinner} runs [{bar:40}] {pos}/{len} {elapsed} (eta {eta})")
@@ -72,7 +82,9 @@ pub fn validation(args: ValidationArgs) -> Result<ExitCode> {
     if !args.quiet && std::io::stderr().is_terminal() {
         bar.set_draw_target(ProgressDrawTarget::stderr());
     }
-    let work = args.out.join(".runs");
+    let dir = OutputDir::create(&args.out)
+        .with_context(|| format!("creating the output folder for {}", args.out.display()))?;
+    let work = dir.file("runs");
     let result = run_checks(
         &checks,
         &size,
@@ -83,24 +95,42 @@ pub fn validation(args: ValidationArgs) -> Result<ExitCode> {
         &|| stop_signal().is_some(),
     );
     bar.finish_and_clear();
-    let _ = std::fs::remove_dir(&work);
+    let _ = std::fs::remove_dir_all(&work);
+    let interrupted = |dir: OutputDir| {
+        let _ = dir.discard();
+        anyhow::Error::new(Interrupted {
+            signal: stop_signal().unwrap_or(0),
+            what: format!(
+                "no table was written; {} was not changed",
+                args.out.display()
+            ),
+        })
+    };
     let outcomes = match result {
-        Err(ValidationError::Interrupted) => {
-            return Err(anyhow::Error::new(Interrupted {
-                signal: stop_signal().unwrap_or(0),
-                what: "no table was written".into(),
-            }));
-        }
+        Err(ValidationError::Interrupted) => return Err(interrupted(dir)),
         r => r?,
     };
-    write_tables(&args.out, &checks, &outcomes)?;
-    let md = std::fs::read(args.out.join("validation.md"))
-        .with_context(|| format!("reading {}", args.out.join("validation.md").display()))?;
+    let command_line: Vec<String> = std::env::args().skip(1).collect();
+    write_tables(&dir, &checks, &outcomes, &command_line)?;
+    let md = std::fs::read(dir.file("validation.md"))
+        .with_context(|| format!("reading {}", dir.file("validation.md").display()))?;
+    if stop_signal().is_some() {
+        return Err(interrupted(dir));
+    }
+    let committed = dir.commit().map_err(|e| {
+        foreign_or(e, || {
+            format!("moving the validation into {}", args.out.display())
+        })
+    })?;
     std::io::stdout().write_all(&md).ok();
     if !args.quiet {
         print_stderr(&format!(
-            "validation: {total} runs → {}/validation.md, validation.csv\n",
-            args.out.display()
+            "validation: {total} runs → {}/validation.md, validation.csv{}\n",
+            committed.path.display(),
+            match committed.replaced {
+                Replaced::EarlierResult => " (they replaced the earlier validation there)",
+                Replaced::EmptyFolder | Replaced::Nothing => "",
+            }
         ));
     }
     Ok(ExitCode::SUCCESS)

@@ -20,7 +20,6 @@ use crate::findings::{Spread, spread};
 use crate::record::OutputDir;
 use crate::run::{RunError, run_into};
 use crate::scenario::{Override, Overrides, Scenario, ScenarioError};
-use crate::sweep::store::write_atomic;
 use measure::{MeasureError, MeasureSpec, RunMeasure};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -328,15 +327,26 @@ pub fn validation_csv(outcomes: &[Outcome]) -> Result<String, ValidationError> {
     Ok(String::from_utf8(bytes).expect("CSV of UTF-8 text"))
 }
 
-/// Writes validation.md, validation.csv and each check's `<name>.csv` into `out`, each whole
-/// or not at all.
+/// A validation folder's manifest.json: what made it, and its files (so that a later
+/// `validation --out` into the same folder knows them as depthsim's).
+#[derive(Debug, serde::Serialize)]
+struct ValidationManifest<'a> {
+    program: &'static str,
+    kind: &'static str,
+    version: &'static str,
+    checks: Vec<&'static str>,
+    command_line: &'a [String],
+    files: Vec<String>,
+}
+
+/// Writes validation.md, validation.csv, each check's `<name>.csv` and manifest.json into
+/// `out`, the validation's temporary folder (the caller commits it).
 pub fn write_tables(
-    out: &Path,
+    out: &OutputDir,
     checks: &[&Check],
     outcomes: &[Outcome],
+    command_line: &[String],
 ) -> Result<(), ValidationError> {
-    std::fs::create_dir_all(out)
-        .map_err(|e| ValidationError::Io(format!("creating {}: {e}", out.display())))?;
     let mut files = vec![
         ("validation.md".to_string(), validation_md(outcomes)),
         ("validation.csv".to_string(), validation_csv(outcomes)?),
@@ -344,10 +354,28 @@ pub fn write_tables(
     for (c, o) in checks.iter().zip(outcomes) {
         files.push((format!("{}.csv", c.name), o.detail_csv.clone()));
     }
+    let mut listed: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+    listed.push("manifest.json".into());
+    listed.sort();
+    let manifest = ValidationManifest {
+        program: "depthsim",
+        kind: "validation",
+        version: env!("CARGO_PKG_VERSION"),
+        checks: checks.iter().map(|c| c.name).collect(),
+        command_line,
+        files: listed,
+    };
+    let manifest = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| ValidationError::Io(format!("manifest.json: {e}")))?
+        + "\n";
+    files.push(("manifest.json".into(), manifest));
     for (name, text) in files {
-        let path = out.join(name);
-        write_atomic(&path, text.as_bytes())
-            .map_err(|e| ValidationError::Io(format!("writing {}: {e}", path.display())))?;
+        std::fs::write(out.file(&name), text.as_bytes()).map_err(|e| {
+            ValidationError::Io(format!(
+                "writing {}: {e}",
+                out.final_path().join(&name).display()
+            ))
+        })?;
     }
     Ok(())
 }
