@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Regenerates every table the README and docs/ show from the documented commands, and splices
+# each between its <!-- name:start --> / <!-- name:end --> markers. About 6 minutes on 2 cores.
+#   scripts/update-tables.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --locked --quiet
+d=target/release/depthsim
+gamma="scenarios/short_gamma.toml scenarios/no_gamma.toml scenarios/long_gamma.toml"
+market='market_maker[0].hedge={band_lots=2, style="market", min_interval_s=5.0}'
+
+$d findings scenarios/*.toml --seeds 10 --out output/findings --quiet > /dev/null
+$d findings $gamma scenarios/zero_dte.toml --seeds 10 --out output/findings-gamma --quiet > /dev/null
+$d findings $gamma --seeds 10 --set "$market" --out output/findings-gamma-market --quiet > /dev/null
+$d validation --out output/validation --quiet > /dev/null
+
+splice() { python3 scripts/splice.py "$@"; }
+splice README.md findings output/findings/findings.md
+splice docs/findings.md findings output/findings/findings.md
+splice docs/gamma.md findings-gamma output/findings-gamma/findings.md
+splice docs/gamma.md findings-gamma-market output/findings-gamma-market/findings.md
+splice README.md validation output/validation/validation.md --first-table
+splice docs/validation.md validation output/validation/validation.md
+echo "tables updated: README.md, docs/findings.md, docs/gamma.md, docs/validation.md"
