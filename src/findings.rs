@@ -198,6 +198,20 @@ pub fn run_all(
     })
 }
 
+/// `v` with `decimals`; a value that rounds to zero prints as 0, never -0.
+pub fn fixed(v: f64, decimals: usize) -> String {
+    let text = format!("{v:.decimals$}");
+    if text
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        text.trim_start_matches('-').to_string()
+    } else {
+        text
+    }
+}
+
 /// The `p` quantile (0 ≤ p ≤ 1) of `sorted`, interpolating linearly (type 7).
 pub fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
     let n = sorted.len();
@@ -271,19 +285,7 @@ pub fn findings_md(names: &[String], rows: &[SummaryRow], seeds: u64) -> Vec<u8>
         out += &format!("| `{name}` | {with} / {seeds} |");
         for m in METRICS {
             let s = spread(mine.iter().map(|r| (m.value)(r)));
-            let f = |v: f64| {
-                let text = format!("{v:.*}", m.decimals);
-                // a value that rounds to zero prints as 0, never -0
-                if text
-                    .trim_start_matches('-')
-                    .chars()
-                    .all(|c| c == '0' || c == '.')
-                {
-                    text.trim_start_matches('-').to_string()
-                } else {
-                    text
-                }
-            };
+            let f = |v: f64| fixed(v, m.decimals);
             out += &match (s.median, s.q40, s.q60) {
                 (Some(md), Some(a), Some(b)) => {
                     let partial = if s.n < mine.len() {

@@ -16,6 +16,7 @@ pub mod gamma_failure;
 pub mod gamma_feedback;
 pub mod measure;
 
+pub use crate::findings::fixed;
 use crate::findings::{Spread, spread};
 use crate::record::OutputDir;
 use crate::run::{RunError, run_into};
@@ -390,20 +391,6 @@ pub fn cell(s: &Spread, decimals: usize) -> String {
             fixed(b, decimals)
         ),
         _ => "—".into(),
-    }
-}
-
-/// `v` with `decimals`, never "-0".
-pub fn fixed(v: f64, decimals: usize) -> String {
-    let text = format!("{v:.decimals$}");
-    if text
-        .trim_start_matches('-')
-        .chars()
-        .all(|c| c == '0' || c == '.')
-    {
-        text.trim_start_matches('-').to_string()
-    } else {
-        text
     }
 }
 
