@@ -13,6 +13,9 @@ $d findings scenarios/*.toml --seeds 10 --out output/findings --quiet > /dev/nul
 $d findings $gamma scenarios/zero_dte.toml --seeds 10 --out output/findings-gamma --quiet > /dev/null
 $d findings $gamma --seeds 10 --set "$market" --out output/findings-gamma-market --quiet > /dev/null
 $d validation --out output/validation --quiet > /dev/null
+$d compare scenarios/flash_crash.toml scenarios/flash_crash_halt.toml --seeds 10 --out output/compare-halt \
+  --stat episodes --stat collapsed_s --stat price_max_drawdown_frac --stat pnl_market_makers \
+  --stat mm_sharpe_per_sample --stat halted_s --quiet > /dev/null
 
 splice() { python3 scripts/splice.py "$@"; }
 splice README.md findings output/findings/findings.md
@@ -21,4 +24,5 @@ splice docs/gamma.md findings-gamma output/findings-gamma/findings.md
 splice docs/gamma.md findings-gamma-market output/findings-gamma-market/findings.md
 splice README.md validation output/validation/validation.md --first-table
 splice docs/validation.md validation output/validation/validation.md
+splice docs/findings.md compare-halt output/compare-halt/compare.md
 echo "tables updated: README.md, docs/findings.md, docs/gamma.md, docs/validation.md"

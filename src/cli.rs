@@ -1,5 +1,6 @@
 //! Command-line interface: flags → commands, progress, exit codes.
 
+mod compare;
 mod findings;
 mod sweep;
 mod validation;
@@ -221,6 +222,20 @@ pub enum Command {
   depthsim validation --only gamma_feedback --seeds 20
   depthsim validation --quick --out /tmp/v")]
     Validation(validation::ValidationArgs),
+    /// Compare scenarios on the same seeds: paired differences with bootstrap intervals.
+    ///
+    /// Runs every FILE (and every --variant of the first) at seeds 1 to --seeds, and for
+    /// every numeric summary.csv statistic gives the per-seed difference of each against the
+    /// first FILE: its median, a percentile-bootstrap interval of that median (--level,
+    /// --resamples, --bootstrap-seed) and the number of seeds whose difference has the
+    /// median's sign. Writes DIR/compare.md (also printed on stdout), DIR/compare.csv (full
+    /// precision), DIR/summaries.csv (every run's summary row) and DIR/manifest.json; byte
+    /// for byte the same for any --jobs.
+    #[command(after_help = "Examples:
+  depthsim compare scenarios/flash_crash.toml scenarios/flash_crash_halt.toml --seeds 10
+  depthsim compare scenarios/long_gamma.toml --variant 'market_maker[0].hedge={band_lots=2, style=\"market\", min_interval_s=5.0}'
+  depthsim compare scenarios/baseline.toml --variant 'noise[0].mu_per_s=5.0' --stat episodes --stat price_max_drawdown_frac")]
+    Compare(compare::CompareArgs),
     /// Join a sharded sweep's runs into its runs.csv.
     ///
     /// DIR is the sweep's folder; more folders (shards run with other --out folders) may
@@ -523,6 +538,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Findings(args) => findings::findings(args),
         Command::Validation(args) => validation::validation(args),
+        Command::Compare(args) => compare::compare_cmd(args),
         Command::Merge { dirs, quiet } => sweep::merge_dirs(&dirs, quiet),
     }
 }

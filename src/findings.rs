@@ -143,13 +143,20 @@ pub fn load_all(files: &[PathBuf], set: &[Override]) -> Result<Vec<Scenario>, Fi
     Ok(out)
 }
 
-/// Runs every scenario at seeds 1..=`seeds` on `jobs` threads, the overrides `set` applied to
-/// each, its temporary folders under `work`; the summaries in (file, seed) order. `on_done`
-/// is called as each run ends.
-#[allow(clippy::too_many_arguments)]
+/// A scenario file and the overrides to run it with.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// `--set` overrides applied to it.
+    pub set: Vec<Override>,
+}
+
+/// Runs every item (its file with its overrides; `scenarios` are the items loaded) at seeds
+/// 1..=`seeds` on `jobs` threads, their temporary folders under `work`; the summaries in
+/// (item, seed) order. `on_done` is called as each run ends.
 pub fn run_all(
-    files: &[PathBuf],
-    set: &[Override],
+    items: &[Item],
     scenarios: &[Scenario],
     seeds: u64,
     jobs: usize,
@@ -173,11 +180,11 @@ pub fn run_all(
                 }
                 let overrides = Overrides {
                     seed: Some(seed),
-                    set: set.to_vec(),
+                    set: items[i].set.clone(),
                 };
-                let scenario = Scenario::load(&files[i], &overrides)?;
+                let scenario = Scenario::load(&items[i].file, &overrides)?;
                 debug_assert_eq!(scenario.name, scenarios[i].name);
-                let target = work.join(format!("{}-seed-{seed}", scenario.name));
+                let target = work.join(format!("{i}-{}-seed-{seed}", scenario.name));
                 let dir = OutputDir::create(&target).map_err(|e| {
                     FindingsError::Io(format!("creating {}: {e}", target.display()))
                 })?;
@@ -186,7 +193,7 @@ pub fn run_all(
                 let summary = result.map_err(|e| match e {
                     RunError::Interrupted => FindingsError::Interrupted,
                     source => FindingsError::Run {
-                        file: files[i].clone(),
+                        file: items[i].file.clone(),
                         seed,
                         source,
                     },

@@ -20,6 +20,7 @@
 //!   `--max-memory`; [`faults`]: the fault points the fault tests stop or kill a process at.
 
 pub mod agents;
+pub mod compare;
 pub mod engine;
 pub mod faults;
 pub mod findings;

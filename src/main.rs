@@ -56,6 +56,8 @@ fn main() -> ExitCode {
                         .is_some_and(depthsim::findings::FindingsError::is_bad_input)
                     || c.downcast_ref::<depthsim::validation::ValidationError>()
                         .is_some_and(depthsim::validation::ValidationError::is_bad_input)
+                    || c.downcast_ref::<depthsim::compare::CompareError>()
+                        .is_some_and(depthsim::compare::CompareError::is_bad_input)
             });
             ExitCode::from(if bad_input { 2 } else { 1 })
         }

@@ -5,7 +5,7 @@ use super::{
     foreign_or, print_recovered, print_stderr, print_warnings, stop_signal,
 };
 use anyhow::{Context, Result};
-use depthsim::findings::{FindingsError, load_all, run_all, write_tables};
+use depthsim::findings::{FindingsError, Item, load_all, run_all, write_tables};
 use depthsim::memory::MemoryLimit;
 use depthsim::record::{OutputDir, Replaced, check_replaceable, recover_abandoned};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -85,9 +85,16 @@ pub fn findings(args: FindingsArgs) -> Result<ExitCode> {
     let dir = OutputDir::create(&args.out)
         .with_context(|| format!("creating the output folder for {}", args.out.display()))?;
     let work = dir.file("runs");
+    let items: Vec<Item> = args
+        .files
+        .iter()
+        .map(|f| Item {
+            file: f.clone(),
+            set: args.set.clone(),
+        })
+        .collect();
     let result = run_all(
-        &args.files,
-        &args.set,
+        &items,
         &scenarios,
         args.seeds,
         jobs,

@@ -246,7 +246,7 @@ pub struct L2Row<'a> {
 }
 
 /// summary.csv: one row per run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct SummaryRow {
     /// Scenario name.
     pub scenario: String,
