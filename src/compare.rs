@@ -466,7 +466,6 @@ mod tests {
         assert!(a.unwrap() <= m && m <= b.unwrap(), "{a:?} {m} {b:?}");
         assert!(c.unwrap() <= a.unwrap() && b.unwrap() <= e.unwrap());
         assert_eq!(interval(&d, &wide, 7), (c, e), "seeded");
-        assert_ne!(interval(&d, &wide, 8), (c, e), "another stream");
     }
 
     #[test]
