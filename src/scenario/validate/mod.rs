@@ -8,6 +8,7 @@ use super::{
 use std::path::Path;
 
 mod checker;
+mod noise;
 mod options;
 mod output;
 mod sanity;
@@ -159,6 +160,7 @@ pub(super) fn validate(
                 ));
             }
         }
+        noise::check_memory(&c, i, g)?;
         g.name.get_or_insert_with(|| format!("noise{i}"));
         agents += u64::from(g.count);
     }
