@@ -19,8 +19,12 @@
 //! **Feedback** (`[noise.feedback]`, strength `s`, reference σ₀): the limit-order rate is
 //! multiplied by `exp(−s · max(0, σ̂/σ₀ − 1))`, σ̂ the book's public realised volatility as
 //! it stood at the step's start (the same estimate `[noise.stand_back]` reads). Continuous in
-//! σ̂ and in `s`; silent while σ̂ ≤ σ₀. In the spirit of Fosset, Bouchaud & Benzaquen (2020):
+//! σ̂ and in `s`; silent while σ̂ ≤ σ₀, and before `after_s`. In the spirit of Fosset, Bouchaud & Benzaquen (2020):
 //! liquidity provision falls with past volatility, which raises volatility.
+//!
+//! **Start.** The excess starts at its stationary mean `μ·n`, so the flow opens at its mean
+//! rate rather than at the baseline (a process started empty would take about
+//! `1/(β(1 − n))` seconds to reach it); its fluctuations build up over that time.
 //!
 //! **Sampling.** The next event is drawn exactly for the current rates (two draws per event:
 //! an Exp(1) and a uniform). Rates change only at a step's start (a shock, or a new σ̂); when
@@ -53,9 +57,11 @@ impl FlowMemory {
             return None;
         }
         Some(FlowMemory {
-            hawkes: p
-                .hawkes
-                .map(|h| HawkesState::new(h.branching_ratio, h.decay_per_s)),
+            // the excess starts at its stationary mean μn: the flow opens at its mean rate
+            hawkes: p.hawkes.map(|h| HawkesState {
+                excess_per_s: p.mu_per_s * h.branching_ratio,
+                ..HawkesState::new(h.branching_ratio, h.decay_per_s)
+            }),
             feedback: p.feedback,
             limit_factor: f64::NAN,
         })
@@ -120,6 +126,7 @@ pub fn decide(
     let factor = shock
         * m.feedback
             .as_ref()
+            .filter(|f| start_ns >= secs_to_ns(f.after_s))
             .map_or(1.0, |f| feedback_factor(f, view.vol_ticks_per_sqrt_s));
     // NaN ≠ NaN: the first step always draws
     if factor != m.limit_factor {
@@ -171,6 +178,7 @@ mod tests {
         let f = FeedbackParams {
             strength: 2.0,
             vol_ref_ticks_per_sqrt_s: 1.0,
+            after_s: 0.0,
         };
         assert_eq!(feedback_factor(&f, 0.5), 1.0);
         assert_eq!(feedback_factor(&f, 1.0), 1.0);

@@ -261,6 +261,10 @@ pub struct FeedbackParams {
     pub strength: f64,
     /// σ₀: the volatility below which the feedback is silent, ticks per √s (> 0).
     pub vol_ref_ticks_per_sqrt_s: f64,
+    /// The feedback is silent before this time, s (≥ 0; default 0): lets a book that starts
+    /// empty form first.
+    #[serde(default)]
+    pub after_s: f64,
 }
 
 /// `[noise.stand_back]`: while the public realised volatility of the mid exceeds a threshold,

@@ -43,6 +43,7 @@ pub(super) fn check_memory(c: &Checker, i: usize, g: &NoiseParams) -> Result<(),
             &k("feedback.vol_ref_ticks_per_sqrt_s"),
             f.vol_ref_ticks_per_sqrt_s,
         )?;
+        c.non_negative(&k("feedback.after_s"), f.after_s)?;
     }
     Ok(())
 }
