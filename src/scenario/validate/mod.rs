@@ -8,6 +8,7 @@ use super::{
 use std::path::Path;
 
 mod checker;
+mod lobster;
 mod noise;
 mod options;
 mod output;
@@ -327,6 +328,7 @@ pub(super) fn validate(
     }
 
     shocks::check_shocks(&c, &f, &books)?;
+    lobster::check_lobster(&c, &f, &books)?;
 
     let collapse_every_steps = output::check_output(&c, &mut f, dt_ns, asks_for_collapse)?;
     let every = |s: f64| ((s / f.run.dt_s).round() as u64).max(1);
