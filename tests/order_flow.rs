@@ -56,6 +56,12 @@ fn bad_hawkes_and_feedback_keys_are_refused_naming_the_key() {
         ),
         (with("[noise.hawkes]\nbranching_ratio = 0.5"), "decay_per_s"),
         (
+            with(
+                "[noise.feedback]\nstrength = 1.0\nvol_ref_ticks_per_sqrt_s = 1.0\nafter_s = -5.0",
+            ),
+            "noise[0].feedback.after_s",
+        ),
+        (
             with("[noise.hawkes]\nbranching_ratio = 0.5\ndecay_per_s = 1.0\nkernel = 2"),
             "kernel",
         ),

@@ -1,7 +1,7 @@
 //! The facts of a market that the reference-market, Santa Fe, Hawkes, crisis and crash
 //! checks compare with published values, read from one run's files after the warm-up:
 //!
-//! - from the mid at 1-s samples: the lag-one autocorrelation of returns at 10 s and 60 s, the
+//! - from the mid at 1-s samples: the lag-one autocorrelation of returns at 1, 10 and 60 s, the
 //!   autocorrelation of absolute 1-s returns at lags of 10 s, 60 s and 300 s, and the excess kurtosis
 //!   of returns at 1, 10, 60 and 300 s ([`crate::report::stats`]; returns are mid changes in
 //!   ticks, which over an hour are log returns to within 10⁻³);
@@ -32,7 +32,9 @@ pub const ABS_LAGS: [usize; 3] = [10, 60, 300];
 /// One run's market facts (`None`: not measurable in this run).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MarketFacts {
-    /// Lag-one autocorrelation of 10-s and 60-s mid changes.
+    /// Lag-one autocorrelation of 1-s mid changes.
+    pub acf_1s: Option<f64>,
+    /// Lag-one autocorrelation of 10-s mid changes.
     pub acf_10s: Option<f64>,
     /// The same at 60 s.
     pub acf_60s: Option<f64>,
@@ -78,6 +80,7 @@ fn changes(mids: &[f64], h: usize) -> Vec<f64> {
 
 /// The facts from the mid series (1-s samples from the warm-up on).
 pub fn return_facts(mids: &[f64], f: &mut MarketFacts) {
+    f.acf_1s = acf(&changes(mids, 1), 1)[0];
     f.acf_10s = acf(&changes(mids, 10), 1)[0];
     f.acf_60s = acf(&changes(mids, 60), 1)[0];
     let abs: Vec<f64> = changes(mids, 1).iter().map(|x| x.abs()).collect();

@@ -267,6 +267,12 @@ fn evaluate(e: &Experiment, runs: &[Vec<RunMeasure>]) -> Outcome {
         3,
     );
     row(
+        "lag-1 autocorrelation, 1-s returns",
+        "acf_lag1_1s",
+        &|m| m.facts.acf_1s,
+        3,
+    );
+    row(
         "lag-1 autocorrelation, 10-s returns",
         "acf_lag1_10s",
         &|m| m.facts.acf_10s,
