@@ -801,6 +801,10 @@ fn output_files(s: &Scenario) -> Vec<&'static str> {
     if s.writes_options() {
         f.push("options.csv");
     }
+    if s.params.output.lobster_levels > 0 {
+        f.push(depthsim::record::lobster::MESSAGE_FILE);
+        f.push(depthsim::record::lobster::ORDERBOOK_FILE);
+    }
     f
 }
 

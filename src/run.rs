@@ -1,6 +1,7 @@
 //! One complete run: scenario → world → step loop → CSV files in an output folder.
 
 use crate::engine::Simulation;
+use crate::record::lobster::{LobsterRecorder, start_journal};
 use crate::record::rows::SummaryRow;
 use crate::record::summary::{summarize, write_summary};
 use crate::record::{OutputDir, Recorder};
@@ -58,6 +59,16 @@ pub fn run_into(
         ))
     })?;
     sim.world.insert_resource(recorder);
+    if scenario.params.output.lobster_levels > 0 {
+        let lobster = LobsterRecorder::create(dir, scenario).map_err(|e| {
+            RunError::Output(format!(
+                "creating the LOBSTER files in {}: {e}",
+                dir.final_path().display()
+            ))
+        })?;
+        start_journal(&mut sim.world, &lobster);
+        sim.world.insert_resource(lobster);
+    }
     let total = sim.total_steps();
     for step in 0..total {
         sim.step();
@@ -79,6 +90,9 @@ pub fn run_into(
         .resource_mut::<Recorder>()
         .finish(dir.final_path())
         .map_err(RunError::Output)?;
+    if let Some(mut lobster) = sim.world.get_resource_mut::<LobsterRecorder>() {
+        lobster.finish().map_err(RunError::Output)?;
+    }
     let summary = summarize(&mut sim.world, scenario);
     write_summary(dir, &summary)
         .map_err(|e| RunError::Output(format!("writing summary.csv: {e}")))?;

@@ -100,14 +100,20 @@ fn setup() -> Setup {
     let tmp = tempfile::tempdir().unwrap();
     let parent = tmp.path().join("out");
     short_run(&parent.join("done"));
-    let baseline = fs::read_to_string(repo("scenarios/baseline.toml")).unwrap();
+    let baseline = fs::read_to_string(repo("scenarios/adverse_selection.toml")).unwrap();
     let one_hour = "duration_s = 3600.0 ";
-    assert!(baseline.contains(one_hour), "baseline.toml changed");
+    assert!(
+        baseline.contains(one_hour),
+        "adverse_selection.toml changed"
+    );
     let long = tmp.path().join("long.toml");
     // 1,000 simulated hours: far longer than any test waits (without the diffusion, which
     // over 1,000 hours would take the value below zero and be refused)
     let diffusion = "volatility_per_sqrt_s = 0.02 ";
-    assert!(baseline.contains(diffusion), "baseline.toml changed");
+    assert!(
+        baseline.contains(diffusion),
+        "adverse_selection.toml changed"
+    );
     let text = baseline
         .replace(one_hour, "duration_s = 3600000.0 ")
         .replace(diffusion, "volatility_per_sqrt_s = 0.0 ");

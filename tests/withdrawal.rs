@@ -1,4 +1,4 @@
-//! Makers' withdrawal: `baseline.toml` with a withdrawal table on its Avellaneda–Stoikov
+//! Makers' withdrawal: `adverse_selection.toml` (the toxic market that was the baseline) with a withdrawal table on its Avellaneda–Stoikov
 //! makers (toxicity withdraws; inventory and volatility widen). Informed traders pick the
 //! makers off, their markouts turn toxic and they widen, withdraw, cool down and come back;
 //! events.csv carries every change with its trigger, agents.csv the state, book.csv how many
@@ -22,7 +22,7 @@ volatility = { widen = 1.5, exit = 1.2 }
 fn scenario() -> String {
     let text = fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/baseline.toml"
+        "/scenarios/adverse_selection.toml"
     ))
     .unwrap();
     let anchor = "markout_horizon_s = 5.0      # fills are scored by the mid this much later\n\

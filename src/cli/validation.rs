@@ -14,10 +14,11 @@ use std::process::ExitCode;
 /// `depthsim validation`'s flags.
 #[derive(Debug, clap::Args)]
 pub struct ValidationArgs {
-    /// Run only this check (repeatable): gamma_feedback, gamma_failure.
+    /// Run only this check (repeatable): santa_fe, reference_market, hawkes_rate,
+    /// gamma_feedback, gamma_failure, liquidity_crisis, flash_crash.
     #[arg(long, value_name = "NAME")]
     pub only: Vec<String>,
-    /// Seeds per point (default: each check's own, 10 or 24).
+    /// Seeds per point (default: each check's own, 10 or 20).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=10_000))]
     pub seeds: Option<u64>,
     /// The small version: fewer points and seeds, shorter runs (a quick look, as the tests

@@ -9,6 +9,7 @@ use crate::market::metrics::accumulate_stats;
 use crate::market::observe::publish_views;
 use crate::market::settle::settle_trades;
 use crate::market::shocks::apply_shocks;
+use crate::record::lobster::{LobsterRecorder, record_lobster};
 use crate::record::{record_quotes, record_samples, record_trades};
 use crate::scenario::Scenario;
 use crate::sim::phase::{DecideTurn, Phase};
@@ -71,6 +72,15 @@ pub fn build(world: &mut World, scenario: &Scenario) -> Result<Schedule, Schedul
             .run_if(has_recorder)
             .in_set(Phase::Record),
     );
+    // the LOBSTER export only in a run that asks for it (no cost otherwise)
+    if scenario.params.output.lobster_levels > 0 {
+        s.add_systems(
+            record_lobster
+                .after(record_samples)
+                .run_if(resource_exists::<LobsterRecorder>)
+                .in_set(Phase::Record),
+        );
+    }
     s.initialize(world)?;
     Ok(s)
 }

@@ -12,9 +12,10 @@
 
 use super::bands::PriceBands;
 use super::halt::{HaltRule, MoveDetector};
+use super::journal::{LobsterEvent, OrderMessage};
 pub use super::risk::RiskGate;
 use crate::lob::{
-    Book, BookConfig, Event, OrderId, OwnerId, Price, Qty, Report, Side, TimeInForce,
+    Book, BookConfig, Cancelled, Event, OrderId, OwnerId, Price, Qty, Report, Side, TimeInForce,
 };
 use crate::sim::calendar::{Calendar, Timed};
 use crate::sim::events::{EventKind, EventLog, EventRecord, ValueUnit};
@@ -66,6 +67,9 @@ pub struct Exchange {
     pub halt_rejected_orders: u64,
     /// Its price bands, if it has them.
     pub bands: Option<PriceBands>,
+    /// Every change to the resting book as LOBSTER messages, when the run exports them
+    /// (`None`: not kept). The recorder drains it each step.
+    pub journal: Option<Vec<OrderMessage>>,
     moves: MoveDetector,
     held: Vec<OrderRequest>,
     expiries: Calendar<Expiry>,
@@ -99,6 +103,7 @@ impl Exchange {
             halt_events: Vec::new(),
             halt_rejected_orders: 0,
             bands: None,
+            journal: None,
             moves: MoveDetector::default(),
             held: Vec::new(),
             expiries: Calendar::new(dt_ns, 4096),
@@ -146,7 +151,7 @@ impl Exchange {
             }
             self.expire_until(r.arrival_ns, &mut next, stats);
             if self.halt.is_some() {
-                self.hold(r, out, stats);
+                self.hold(r, r.arrival_ns, out, stats);
                 continue;
             }
             self.process(r, r.arrival_ns, end_ns, out, stats);
@@ -181,7 +186,7 @@ impl Exchange {
             } else {
                 self.due_heap.pop();
             }
-            self.expire(due.1, stats);
+            self.expire(due.0, due.1, stats);
         }
     }
 
@@ -190,6 +195,7 @@ impl Exchange {
     fn reopen(&mut self, t_ns: u64, end_ns: u64, out: &mut StepOutcomes, stats: &mut RunStats) {
         let (start, until) = self.halt.take().expect("halted");
         self.halted_ns += until - start;
+        self.log_halt(t_ns, false);
         self.halt_events
             .push(self.halt_event(t_ns, EventKind::HaltEnd, None));
         let batch = std::mem::take(&mut self.held);
@@ -210,14 +216,14 @@ impl Exchange {
 
     /// Holds `r` until the reopening, or, when the queue is full, rejects it (an order) or
     /// carries it out at once (a cancel): see the module docs.
-    fn hold(&mut self, r: &OrderRequest, out: &mut StepOutcomes, stats: &mut RunStats) {
+    fn hold(&mut self, r: &OrderRequest, t_ns: u64, out: &mut StepOutcomes, stats: &mut RunStats) {
         let max = self.halt_rule.map_or(usize::MAX, |h| h.max_held_orders);
         if self.held.len() < max {
             self.held.push(*r);
             return;
         }
         match r.action {
-            Action::Cancel { id } => self.cancel(r, id, out, stats),
+            Action::Cancel { id } => self.cancel(r, id, t_ns, out, stats),
             Action::Limit { .. }
             | Action::ZiLimit { .. }
             | Action::Market { .. }
@@ -229,6 +235,7 @@ impl Exchange {
                         stats.cancels += 1;
                         if let Ok(c) = self.book.cancel(OwnerId(r.agent), id) {
                             self.risk.on_remove(r.agent, c.side, c.qty.0);
+                            self.log_deletion(t_ns, &c);
                         }
                         stats.limit_orders += 1;
                     }
@@ -248,12 +255,16 @@ impl Exchange {
         &mut self,
         r: &OrderRequest,
         id: OrderId,
+        t_ns: u64,
         out: &mut StepOutcomes,
         stats: &mut RunStats,
     ) {
         stats.cancels += 1;
         match self.book.cancel(OwnerId(r.agent), id) {
-            Ok(c) => self.risk.on_remove(r.agent, c.side, c.qty.0),
+            Ok(c) => {
+                self.risk.on_remove(r.agent, c.side, c.qty.0);
+                self.log_deletion(t_ns, &c);
+            }
             Err(_) => stats.rejections += 1,
         }
         acknowledge(r, None, 0, out);
@@ -274,11 +285,45 @@ impl Exchange {
         }
     }
 
-    fn expire(&mut self, e: Expiry, stats: &mut RunStats) {
+    fn expire(&mut self, t_ns: u64, e: Expiry, stats: &mut RunStats) {
         if let Ok(c) = self.book.cancel(OwnerId(e.owner), e.id) {
             self.risk.on_remove(e.owner, c.side, c.qty.0);
             stats.expiries += 1;
+            self.log_deletion(t_ns, &c);
         }
+    }
+
+    /// Journals a message, if the journal is kept.
+    #[inline]
+    fn log(&mut self, m: OrderMessage) {
+        if let Some(j) = &mut self.journal {
+            j.push(m);
+        }
+    }
+
+    /// Journals the deletion of `c`.
+    #[inline]
+    fn log_deletion(&mut self, t_ns: u64, c: &Cancelled) {
+        self.log(OrderMessage {
+            t_ns,
+            event: LobsterEvent::Deletion,
+            order_id: c.id.0,
+            qty_lots: c.qty.0,
+            price_ticks: c.price.0,
+            side: c.side,
+        });
+    }
+
+    /// Journals a halt's start (price −1) or end (1).
+    fn log_halt(&mut self, t_ns: u64, start: bool) {
+        self.log(OrderMessage {
+            t_ns,
+            event: LobsterEvent::Halt,
+            order_id: 0,
+            qty_lots: 0,
+            price_ticks: if start { -1 } else { 1 },
+            side: Side::Buy,
+        });
     }
 
     /// Processes `r` at `t_ns` (its arrival, or the reopening it was held for).
@@ -353,7 +398,7 @@ impl Exchange {
                 (res, side, None)
             }
             Action::Cancel { id } => {
-                self.cancel(r, id, out, stats);
+                self.cancel(r, id, t_ns, out, stats);
                 return;
             }
             Action::Replace {
@@ -366,6 +411,7 @@ impl Exchange {
                 match self.book.cancel(owner, id) {
                     Ok(c) => {
                         self.risk.on_remove(r.agent, c.side, c.qty.0);
+                        self.log_deletion(t_ns, &c);
                         stats.limit_orders += 1;
                         let (price, slid) = self.slide(c.side, price.0);
                         let q = Qty(qty.0.min(c.qty.0));
@@ -389,6 +435,18 @@ impl Exchange {
                 stats.unfilled_lots += unfilled.0;
                 if rested.0 > 0 {
                     self.risk.on_rest(r.agent, side, rested.0);
+                    if self.journal.is_some()
+                        && let Some(price) = self.book.order(id).map(|o| o.price)
+                    {
+                        self.log(OrderMessage {
+                            t_ns,
+                            event: LobsterEvent::Submission,
+                            order_id: id.0,
+                            qty_lots: rested.0,
+                            price_ticks: price.0,
+                            side,
+                        });
+                    }
                     if let Some(life) = lifetime {
                         let t = t_ns.saturating_add(life);
                         let e = Expiry { id, owner: r.agent };
@@ -452,6 +510,28 @@ impl Exchange {
         stats: &mut RunStats,
     ) {
         let mut moved = 0;
+        if let Some(j) = &mut self.journal {
+            for ev in &self.events {
+                j.push(match *ev {
+                    Event::Fill(f) => OrderMessage {
+                        t_ns,
+                        event: LobsterEvent::Execution,
+                        order_id: f.maker_id.0,
+                        qty_lots: f.qty.0,
+                        price_ticks: f.price.0,
+                        side: f.aggressor.opposite(),
+                    },
+                    Event::SelfTradeCancel(c) => OrderMessage {
+                        t_ns,
+                        event: LobsterEvent::Deletion,
+                        order_id: c.id.0,
+                        qty_lots: c.qty.0,
+                        price_ticks: c.price.0,
+                        side: c.side,
+                    },
+                });
+            }
+        }
         for ev in &self.events {
             match *ev {
                 Event::Fill(f) => {
@@ -493,6 +573,7 @@ impl Exchange {
         {
             self.halt = Some((t_ns, t_ns.saturating_add(rule.pause_ns)));
             self.halts += 1;
+            self.log_halt(t_ns, true);
             self.moves.clear();
             self.halt_events
                 .push(self.halt_event(t_ns, EventKind::HaltStart, Some(moved)));

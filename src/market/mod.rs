@@ -6,6 +6,7 @@ pub mod bands;
 pub mod exchange;
 pub mod fundamental;
 pub mod halt;
+pub mod journal;
 pub mod metrics;
 pub mod observe;
 pub mod risk;

@@ -4,6 +4,7 @@ pub mod avellaneda_stoikov;
 /// European options under Black–Scholes at a zero rate: price, delta, gamma, vega, theta.
 pub mod black_scholes;
 pub mod collapse;
+pub mod hawkes;
 /// Market makers' hedging rule: when and how much to trade back toward a target net delta.
 pub mod hedge;
 pub mod informed;

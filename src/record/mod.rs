@@ -2,6 +2,7 @@
 //! into a temporary folder that is renamed into place at the end ([`OutputDir`]).
 
 pub mod collapse;
+pub mod lobster;
 mod output;
 pub mod rows;
 mod scale;

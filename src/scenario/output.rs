@@ -35,6 +35,20 @@ pub struct OutputParams {
     /// `[output.collapse]`: how depth-collapse episodes are detected (episodes.csv).
     #[serde(default)]
     pub collapse: CollapseParams,
+    /// LOBSTER export: levels per side of lobster_orderbook.csv, beside lobster_message.csv
+    /// (0 = no export; at most [`MAX_LOBSTER_LEVELS`]). Default 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lobster_levels: u32,
+    /// The book the LOBSTER files describe (a `[[book]]`'s name; default the first book).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lobster_book: Option<String>,
+}
+
+/// The most levels per side the LOBSTER export writes.
+pub const MAX_LOBSTER_LEVELS: u32 = 1000;
+
+fn is_zero(v: &u32) -> bool {
+    *v == 0
 }
 
 impl Default for OutputParams {
@@ -49,6 +63,8 @@ impl Default for OutputParams {
             hedges: true,
             options: true,
             collapse: CollapseParams::default(),
+            lobster_levels: 0,
+            lobster_book: None,
         }
     }
 }

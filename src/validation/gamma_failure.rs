@@ -62,6 +62,7 @@ fn experiment(size: &Size) -> Experiment {
                 points.push(Point {
                     label: format!("{w} s {g:+} {r}"),
                     set,
+                    file: None,
                 });
             }
         }

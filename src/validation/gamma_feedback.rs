@@ -51,6 +51,7 @@ fn experiment(size: &Size) -> Experiment {
             Point {
                 label: format!("{g:+}"),
                 set,
+                file: None,
             }
         })
         .collect();

@@ -60,6 +60,8 @@ pub struct RunMeasure {
     pub informed_share: Option<f64>,
     /// Whether a side of a book emptied after the warm-up (Buis et al.'s failure).
     pub failed: bool,
+    /// The market's facts (spread, depth, returns, markouts, crash ratios).
+    pub facts: super::market_facts::MarketFacts,
 }
 
 /// Measures the run in `dir` (its first book), whose summary row is `summary`.
@@ -89,6 +91,14 @@ pub fn measure(
     m.lambda_ticks_per_lot = hedge_impact(dir, &book, spec)?;
     m.gamma_lots_per_tick = option_gamma(dir, spec)?;
     m.informed_share = informed_share(dir, spec)?;
+    m.facts = super::market_facts::measure(
+        dir,
+        summary,
+        &book.mids,
+        book.t0_s,
+        spec.warmup_s,
+        spec.tick_size,
+    )?;
     Ok(m)
 }
 

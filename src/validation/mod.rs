@@ -8,13 +8,29 @@
 //! that is then removed. The runs go in parallel; the tables are made from the measurements
 //! in (check, point, seed) order, so they are the same bytes however many jobs ran them.
 //!
-//! The checks: [`gamma_feedback`] (dealers' lagged delta hedging: r_t = e_t − λΓ·r_{t−1}) and
-//! [`gamma_failure`] (Buis et al. 2024: the informed intensity at which the book fails rises
-//! from short to long dealer gamma).
+//! The checks, in table order: [`santa_fe`] (Smith et al. 2003: asymptotic depth α/δ and the
+//! mean spread in characteristic prices), [`reference_market`] (the Quick start's market
+//! against Cont's stylized facts and makers' economics, with its Poisson-flow counterfactual),
+//! [`hawkes_rate`] (the Hawkes mean rate λ₀/(1 − n)), [`gamma_feedback`] (dealers' lagged
+//! delta hedging: r_t = e_t − λΓ·r_{t−1}), [`gamma_failure`] (Buis et al. 2024: the informed
+//! intensity at which the book fails rises from short to long dealer gamma),
+//! [`liquidity_crisis`] (Fosset et al. 2020: the crisis probability over feedback strength ×
+//! run length) and [`flash_crash`] (the crashes against the square-root law and the
+//! hot-potato ratio of 6 May 2010).
+//!
+//! Verdicts: *reproduced* (the published claim holds, within the stated tolerance),
+//! *partly reproduced* (some of its parts hold), *direction only* (the sign or ordering holds,
+//! the magnitude does not), *not reproduced*.
 
+pub mod flash_crash;
 pub mod gamma_failure;
 pub mod gamma_feedback;
+pub mod hawkes_rate;
+pub mod liquidity_crisis;
+pub mod market_facts;
 pub mod measure;
+pub mod reference_market;
+pub mod santa_fe;
 
 pub use crate::findings::fixed;
 use crate::findings::{Spread, spread};
@@ -93,6 +109,8 @@ pub struct Point {
     pub label: String,
     /// `--set` overrides (applied to the check's scenario file).
     pub set: Vec<String>,
+    /// Another scenario file for this point (relative to `scenarios/validation/`), if any.
+    pub file: Option<PathBuf>,
 }
 
 /// A check's experiment: its scenario file, its points and seeds, and what to measure.
@@ -123,7 +141,7 @@ pub struct Verdict {
     pub measured: String,
     /// Runs per point.
     pub seeds: u64,
-    /// "reproduced", "direction only" or "not reproduced".
+    /// "reproduced", "partly reproduced", "direction only" or "not reproduced".
     pub verdict: &'static str,
 }
 
@@ -150,7 +168,15 @@ pub struct Check {
 }
 
 /// Every check, in table order.
-pub const CHECKS: &[Check] = &[gamma_feedback::CHECK, gamma_failure::CHECK];
+pub const CHECKS: &[Check] = &[
+    santa_fe::CHECK,
+    reference_market::CHECK,
+    hawkes_rate::CHECK,
+    gamma_feedback::CHECK,
+    gamma_failure::CHECK,
+    liquidity_crisis::CHECK,
+    flash_crash::CHECK,
+];
 
 /// The checks named in `only` (all if empty), in table order.
 pub fn select(only: &[String]) -> Result<Vec<&'static Check>, ValidationError> {
@@ -272,7 +298,7 @@ fn load(scenarios: &Path, e: &Experiment, p: &Point, seed: u64) -> Result<Scenar
         .map(|s| s.parse().expect("a check's overrides are well formed"))
         .collect();
     Scenario::load(
-        &scenarios.join(&e.file),
+        &scenarios.join(p.file.as_ref().unwrap_or(&e.file)),
         &Overrides {
             seed: Some(seed),
             set,
@@ -280,11 +306,27 @@ fn load(scenarios: &Path, e: &Experiment, p: &Point, seed: u64) -> Result<Scenar
     )
 }
 
-/// validation.md: the verdicts, then each check's detail table.
+/// The text above validation.md's table: what it is and how to read it.
+pub const PREAMBLE: &str = "# Validation\n\n\
+Every published fact depthsim claims, as a fixed experiment (the scenario files in \
+`scenarios/validation/` and the shipped scenarios they name, a grid of points, seeds 1 to N) \
+measured from the runs' own files. This page is written by `depthsim validation` \
+(`output/validation/validation.md`, with validation.csv and one CSV per check); \
+regenerate it with\n\n\
+```sh\n\
+cargo run --release -- validation && cp output/validation/validation.md docs/validation.md\n\
+```\n\n\
+Measured values are medians over seeds with their 40 % and 60 % quantiles in brackets, \
+unless a row says otherwise. Verdicts: **reproduced** (the claim holds within the stated \
+tolerance), **partly reproduced** (some of its parts hold), **direction only** (the sign or \
+ordering holds, the magnitude does not), **not reproduced** (it does not hold here). \
+What each check runs and why is in the source of `src/validation/` (one module per check) \
+and in docs/order-flow.md for the reference market.\n\n";
+
+/// validation.md: the preamble, the verdicts, then each check's detail table.
 pub fn validation_md(outcomes: &[Outcome]) -> String {
-    let mut out = String::from(
-        "| check | claim | source | expected | measured | seeds per point | verdict |\n|---|---|---|---|---|---|---|\n",
-    );
+    let mut out = String::from(PREAMBLE);
+    out += "| check | claim | source | expected | measured | seeds per point | verdict |\n|---|---|---|---|---|---|---|\n";
     for o in outcomes {
         for v in &o.verdicts {
             out += &format!(

@@ -237,6 +237,44 @@ pub struct NoiseParams {
     /// Optional stand-back when short-term volatility rises.
     #[serde(default)]
     pub stand_back: Option<StandBackParams>,
+    /// Optional self-exciting (Hawkes) activity: market orders excite the group's flow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hawkes: Option<HawkesParams>,
+    /// Optional continuous volatility → liquidity feedback on the limit-order rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<FeedbackParams>,
+}
+
+/// `[noise.hawkes]`: the group's market orders are a Hawkes process with an exponential
+/// kernel, and its limit orders and cancellations follow the same activity (see
+/// [`crate::models::hawkes`] and `agents::noise`). The mean rates stay μ, α and δ.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HawkesParams {
+    /// n: market orders triggered directly by one market order, on average (0 ≤ n < 1).
+    pub branching_ratio: f64,
+    /// β: the kernel's decay rate, per second (> 0); an excitation lasts 1/β seconds.
+    pub decay_per_s: f64,
+}
+
+/// The largest feedback strength a scenario may set.
+pub const MAX_FEEDBACK_STRENGTH: f64 = 50.0;
+
+/// `[noise.feedback]`: the limit-order rate α is multiplied by
+/// `exp(−strength · max(0, σ̂/σ₀ − 1))`, with σ̂ the public realised volatility and σ₀
+/// `vol_ref_ticks_per_sqrt_s`: unchanged while σ̂ ≤ σ₀, smoothly fewer orders above it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackParams {
+    /// s: how strongly limit orders dry up per unit of relative excess volatility
+    /// (0 ≤ s ≤ [`MAX_FEEDBACK_STRENGTH`]; 0 = no feedback).
+    pub strength: f64,
+    /// σ₀: the volatility below which the feedback is silent, ticks per √s (> 0).
+    pub vol_ref_ticks_per_sqrt_s: f64,
+    /// The feedback is silent before this time, s (≥ 0; default 0): lets a book that starts
+    /// empty form first.
+    #[serde(default)]
+    pub after_s: f64,
 }
 
 /// `[noise.stand_back]`: while the public realised volatility of the mid exceeds a threshold,

@@ -9,6 +9,8 @@ use std::path::Path;
 
 mod checker;
 mod hedge;
+mod lobster;
+mod noise;
 mod options;
 mod output;
 mod sanity;
@@ -163,6 +165,7 @@ pub(super) fn validate(
                 ));
             }
         }
+        noise::check_memory(&c, i, g)?;
         g.name.get_or_insert_with(|| format!("noise{i}"));
         agents += u64::from(g.count);
     }
@@ -353,6 +356,7 @@ pub(super) fn validate(
     }
 
     shocks::check_shocks(&c, &f, &books)?;
+    lobster::check_lobster(&c, &f, &books)?;
     let warnings = warnings(path, &f);
 
     let collapse_every_steps = output::check_output(&c, &mut f, dt_ns, asks_for_collapse)?;

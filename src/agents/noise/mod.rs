@@ -12,6 +12,12 @@
 //! A limit order's price is fixed on arrival at the exchange, 1..=W ticks (uniform) beyond the
 //! opposite best quote, and its lifetime, drawn at placement from Exp(δ), is enforced by the
 //! exchange as a good-till-time expiry.
+//!
+//! A group with `[noise.hawkes]` or `[noise.feedback]` has order flow with memory
+//! ([`memory`]): self-exciting activity and/or a limit-order rate that falls with recent
+//! volatility. A group with neither takes the Poisson path below, unchanged.
+
+pub mod memory;
 
 use crate::lob::{Qty, Side};
 use crate::rng::{self, Purpose, below, coin, exponential, uniform};
@@ -83,6 +89,8 @@ pub struct NoiseGroup {
     pub next_event_ns: u64,
     /// The multiplier of α the rates were computed with (1 unless a shock is on).
     pub limit_factor: f64,
+    /// Hawkes activity and volatility feedback, when the group has either.
+    pub memory: Option<memory::FlowMemory>,
 }
 
 impl NoiseGroup {
@@ -91,6 +99,7 @@ impl NoiseGroup {
         let (rate_per_s, p_market) = rates(&params, 1.0);
         let next_event_ns = secs_to_ns(exponential(&mut rng, rate_per_s));
         NoiseGroup {
+            memory: memory::FlowMemory::new(&params),
             rate_per_s,
             p_market,
             limit_factor: 1.0,
@@ -106,7 +115,7 @@ impl NoiseGroup {
 
 /// The group's event rate and market-order probability with its limit-order rate α
 /// multiplied by `limit_factor`.
-fn rates(p: &NoiseParams, limit_factor: f64) -> (f64, f64) {
+pub(crate) fn rates(p: &NoiseParams, limit_factor: f64) -> (f64, f64) {
     let limit_rate = 2.0 * p.alpha_per_tick_s * f64::from(p.window_ticks) * limit_factor;
     let rate_per_s = p.mu_per_s + limit_rate;
     (rate_per_s, p.mu_per_s / rate_per_s)
@@ -116,13 +125,15 @@ fn rates(p: &NoiseParams, limit_factor: f64) -> (f64, f64) {
 #[derive(Resource, Debug, Default)]
 pub struct NoiseGroups(pub Vec<NoiseGroup>);
 
-/// Draws one noise trader's action, or `None` when standing back skips a limit order.
+/// Draws one noise trader's action, or `None` when standing back skips a limit order. A limit
+/// order's lifetime is drawn from Exp(δ · `activity`) (`activity` is 1 without Hawkes flow).
 #[inline]
 pub fn draw_action(
     r: &mut ChaCha8Rng,
     p: &NoiseParams,
     p_market: f64,
     standing_back: bool,
+    activity: f64,
 ) -> Option<Action> {
     let side = if coin(r) { Side::Buy } else { Side::Sell };
     if uniform(r) < p_market {
@@ -140,7 +151,8 @@ pub fn draw_action(
     }
     // Validation bounds W and the extra offset by 2^24 ticks each: the sum fits a u32.
     let offset_ticks = 1 + below(r, u64::from(p.window_ticks)) as u32 + extra;
-    let lifetime_ns = (p.delta_per_s > 0.0).then(|| secs_to_ns(exponential(r, p.delta_per_s)));
+    let lifetime_ns =
+        (p.delta_per_s > 0.0).then(|| secs_to_ns(exponential(r, p.delta_per_s * activity)));
     Some(Action::ZiLimit {
         side,
         offset_ticks,
@@ -159,6 +171,11 @@ pub fn decide_noise(
 ) {
     let end = clock.end_ns();
     for (g, &factor) in groups.0.iter_mut().zip(&factors.noise_limit_rate) {
+        if g.memory.is_some() {
+            let view = &views.0[usize::from(g.book.0)];
+            memory::decide(g, factor, view, clock.start_ns(), end, &mut inbox);
+            continue;
+        }
         if factor != g.limit_factor {
             // a liquidity shock started or ended: the next wait is drawn at the new rate
             (g.rate_per_s, g.p_market) = rates(&g.params, factor);
@@ -177,7 +194,8 @@ pub fn decide_noise(
         while g.next_event_ns < end {
             let t = g.next_event_ns;
             let trader = g.first_agent + below(&mut g.rng, count) as u32;
-            if let Some(action) = draw_action(&mut g.rng, &g.params, g.p_market, standing_back) {
+            if let Some(action) = draw_action(&mut g.rng, &g.params, g.p_market, standing_back, 1.0)
+            {
                 inbox.push(
                     t.saturating_add(g.latency_ns),
                     g.book,
@@ -210,6 +228,8 @@ mod tests {
             window_ticks: 4,
             latency_s: 0.0,
             stand_back,
+            hawkes: None,
+            feedback: None,
         }
     }
 
@@ -218,7 +238,7 @@ mod tests {
         let mut rng = g.rng.clone();
         let (mut market, mut limit, mut offsets) = (0, 0, Vec::new());
         for _ in 0..10_000 {
-            match draw_action(&mut rng, p, g.p_market, standing_back) {
+            match draw_action(&mut rng, p, g.p_market, standing_back, 1.0) {
                 Some(Action::Market { qty, .. }) => {
                     assert_eq!(qty, Qty(2));
                     market += 1;
