@@ -1,9 +1,8 @@
 //! `depthsim findings FILE…`: the command-line side of [`depthsim::findings`].
 
-use super::{
-    Interrupted, MAX_MEMORY_HELP, MAX_MEMORY_LONG_HELP, catch_stop_signals, check_memory,
-    foreign_or, print_recovered, print_stderr, print_warnings, stop_signal,
-};
+use super::common::{check_memory, foreign_or, print_recovered, print_stderr, print_warnings};
+use super::signals::{Interrupted, catch_stop_signals, stop_signal};
+use super::{MAX_MEMORY_HELP, MAX_MEMORY_LONG_HELP};
 use anyhow::{Context, Result};
 use depthsim::findings::{FindingsError, Item, load_all, run_all, write_tables};
 use depthsim::memory::MemoryLimit;

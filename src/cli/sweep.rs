@@ -1,10 +1,9 @@
 //! `depthsim sweep FILE` and `depthsim merge DIR…`: the command-line side of
 //! [`depthsim::sweep`] (flags, progress bar, messages).
 
-use super::{
-    Interrupted, MAX_MEMORY_HELP, MAX_MEMORY_LONG_HELP, catch_stop_signals, check_memory,
-    print_recovered, print_stderr, stop_signal,
-};
+use super::common::{check_memory, print_recovered, print_stderr};
+use super::signals::{Interrupted, catch_stop_signals, stop_signal};
+use super::{MAX_MEMORY_HELP, MAX_MEMORY_LONG_HELP};
 use anyhow::{Context, Result};
 use depthsim::memory::MemoryLimit;
 use depthsim::sweep::exec::{pending, run_all};

@@ -1,8 +1,7 @@
 //! `depthsim validation`: the command-line side of [`depthsim::validation`].
 
-use super::{
-    Interrupted, catch_stop_signals, foreign_or, print_recovered, print_stderr, stop_signal,
-};
+use super::common::{foreign_or, print_recovered, print_stderr};
+use super::signals::{Interrupted, catch_stop_signals, stop_signal};
 use anyhow::{Context, Result};
 use depthsim::record::{OutputDir, Replaced, check_replaceable, recover_abandoned};
 use depthsim::validation::{Size, ValidationError, run_checks, select, write_tables};
