@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use depthsim::record::summary::{Manifest, file_digests, sha256_hex, write_manifest};
 use depthsim::record::{ForeignOutput, OutputDir, Recovered, check_replaceable, recover_abandoned};
 use depthsim::reproduce::{RecordedRun, Verdict, compare, rerun_digests};
-use depthsim::run::{RunError, default_output_path, run_into};
+use depthsim::run::{RunError, default_output_path, output_files, run_into};
 use depthsim::scenario::{Override, Overrides, Scenario};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
@@ -394,7 +394,10 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             // Every file is complete here (run_into flushed them); the manifest is not hashed.
             let sha256 = file_digests(
                 dir.temp_path(),
-                files.iter().copied().filter(|f| *f != "manifest.json"),
+                files
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|f| *f != "manifest.json"),
             )
             .context("computing the SHA-256 of the output files")?;
             let wall_time_s = progress.elapsed_s();
@@ -656,33 +659,6 @@ fn foreign_or(e: std::io::Error, context: impl FnOnce() -> String) -> anyhow::Er
         Some(f) => anyhow::Error::new(f.clone()),
         None => anyhow::Error::new(e).context(context()),
     }
-}
-
-fn output_files(s: &Scenario) -> Vec<&'static str> {
-    let mut f = vec![
-        "book.csv",
-        "agents.csv",
-        "events.csv",
-        "episodes.csv",
-        "summary.csv",
-        "manifest.json",
-    ];
-    if s.params.output.trades {
-        f.push("trades.csv");
-    }
-    if s.params.output.l2_levels > 0 {
-        f.push("l2.csv");
-    }
-    if s.params.output.quotes && !s.params.market_maker.is_empty() {
-        f.push("quotes.csv");
-    }
-    if s.writes_hedges() {
-        f.push("hedges.csv");
-    }
-    if s.writes_options() {
-        f.push("options.csv");
-    }
-    f
 }
 
 /// A rate for people: `8.1 M`, `37 k`, `950`.

@@ -17,6 +17,9 @@
 //!   seeds, their collapse statistics as medians and quantiles; [`validation`]: published
 //!   results depthsim claims to reproduce, measured over seeds, with a verdict.
 
+/// depthsim's version (manifests record it; `depthsim reproduce` compares it).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub mod agents;
 pub mod engine;
 pub mod findings;

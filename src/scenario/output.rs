@@ -35,7 +35,43 @@ pub struct OutputParams {
     /// `[output.collapse]`: how depth-collapse episodes are detected (episodes.csv).
     #[serde(default)]
     pub collapse: CollapseParams,
+    /// The tables' file format: `"csv"` (default) or `"parquet"` (one `.parquet` file per
+    /// table, the same columns, typed; needs depthsim built with the `parquet` feature).
+    /// summary.csv is written in either format (sweeps and `depthsim findings` read it).
+    #[serde(default, skip_serializing_if = "OutputFormat::is_csv")]
+    pub format: OutputFormat,
 }
+
+/// `output.format`: the tables' file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputFormat {
+    /// Comma-separated text with a header line (the default).
+    #[default]
+    Csv,
+    /// Apache Parquet, zstd-compressed, with the Arrow schema (feature `parquet`).
+    Parquet,
+}
+
+impl OutputFormat {
+    /// Whether this is CSV (the default, left out of a resolved scenario).
+    pub fn is_csv(&self) -> bool {
+        *self == OutputFormat::Csv
+    }
+
+    /// The files' extension: `csv` or `parquet`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Csv => "csv",
+            OutputFormat::Parquet => "parquet",
+        }
+    }
+}
+
+/// Why `output.format = "parquet"` is refused by a build without the `parquet` feature.
+pub const NO_PARQUET: &str = "\"parquet\" needs depthsim built with the `parquet` feature \
+    (cargo build --release --features parquet; the Python module has it); this build writes \
+    only \"csv\"";
 
 impl Default for OutputParams {
     fn default() -> Self {
@@ -49,6 +85,7 @@ impl Default for OutputParams {
             hedges: true,
             options: true,
             collapse: CollapseParams::default(),
+            format: OutputFormat::Csv,
         }
     }
 }
