@@ -17,6 +17,8 @@ pub struct Source {
     /// The file, or `<dict>` / `<string>`: what error messages name, and where relative
     /// paths (a sweep's base scenario) start from.
     pub label: PathBuf,
+    /// Whether it was read from a file (not a dict or a string).
+    pub file: bool,
 }
 
 /// Reads `obj`: a dict (TOML tables as dicts; a key whose value is None is left out), a
@@ -32,7 +34,11 @@ pub fn source(
         let table = table(d, &label, "")?;
         let text = toml::to_string(&table)
             .map_err(|e| errors::bad(format!("<dict>: cannot be written as TOML: {e}")))?;
-        return Ok(Source { text, label });
+        return Ok(Source {
+            text,
+            label,
+            file: false,
+        });
     }
     if let Ok(s) = obj.cast::<PyString>() {
         let s = s.to_cow()?;
@@ -40,6 +46,7 @@ pub fn source(
             return Ok(Source {
                 text: s.into_owned(),
                 label: PathBuf::from("<string>"),
+                file: false,
             });
         }
     }
@@ -50,7 +57,11 @@ pub fn source(
         ))
     })?;
     let text = std::fs::read_to_string(&path).map_err(|_| read_error(&path))?;
-    Ok(Source { text, label: path })
+    Ok(Source {
+        text,
+        label: path,
+        file: true,
+    })
 }
 
 fn type_name(obj: &Bound<'_, PyAny>) -> String {

@@ -18,9 +18,22 @@ pyo3::create_exception!(
      command line's: the file (or <dict>, <string>), the key path, and what is allowed."
 );
 
+/// An error and its causes, as the command line prints them (`anyhow`'s `{:#}`): each
+/// cause after a colon.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
 /// A bad scenario, with the CLI's message.
 pub fn scenario(e: &BadScenario) -> PyErr {
-    ScenarioError::new_err(e.to_string())
+    ScenarioError::new_err(chain(e))
 }
 
 /// Bad input with a message of our own making (in the CLI's words where it has them).
@@ -33,8 +46,8 @@ pub fn bad(message: impl Into<String>) -> PyErr {
 pub fn sweep(e: &SweepError) -> PyErr {
     match e {
         SweepError::Interrupted => PyKeyboardInterrupt::new_err("sweep interrupted"),
-        e if e.is_bad_input() => ScenarioError::new_err(e.to_string()),
-        e => PyRuntimeError::new_err(e.to_string()),
+        e if e.is_bad_input() => ScenarioError::new_err(chain(e)),
+        e => PyRuntimeError::new_err(chain(e)),
     }
 }
 
@@ -42,7 +55,7 @@ pub fn sweep(e: &SweepError) -> PyErr {
 pub fn run(e: &RunError) -> PyErr {
     match e {
         RunError::Interrupted => PyKeyboardInterrupt::new_err("run interrupted"),
-        e => PyRuntimeError::new_err(e.to_string()),
+        e => PyRuntimeError::new_err(chain(e)),
     }
 }
 

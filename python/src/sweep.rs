@@ -19,6 +19,24 @@ fn cpus() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// A sweep given as a dict or a string has no file stem to name it: it is named "sweep"
+/// unless it says otherwise (the name only names an output folder).
+fn named(src: &convert::Source) -> String {
+    if src.file {
+        return src.text.clone();
+    }
+    let Ok(mut t) = src.text.parse::<toml::Table>() else {
+        return src.text.clone(); // its error is the command line's
+    };
+    if let Some(toml::Value::Table(s)) = t.get_mut("sweep")
+        && !s.contains_key("name")
+    {
+        s.insert("name".into(), toml::Value::String("sweep".into()));
+        return toml::to_string(&t).unwrap_or_else(|_| src.text.clone());
+    }
+    src.text.clone()
+}
+
 /// Runs a parameter sweep and returns its runs as a ``depthsim.Table``: one row per run, in
 /// run order, with the columns and values of ``depthsim sweep``'s runs.csv (``run``,
 /// ``point``, ``replicate``, one column per varied parameter, ``seed``, then summary.csv's
@@ -54,7 +72,8 @@ pub fn sweep(
         Err(e) => errors::sweep(&e),
         Ok(_) => errors::bad(format!("{}: cannot read the sweep file", path.display())),
     })?;
-    let mut sweep = Sweep::from_toml(&src.text, &src.label).map_err(|e| errors::sweep(&e))?;
+    let text = named(&src);
+    let mut sweep = Sweep::from_toml(&text, &src.label).map_err(|e| errors::sweep(&e))?;
     if let Some(n) = seeds {
         let runs = (sweep.points.len() as u64).saturating_mul(n.max(0) as u64);
         if n < 1 || runs > MAX_RUNS {

@@ -12,7 +12,7 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -45,11 +45,10 @@ impl ParquetFile {
         self.writer()?.write(batch).map_err(io::Error::other)
     }
 
-    /// Writes the footer and flushes the file.
-    pub fn close(mut self) -> io::Result<()> {
-        self.writer()?.finish().map_err(io::Error::other)?;
+    /// Writes the footer and flushes the file (`close` flushes the buffered writer).
+    pub fn close(self) -> io::Result<()> {
         let writer = self.writer.into_inner().map_err(|_| poisoned())?;
-        writer.into_inner().map_err(io::Error::other)?.flush()
+        writer.close().map(drop).map_err(io::Error::other)
     }
 
     fn writer(&mut self) -> io::Result<&mut ArrowWriter<BufWriter<File>>> {
