@@ -25,7 +25,7 @@ class ScenarioError(ValueError):
 
 class Table:
     """One table as Arrow record batches (Arrow PyCapsule interface: ``pyarrow.table(t)``,
-    ``polars.DataFrame(t)`` and duckdb read it without a copy)."""
+    ``polars.DataFrame(t)`` read it without a copy)."""
 
     @property
     def name(self) -> str:

@@ -1,6 +1,6 @@
 //! depthsim from Python: the simulator's runs, sweeps, checks and reports, with every table
 //! as Arrow record batches handed over through the Arrow PyCapsule interface (pyarrow,
-//! polars, pandas and duckdb read them without a copy).
+//! polars and pandas, through pyarrow, read them without a copy).
 //!
 //! A thin layer over the `depthsim` crate (built with its `parquet` feature): scenarios are
 //! read and checked by the same code as the command line's, runs record the same rows (the

@@ -1,5 +1,5 @@
 //! `depthsim.Table`: one output table as Arrow record batches, handed to pyarrow, polars,
-//! pandas or duckdb through the Arrow PyCapsule interface (`__arrow_c_stream__`): the
+//! pandas (through pyarrow) or any reader of the Arrow PyCapsule interface (`__arrow_c_stream__`): the
 //! buffers are shared, not copied.
 
 use arrow_array::ffi::FFI_ArrowSchema;
@@ -13,7 +13,7 @@ use pyo3::types::PyCapsule;
 /// One table of a run (book, trades, agents, …) or a sweep's runs, as Arrow record batches.
 ///
 /// Any library that reads the Arrow PyCapsule interface takes it without a copy:
-/// ``pyarrow.table(t)``, ``polars.DataFrame(t)``, ``duckdb.sql("select * from t")``. The
+/// ``pyarrow.table(t)``, ``polars.DataFrame(t)``. The
 /// helpers ``to_pyarrow()``, ``to_pandas()`` and ``to_polars()`` import those packages
 /// (not installed with depthsim).
 #[pyclass(frozen, module = "depthsim")]
