@@ -16,8 +16,13 @@ trap 'rm -rf "$venv"' EXIT
 echo "-- cargo build --features parquet (the command line the tests compare with)"
 cargo build --locked --features parquet
 
+echo "-- the library's unit tests with the parquet feature (the Arrow and Parquet sinks' own)"
+cargo test --locked --features parquet --lib 2>&1 | tail -n 3
+
 echo "-- a virtual environment with the pinned packages"
 python3 -m venv "$venv"
+# maturin's build backend runs the `maturin` program: the environment's bin/ comes first
+export PATH="$venv/bin:$PATH"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r python/requirements-ci.txt
 
 echo "-- pip install ./python (dev profile, reusing target/)"

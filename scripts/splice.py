@@ -3,7 +3,7 @@
     python3 scripts/splice.py FILE NAME SOURCE [--first-table]
 
 SOURCE is a file whose text goes between the markers (with --first-table, only its first
-Markdown table). The markers stay; the file is rewritten only if the text changed.
+Markdown table; with --from-first-table, everything from its first table on). The markers stay; the file is rewritten only if the text changed.
 """
 import sys
 
@@ -22,6 +22,9 @@ def main() -> None:
     text = open(source, encoding="utf-8").read()
     if "--first-table" in sys.argv[4:]:
         text = first_table(text)
+    elif "--from-first-table" in sys.argv[4:]:
+        lines = text.splitlines(keepends=True)
+        text = "".join(lines[next(i for i, l in enumerate(lines) if l.startswith("|")):])
     doc = open(path, encoding="utf-8").read()
     start, end = f"<!-- {name}:start -->\n", f"<!-- {name}:end -->"
     a, b = doc.index(start) + len(start), doc.index(end)

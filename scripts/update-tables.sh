@@ -23,6 +23,6 @@ splice docs/findings.md findings output/findings/findings.md
 splice docs/gamma.md findings-gamma output/findings-gamma/findings.md
 splice docs/gamma.md findings-gamma-market output/findings-gamma-market/findings.md
 splice README.md validation output/validation/validation.md --first-table
-splice docs/validation.md validation output/validation/validation.md
+splice docs/validation.md validation output/validation/validation.md --from-first-table
 splice docs/findings.md compare-halt output/compare-halt/compare.md
 echo "tables updated: README.md, docs/findings.md, docs/gamma.md, docs/validation.md"

@@ -21,6 +21,10 @@ use std::sync::Arc;
 /// builders' spare capacity stays a few megabytes.
 pub const BATCH_ROWS: usize = 65_536;
 
+/// The rows a new column builder has room for; it grows by doubling (arrow's buffers), so
+/// a batch holds at most about twice its rows.
+const FIRST_CAPACITY_ROWS: usize = 1024;
+
 /// A finished table: its name (`book`, `trades`, …), schema and record batches.
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -203,7 +207,9 @@ impl ColumnSink {
             schema: schema(&columns),
             builders: columns
                 .iter()
-                .map(|c| Builder::new(c.ty, BATCH_ROWS))
+                // a small start that grows by doubling: a table of a few rows (summary,
+                // episodes) does not hold a whole batch's capacity
+                .map(|c| Builder::new(c.ty, FIRST_CAPACITY_ROWS))
                 .collect(),
             columns,
             rows: 0,

@@ -2,9 +2,11 @@
 //! law's prediction, and the intermediaries' hot-potato ratio.
 //!
 //! - For 6 May 2010 the peak fall has been estimated at 10–25 times what the square-root law
-//!   I = Y·σ·√(Q/V) predicts for the 75,000-contract E-mini sell program (the range this
-//!   project's issue 18 and README quote; Y = 1 here). Measured per run as episodes.csv's
-//!   `impact_ratio_peak` in the episode in which the program filled the most.
+//!   I = Y·σ·√(Q/V) predicts for the 75,000-contract E-mini sell program (CFTC–SEC 2010,
+//!   "Findings regarding the market events of May 6, 2010"; Y = 1 here). The range depends on
+//!   the daily σ and V assumed: docs/outputs.md gives the arithmetic, which spans about
+//!   10–45×. Measured per run as episodes.csv's `impact_ratio_peak` in the episode in which
+//!   the program filled the most.
 //! - Kirilenko, Kyle, Samadi & Tuzun (2017), "The Flash Crash: High-frequency trading in an
 //!   electronic market", J. Finance 72(3): high-frequency intermediaries passed inventory back
 //!   and forth ("hot potato"), trading far more than their net position changed; the figure
@@ -85,8 +87,9 @@ fn evaluate(e: &Experiment, runs: &[Vec<RunMeasure>]) -> Outcome {
             claim: "A flash crash falls many times what the square-root law predicts for its \
                     sell program"
                 .into(),
-            source: "6 May 2010 E-mini: peak fall 10–25 × the square-root law (estimate quoted \
-                     in issue 18)",
+            source: "6 May 2010 E-mini (CFTC–SEC 2010: a 75,000-contract program, a fall of \
+                     about 5 %): 10–25 × the square-root law for a daily σ and volume as \
+                     assumed in docs/outputs.md",
             expected: format!(
                 "impact_ratio_peak between {} and {}",
                 RATIO_RANGE.0, RATIO_RANGE.1

@@ -314,7 +314,7 @@ measured from the runs' own files. This page is written by `depthsim validation`
 (`output/validation/validation.md`, with validation.csv and one CSV per check); \
 regenerate it with\n\n\
 ```sh\n\
-cargo run --release -- validation && cp output/validation/validation.md docs/validation.md\n\
+depthsim validation --out output/validation\n\
 ```\n\n\
 Measured values are medians over seeds with their 40 % and 60 % quantiles in brackets, \
 unless a row says otherwise. Verdicts: **reproduced** (the claim holds within the stated \
