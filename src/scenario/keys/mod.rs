@@ -308,6 +308,112 @@ mod tests {
         assert!(found.is_empty(), "{}", found.join("\n"));
     }
 
+    /// The keys `raw` (a table as written, at `path`) leaves out whose documented default
+    /// differs from the value `resolved` (the same table after validation) gives them.
+    fn wrong_defaults(
+        path: &str,
+        raw: &toml::Table,
+        resolved: &toml::Table,
+        out: &mut Vec<String>,
+    ) {
+        let Some(s) = section_at(path) else { return };
+        for k in s.keys {
+            let child = format!("{path}.{}", k.name);
+            match (raw.get(k.name), resolved.get(k.name)) {
+                (None, Some(got)) => {
+                    if let Presence::Default(v) = k.presence {
+                        let want: toml::Table = toml::from_str(&format!("v = {v}")).unwrap();
+                        let same = match (&want["v"], got) {
+                            (a, b) if a == b => true,
+                            (a, b) => {
+                                a.as_float().or(a.as_integer().map(|i| i as f64))
+                                    == b.as_float().or(b.as_integer().map(|i| i as f64))
+                                    && a.as_float().or(a.as_integer().map(|i| i as f64)).is_some()
+                            }
+                        };
+                        if !same {
+                            out.push(format!("{child}: documented default {v}, resolved {got}"));
+                        }
+                    }
+                }
+                (Some(toml::Value::Table(a)), Some(toml::Value::Table(b))) => {
+                    wrong_defaults(&child, a, b, out)
+                }
+                (Some(toml::Value::Array(a)), Some(toml::Value::Array(b))) => {
+                    for (a, b) in a.iter().zip(b) {
+                        if let (Some(a), Some(b)) = (a.as_table(), b.as_table()) {
+                            wrong_defaults(&child, a, b, out);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn documented_defaults_are_what_validation_fills_in_for_the_shipped_scenarios() {
+        use crate::scenario::{Overrides, Scenario};
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut out = Vec::new();
+        let mut checked = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let raw: toml::Table =
+                toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let file = Scenario::load(&path, &Overrides::default()).unwrap().params;
+            let toml::Value::Table(resolved) = toml::Value::try_from(&file).unwrap() else {
+                panic!("not a table")
+            };
+            for (name, v) in &raw {
+                let mut found = Vec::new();
+                match (v, resolved.get(name)) {
+                    (toml::Value::Table(a), Some(toml::Value::Table(b))) => {
+                        wrong_defaults(name, a, b, &mut found)
+                    }
+                    (toml::Value::Array(a), Some(toml::Value::Array(b))) => {
+                        for (a, b) in a.iter().zip(b) {
+                            if let (Some(a), Some(b)) = (a.as_table(), b.as_table()) {
+                                wrong_defaults(name, a, b, &mut found);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+                checked += 1;
+                out.extend(
+                    found
+                        .into_iter()
+                        .map(|f| format!("{}: {f}", path.display())),
+                );
+            }
+        }
+        assert!(checked > 50, "{checked} tables");
+        assert!(out.is_empty(), "{}", out.join("\n"));
+    }
+
+    #[test]
+    fn a_wrong_default_is_found() {
+        let raw: toml::Table = toml::from_str("[output]\nl2_levels = 3").unwrap();
+        let resolved: toml::Table =
+            toml::from_str("[output]\nl2_levels = 3\nsample_interval_s = 2.0\ntrades = true")
+                .unwrap();
+        let mut out = Vec::new();
+        wrong_defaults(
+            "output",
+            raw["output"].as_table().unwrap(),
+            resolved["output"].as_table().unwrap(),
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            ["output.sample_interval_s: documented default 1.0, resolved 2.0"]
+        );
+    }
+
     #[test]
     fn a_missing_an_extra_or_a_refused_key_is_a_disagreement() {
         let tables = probe::parser_tables().unwrap();

@@ -155,3 +155,37 @@ fn is_table(v: &Value) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Overrides, Scenario};
+    use std::path::Path;
+
+    #[test]
+    fn every_shipped_scenario_reads_back_from_its_template_with_every_key_commented() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let file = Scenario::load(&path, &Overrides::default()).unwrap().params;
+            let text = template(&file, "a test\nof two lines").unwrap();
+            assert!(text.starts_with("# a test\n# of two lines\n"), "{text}");
+            let back: ScenarioFile =
+                toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}\n{text}", path.display()));
+            assert_eq!(back, file, "{}", path.display());
+            // every value line sits under a comment
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, l) in lines.iter().enumerate() {
+                if !l.starts_with('#') && !l.starts_with('[') && !l.is_empty() {
+                    assert!(lines[i - 1].starts_with('#'), "{}: {l}", path.display());
+                }
+            }
+            seen += 1;
+        }
+        assert!(seen >= 10, "{seen} scenarios");
+    }
+}
