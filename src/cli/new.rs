@@ -158,7 +158,7 @@ fn source(from: &str) -> Result<(String, String, PathBuf)> {
 fn intro(dest: &Path, source: &str, text: &str) -> String {
     let mut out = format!(
         "{}: made by `depthsim new` (depthsim {}) from {source}.\n\
-         Every key is under a comment from `depthsim keys`: its meaning, unit, default and \
+         Every key is under a comment from `depthsim keys`: its meaning, unit, default and\n\
          allowed values. Keys this scenario leaves out are commented out with an example.\n\
          Check it with `depthsim validate {}`.\n",
         dest.display(),
