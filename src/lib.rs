@@ -19,6 +19,9 @@
 //! - [`memory`]: a run's memory, estimated from its scenario before it starts, and
 //!   `--max-memory`; [`faults`]: the fault points the fault tests stop or kill a process at.
 
+/// depthsim's version (manifests record it; `depthsim reproduce` compares it).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub mod agents;
 pub mod compare;
 pub mod engine;

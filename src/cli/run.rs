@@ -9,8 +9,8 @@ use anyhow::{Context, Result};
 use depthsim::memory::MemoryLimit;
 use depthsim::record::summary::{Manifest, file_digests, sha256_hex, write_manifest};
 use depthsim::record::{OutputDir, Replaced, check_replaceable, recover_abandoned};
-use depthsim::run::{RunError, default_output_path, run_into};
-use depthsim::scenario::{Override, Scenario};
+use depthsim::run::{RunError, default_output_path, output_files, run_into};
+use depthsim::scenario::Override;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -59,7 +59,10 @@ pub(crate) fn run(
     // Every file is complete here (run_into flushed them); the manifest is not hashed.
     let sha256 = file_digests(
         dir.temp_path(),
-        files.iter().copied().filter(|f| *f != "manifest.json"),
+        files
+            .iter()
+            .map(String::as_str)
+            .filter(|f| *f != "manifest.json"),
     )
     .context("computing the SHA-256 of the output files")?;
     let wall_time_s = progress.elapsed_s();
@@ -113,37 +116,6 @@ pub(crate) fn run(
         ));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn output_files(s: &Scenario) -> Vec<&'static str> {
-    let mut f = vec![
-        "book.csv",
-        "agents.csv",
-        "events.csv",
-        "episodes.csv",
-        "summary.csv",
-        "manifest.json",
-    ];
-    if s.params.output.trades {
-        f.push("trades.csv");
-    }
-    if s.params.output.l2_levels > 0 {
-        f.push("l2.csv");
-    }
-    if s.params.output.quotes && !s.params.market_maker.is_empty() {
-        f.push("quotes.csv");
-    }
-    if s.writes_hedges() {
-        f.push("hedges.csv");
-    }
-    if s.writes_options() {
-        f.push("options.csv");
-    }
-    if s.params.output.lobster_levels > 0 {
-        f.push(depthsim::record::lobster::MESSAGE_FILE);
-        f.push(depthsim::record::lobster::ORDERBOOK_FILE);
-    }
-    f
 }
 
 /// A rate for people: `8.1 M`, `37 k`, `950`.

@@ -1,11 +1,18 @@
-//! Streaming CSV outputs: rows are written as the run goes (memory stays flat in run length)
-//! into a temporary folder that is renamed into place at the end ([`OutputDir`]).
+//! Streaming outputs: rows are written as the run goes (memory stays flat in run length)
+//! into a temporary folder that is renamed into place at the end ([`OutputDir`]), as CSV or
+//! Parquet files, or kept in memory as Arrow tables ([`sink::Target`]).
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 pub mod collapse;
+pub mod columns;
 pub mod lobster;
 mod output;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod rows;
 mod scale;
+pub mod sink;
 pub mod summary;
 mod trades;
 
@@ -16,6 +23,7 @@ pub use output::{
     remove_listed, write_file_atomic,
 };
 pub use scale::PriceScale;
+pub use sink::{Sink, Target};
 pub use trades::TradeWriter;
 
 use crate::agents::market_maker::{
@@ -30,13 +38,31 @@ use crate::sim::components::{Account, Agent};
 use crate::sim::events::{EventKind, EventLog, ValueUnit};
 use crate::sim::resources::{AgentDirectory, AgentIndex, BookIndex, Clock, StepOutcomes};
 use bevy_ecs::prelude::*;
-use rows::{AgentRow, EpisodeRow, EventRow, HedgeRow, L2Row, OptionRow, QuoteRow, book_header};
+use columns::Columns;
+use rows::{
+    AgentRow, EpisodeRow, EventRow, HedgeRow, L2Row, OptionRow, QuoteRow, TradeRow, book_columns,
+};
 use serde::Serialize;
+use sink::{Finished, OutputFormat};
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
 
-type CsvOut = csv::Writer<File>;
+/// The table names, in the order [`Recorder::finish`] hands in-memory tables over (summary
+/// comes last, from [`summary::summarize`]).
+pub const TABLES: [&str; 10] = [
+    "book", "l2", "trades", "quotes", "hedges", "options", "events", "episodes", "agents",
+    "summary",
+];
+
+/// Where trades.csv's rows go: the specialised CSV formatter, and serde rows into any other
+/// sink (Parquet, memory).
+struct TradesOut {
+    csv: Option<TradeWriter<BufWriter<File>>>,
+    rows: Sink,
+    /// Per agent id: its kind and group name.
+    agents: Vec<(AgentKind, String)>,
+}
 
 /// One field of a row whose columns are only known at run time.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -112,14 +138,17 @@ impl PnlPath {
 /// The open CSV writers and what they need to format rows.
 #[derive(Resource)]
 pub struct Recorder {
-    trades: Option<TradeWriter<BufWriter<File>>>,
-    book: CsvOut,
-    l2: Option<CsvOut>,
-    quotes: Option<CsvOut>,
-    hedges: Option<CsvOut>,
-    options: Option<CsvOut>,
-    events: CsvOut,
-    agents: CsvOut,
+    trades: Option<TradesOut>,
+    book: Sink,
+    l2: Option<Sink>,
+    quotes: Option<Sink>,
+    hedges: Option<Sink>,
+    options: Option<Sink>,
+    events: Sink,
+    agents: Sink,
+    /// The finished in-memory tables ([`Target::memory`]), in [`TABLES`] order.
+    #[cfg(feature = "arrow")]
+    pub tables: Vec<arrow::Table>,
     /// The collapse detectors and episodes.csv.
     pub collapse: collapse::CollapseRecorder,
     /// The makers' summed PnL at the agents samples.
@@ -146,207 +175,82 @@ pub struct Recorder {
     cells: Vec<Cell>,
 }
 
-fn open(dir: &OutputDir, name: &str) -> csv::Result<CsvOut> {
-    csv::WriterBuilder::new()
-        .buffer_capacity(1 << 16)
-        .from_path(dir.file(name))
-}
-
-/// A CSV file of `T` rows whose header (from `sample`'s field names) is written up front, so
-/// that a file with no rows still has its columns.
-fn open_with_header<T: Serialize>(dir: &OutputDir, name: &str, sample: &T) -> csv::Result<CsvOut> {
-    let mut w = csv::WriterBuilder::new()
-        .buffer_capacity(1 << 16)
-        .has_headers(false)
-        .from_path(dir.file(name))?;
-    w.write_record(
-        trades::header_of(sample)?
-            .split(|&b| b == b',')
-            .collect::<Vec<_>>(),
-    )?;
-    Ok(w)
-}
-
-/// quotes.csv with its header written up front (a run may have no requote at all).
-fn open_quotes(dir: &OutputDir) -> csv::Result<CsvOut> {
-    let sample = QuoteRow {
-        t_s: 0.0,
-        book: "",
-        agent_id: 0,
-        group: "",
-        mid: 0.0,
-        reservation_price: 0.0,
-        half_spread_ticks: 0.0,
-        sigma2_ticks2_per_s: 0.0,
-        inventory_lots: 0,
-        target_bid: None,
-        target_ask: None,
-        bid_lots: 0,
-        ask_lots: 0,
-        requoted: "",
-    };
-    open_with_header(dir, "quotes.csv", &sample)
-}
-
-/// hedges.csv with its header written up front (a run may finish no hedge).
-fn open_hedges(dir: &OutputDir) -> csv::Result<CsvOut> {
-    let sample = HedgeRow {
-        t_s: 0.0,
-        agent_id: 0,
-        group: "",
-        venue: "",
-        style: "",
-        net_delta_lots: 0,
-        wanted_lots: 0,
-        filled_lots: 0,
-        passive_lots: 0,
-        aggressive_lots: 0,
-        children: 0,
-        time_to_complete_s: 0.0,
-        avg_fill_price: None,
-        decision_mid: 0.0,
-        slippage_ticks: None,
-        slippage: None,
-        unfilled_lots: 0,
-    };
-    open_with_header(dir, "hedges.csv", &sample)
-}
-
-/// events.csv with its header written up front (most runs have no event).
-fn open_events(dir: &OutputDir) -> csv::Result<CsvOut> {
-    let sample = EventRow {
-        t_s: 0.0,
-        book: "",
-        agent_id: None,
-        group: "",
-        kind: "",
-        from: "",
-        to: "",
-        trigger: "",
-        value: None,
-        threshold: None,
-    };
-    open_with_header(dir, "events.csv", &sample)
-}
-
-/// options.csv with its header written up front.
-fn open_options(dir: &OutputDir) -> csv::Result<CsvOut> {
-    let sample = OptionRow {
-        t_s: 0.0,
-        agent_id: 0,
-        group: "",
-        book: "",
-        event: "",
-        kind: "",
-        strike: 0.0,
-        expiry_s: 0.0,
-        contracts: 0,
-        multiplier_lots: 0,
-        price: 0.0,
-        fair_value: 0.0,
-        vol_per_sqrt_s: None,
-        mid: 0.0,
-        cash: 0.0,
-    };
-    open_with_header(dir, "options.csv", &sample)
-}
-
-/// episodes.csv with its header written up front (most runs have no episode).
-fn open_episodes(dir: &OutputDir) -> csv::Result<CsvOut> {
-    let sample = EpisodeRow {
-        book: "",
-        side: "",
-        start_s: 0.0,
-        end_s: 0.0,
-        duration_s: 0.0,
-        recovered: false,
-        detected_by: "",
-        below_s: 0.0,
-        baseline_lots: 0.0,
-        trough_lots: 0,
-        trough_ratio: None,
-        trough_s: 0.0,
-        time_to_trough_s: 0.0,
-        refill_50_s: None,
-        refill_90_s: None,
-        mid_start: None,
-        mid_end: None,
-        mid_move_frac: None,
-        max_spread: None,
-        makers_withdrawn: 0,
-        triggers: String::new(),
-        maker_share_before: None,
-        maker_share_trough: None,
-        volume_lots: 0,
-        impact_q_lots: 0,
-        impact_q_source: "",
-        impact_sigma_per_sqrt_s: None,
-        impact_volume_per_s: None,
-        impact_price_start: 0.0,
-        impact_price_peak: 0.0,
-        impact_price_permanent: None,
-        impact_predicted_frac: None,
-        impact_peak_frac: 0.0,
-        impact_permanent_frac: None,
-        impact_ratio_peak: None,
-        impact_ratio_permanent: None,
-    };
-    open_with_header(dir, "episodes.csv", &sample)
-}
-
 impl Recorder {
-    /// Opens the files of a run in `dir` and writes the headers; `agents` gives each agent's
-    /// kind and group name, by id.
+    /// Opens the tables of a run at `target` (a folder's files are in the scenario's
+    /// `output.format`; CSV headers are written up front where a table may have no rows);
+    /// `agents` gives each agent's kind and group name, by id. A table that goes nowhere is
+    /// not made at all, or its rows are dropped (book, agents, events and episodes, whose
+    /// recorders also feed the summary).
     pub fn create(
-        dir: &OutputDir,
+        target: Target<'_>,
         scenario: &crate::scenario::Scenario,
         agents: &[(AgentKind, String)],
-    ) -> csv::Result<Recorder> {
+    ) -> std::io::Result<Recorder> {
         let o = &scenario.params.output;
+        let format = o.format;
+        let open = |name: &str, columns: &dyn Fn() -> Vec<columns::Column>, header: bool| {
+            Sink::open(target, format, name, columns, header)
+        };
+        // A table that only some runs write.
+        let optional = |wanted: bool, name: &str, columns: &dyn Fn() -> Vec<columns::Column>| {
+            if wanted && target.wants(name) {
+                open(name, columns, true).map(Some)
+            } else {
+                Ok(None)
+            }
+        };
         let book_names: Vec<String> = scenario.books.iter().map(|b| b.name.clone()).collect();
-        let mut book = open(dir, "book.csv")?;
-        book.write_record(book_header(&o.depth_bands_ticks))?;
+        let trades = if o.trades && target.wants("trades") {
+            // the specialised formatter for a CSV file, serde rows for anything else
+            let (csv, rest) = match (target.folder, format) {
+                (Some(dir), OutputFormat::Csv) => {
+                    let file = BufWriter::with_capacity(
+                        1 << 16,
+                        File::create(dir.file(&sink::file_name("trades", format)))?,
+                    );
+                    let memory = Target {
+                        folder: None,
+                        ..target
+                    };
+                    (Some(TradeWriter::new(file, agents, &book_names)?), memory)
+                }
+                _ => (None, target),
+            };
+            Some(TradesOut {
+                csv,
+                rows: Sink::open(rest, format, "trades", TradeRow::columns, true)?,
+                agents: agents.to_vec(),
+            })
+        } else {
+            None
+        };
         Ok(Recorder {
-            trades: if o.trades {
-                let file = BufWriter::with_capacity(1 << 16, File::create(dir.file("trades.csv"))?);
-                Some(TradeWriter::new(file, agents, &book_names)?)
-            } else {
-                None
-            },
-            book,
-            l2: if o.l2_levels > 0 {
-                Some(open(dir, "l2.csv")?)
-            } else {
-                None
-            },
-            quotes: if o.quotes && !scenario.params.market_maker.is_empty() {
-                Some(open_quotes(dir)?)
-            } else {
-                None
-            },
-            hedges: if scenario.writes_hedges() {
-                Some(open_hedges(dir)?)
-            } else {
-                None
-            },
-            options: if scenario.writes_options() {
-                Some(open_options(dir)?)
-            } else {
-                None
-            },
-            events: open_events(dir)?,
+            trades,
+            book: open("book", &|| book_columns(&o.depth_bands_ticks), true)?,
+            l2: optional(o.l2_levels > 0, "l2", &L2Row::columns)?,
+            quotes: optional(
+                o.quotes && !scenario.params.market_maker.is_empty(),
+                "quotes",
+                &QuoteRow::columns,
+            )?,
+            hedges: optional(scenario.writes_hedges(), "hedges", &HedgeRow::columns)?,
+            options: optional(scenario.writes_options(), "options", &OptionRow::columns)?,
+            events: open("events", &EventRow::columns, true)?,
             collapse: collapse::CollapseRecorder::new(
                 scenario,
                 agents
                     .iter()
                     .map(|(kind, _)| *kind == AgentKind::Program)
                     .collect(),
-                open_episodes(dir)?,
+                open("episodes", &EpisodeRow::columns, true)?,
             ),
             maker_pnl: PnlPath::default(),
             maker_books: vec![MakerDepth::default(); book_names.len()],
             collapse_ticks: Vec::with_capacity(book_names.len()),
-            agents: open(dir, "agents.csv")?,
+            // l2.csv and agents.csv take their header from the first row, as they always have
+            agents: open("agents", &AgentRow::columns, false)?,
+            #[cfg(feature = "arrow")]
+            tables: Vec::new(),
             positions: Vec::with_capacity(book_names.len()),
             scales: scenario
                 .books
@@ -384,37 +288,45 @@ impl Recorder {
         }
     }
 
-    /// Flushes every file; the first error (of the run or of the flush) is returned.
+    /// Ends every table: flushes the files, or hands the in-memory tables over to
+    /// [`Recorder::tables`] in [`TABLES`] order. The first error (of the run or of this) is
+    /// returned.
     pub fn finish(&mut self, dir: &Path) -> Result<(), String> {
-        let flush = |w: &mut CsvOut, name: &str| {
-            w.flush()
-                .map_err(|e| format!("writing {}: {e}", dir.join(name).display()))
-        };
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
-        flush(&mut self.book, "book.csv")?;
-        flush(&mut self.agents, "agents.csv")?;
-        flush(&mut self.events, "events.csv")?;
-        self.collapse
-            .finish(&self.book_names)
-            .map_err(|e| format!("writing {}: {e}", dir.join("episodes.csv").display()))?;
-        if let Some(w) = &mut self.trades {
-            w.flush()
-                .map_err(|e| format!("writing {}: {e}", dir.join("trades.csv").display()))?;
+        let failed = |name: &str, e: &dyn std::fmt::Display| {
+            format!("writing {}: {e}", dir.join(name).display())
+        };
+        let mut done: Vec<Finished> = Vec::with_capacity(TABLES.len());
+        let end = |done: &mut Vec<Finished>, sink: Option<&mut Sink>, name: &str| {
+            if let Some(s) = sink {
+                done.push(s.finish().map_err(|e| failed(name, &e))?);
+            }
+            Ok::<(), String>(())
+        };
+        end(&mut done, Some(&mut self.book), "book")?;
+        end(&mut done, self.l2.as_mut(), "l2")?;
+        if let Some(t) = &mut self.trades {
+            if let Some(w) = &mut t.csv {
+                w.flush().map_err(|e| failed("trades.csv", &e))?;
+            }
+            end(&mut done, Some(&mut t.rows), "trades")?;
         }
-        if let Some(w) = &mut self.l2 {
-            flush(w, "l2.csv")?;
-        }
-        if let Some(w) = &mut self.quotes {
-            flush(w, "quotes.csv")?;
-        }
-        if let Some(w) = &mut self.hedges {
-            flush(w, "hedges.csv")?;
-        }
-        if let Some(w) = &mut self.options {
-            flush(w, "options.csv")?;
-        }
+        end(&mut done, self.quotes.as_mut(), "quotes")?;
+        end(&mut done, self.hedges.as_mut(), "hedges")?;
+        end(&mut done, self.options.as_mut(), "options")?;
+        end(&mut done, Some(&mut self.events), "events")?;
+        done.push(
+            self.collapse
+                .finish(&self.book_names)
+                .map_err(|e| failed("episodes", &e))?,
+        );
+        end(&mut done, Some(&mut self.agents), "agents")?;
+        #[cfg(feature = "arrow")]
+        self.tables.extend(done.into_iter().flatten());
+        #[cfg(not(feature = "arrow"))]
+        drop(done);
         Ok(())
     }
 }
@@ -430,18 +342,53 @@ pub fn record_trades(
     if rec.collapse.watching() {
         rec.collapse.note_trades(&out.trades);
     }
+    if rec.error.is_some() || out.trades.is_empty() {
+        return;
+    }
     let Some(w) = rec.trades.as_mut() else {
         return;
     };
-    if rec.error.is_some() {
-        return;
-    }
-    for t in &out.trades {
+    let result = out.trades.iter().try_for_each(|t| {
         let b = usize::from(t.book.0);
-        if let Err(e) = w.write(t, rec.scales[b], fundamental.value + rec.basis[b]) {
-            rec.error = Some(format!("writing trades.csv: {e}"));
-            return;
+        let (scale, value) = (rec.scales[b], fundamental.value + rec.basis[b]);
+        if let Some(csv) = &mut w.csv {
+            csv.write(t, scale, value)?;
         }
+        if !matches!(w.rows, Sink::Discard) {
+            let row = trade_row(t, &w.agents, &rec.book_names[b], scale, value);
+            w.rows.serialize(row)?;
+        }
+        Ok::<(), csv::Error>(())
+    });
+    rec.note("trades.csv", result);
+}
+
+/// trades.csv's row of `t` (what [`TradeWriter`] writes as text).
+fn trade_row<'a>(
+    t: &crate::sim::resources::TradeEvent,
+    agents: &'a [(AgentKind, String)],
+    book: &'a str,
+    scale: PriceScale,
+    fundamental: f64,
+) -> TradeRow<'a> {
+    let (buyer, seller) = match t.aggressor {
+        Side::Buy => (t.taker, t.maker),
+        Side::Sell => (t.maker, t.taker),
+    };
+    TradeRow {
+        t_s: t.t_ns as f64 / 1e9,
+        book,
+        price: scale.price(t.price_ticks as f64),
+        qty_lots: t.qty_lots,
+        aggressor: t.aggressor.as_str(),
+        mid_before: t.mid_x2_before.map(|m| scale.price(m as f64 / 2.0)),
+        fundamental,
+        buyer_id: buyer,
+        buyer_kind: agents[buyer as usize].0.as_str(),
+        buyer_group: &agents[buyer as usize].1,
+        seller_id: seller,
+        seller_kind: agents[seller as usize].0.as_str(),
+        seller_group: &agents[seller as usize].1,
     }
 }
 

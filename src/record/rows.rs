@@ -2,8 +2,10 @@
 //! names; book.csv's columns depend on the configured depth bands and are listed once, in
 //! [`book_header`], next to the code that writes them.
 
-use serde::Serialize;
+use super::columns::{ColType, Column};
+use serde::{Deserialize, Serialize};
 
+crate::row_struct! {
 /// A row of trades.csv: one trade.
 #[derive(Debug, Serialize)]
 pub struct TradeRow<'a> {
@@ -36,7 +38,9 @@ pub struct TradeRow<'a> {
     /// Seller's group name.
     pub seller_group: &'a str,
 }
+}
 
+crate::row_struct! {
 /// A row of quotes.csv: what a market maker wanted when it replaced quotes (one row per look
 /// at which it replaced at least one side).
 #[derive(Debug, Serialize)]
@@ -71,7 +75,9 @@ pub struct QuoteRow<'a> {
     /// Which sides were replaced: "bid", "ask" or "both".
     pub requoted: &'static str,
 }
+}
 
+crate::row_struct! {
 /// A row of hedges.csv: one market-maker hedge, once finished (its acknowledgement seen).
 #[derive(Debug, Serialize)]
 pub struct HedgeRow<'a> {
@@ -115,7 +121,9 @@ pub struct HedgeRow<'a> {
     /// Lots wanted and not filled, signed like `wanted_lots` (0: filled in full).
     pub unfilled_lots: i64,
 }
+}
 
+crate::row_struct! {
 /// A row of agents.csv: one agent at one sampling time.
 #[derive(Debug, Serialize)]
 pub struct AgentRow<'a> {
@@ -188,7 +196,9 @@ pub struct AgentRow<'a> {
     /// Market makers: seconds spent withdrawn since the open.
     pub withdrawn_s: Option<f64>,
 }
+}
 
+crate::row_struct! {
 /// A row of options.csv: one change of a dealer's option position.
 #[derive(Debug, Serialize)]
 pub struct OptionRow<'a> {
@@ -225,7 +235,9 @@ pub struct OptionRow<'a> {
     /// Cash to the maker, currency: −contracts × multiplier × price (× lot size).
     pub cash: f64,
 }
+}
 
+crate::row_struct! {
 /// A row of l2.csv: one price level at one sampling time.
 #[derive(Debug, Serialize)]
 pub struct L2Row<'a> {
@@ -244,9 +256,11 @@ pub struct L2Row<'a> {
     /// Resting orders at this price.
     pub orders: u32,
 }
+}
 
+crate::row_struct! {
 /// summary.csv: one row per run.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SummaryRow {
     /// Scenario name.
     pub scenario: String,
@@ -407,7 +421,9 @@ pub struct SummaryRow {
     /// market orders that did not fill in full within it; empty when no book has bands.
     pub band_repriced_orders: Option<u64>,
 }
+}
 
+crate::row_struct! {
 /// A row of episodes.csv: one depth-collapse episode on one side of one book, written once
 /// all its figures are known (its end, its refill times or the next dip's start, and the
 /// price `impact_permanent_after_s` after its end or the run's end).
@@ -494,41 +510,48 @@ pub struct EpisodeRow<'a> {
     /// impact_permanent_frac / impact_predicted_frac.
     pub impact_ratio_permanent: Option<f64>,
 }
-
-/// The columns of book.csv for the given depth bands, in the order [`super::Recorder`]
-/// writes them.
-pub fn book_header(bands: &[u32]) -> Vec<String> {
-    let mut h: Vec<String> = [
-        "t_s",
-        "book",
-        "best_bid",
-        "best_ask",
-        "mid",
-        "spread",
-        "resting_orders",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for k in bands {
-        h.push(format!("depth_bid_{k}t_lots"));
-        h.push(format!("depth_ask_{k}t_lots"));
-    }
-    h.extend(
-        [
-            "fundamental",
-            "last_trade",
-            "volume_lots",
-            "trades",
-            "makers_quoting_bid",
-            "makers_quoting_ask",
-            "maker_depth_share",
-        ]
-        .map(String::from),
-    );
-    h
 }
 
+/// The columns of book.csv for the given depth bands, in the order [`super::Recorder`]
+/// writes them, with their types.
+pub fn book_columns(bands: &[u32]) -> Vec<Column> {
+    use ColType::{F64, Str, U64};
+    let fixed = |cols: &[(&str, ColType, bool)]| {
+        cols.iter()
+            .map(|&(n, t, null)| Column::new(n, t, null))
+            .collect::<Vec<_>>()
+    };
+    let mut c = fixed(&[
+        ("t_s", F64, false),
+        ("book", Str, false),
+        ("best_bid", F64, true),
+        ("best_ask", F64, true),
+        ("mid", F64, true),
+        ("spread", F64, true),
+        ("resting_orders", U64, false),
+    ]);
+    for k in bands {
+        c.push(Column::new(format!("depth_bid_{k}t_lots"), U64, false));
+        c.push(Column::new(format!("depth_ask_{k}t_lots"), U64, false));
+    }
+    c.extend(fixed(&[
+        ("fundamental", F64, false),
+        ("last_trade", F64, true),
+        ("volume_lots", U64, false),
+        ("trades", U64, false),
+        ("makers_quoting_bid", U64, false),
+        ("makers_quoting_ask", U64, false),
+        ("maker_depth_share", F64, true),
+    ]));
+    c
+}
+
+/// The header of book.csv for the given depth bands: [`book_columns`]' names.
+pub fn book_header(bands: &[u32]) -> Vec<String> {
+    super::columns::names(&book_columns(bands))
+}
+
+crate::row_struct! {
 /// A row of events.csv: one event.
 #[derive(Debug, Serialize)]
 pub struct EventRow<'a> {
@@ -552,4 +575,5 @@ pub struct EventRow<'a> {
     pub value: Option<f64>,
     /// The level it crossed (a failed hedge: the lots it wanted).
     pub threshold: Option<f64>,
+}
 }

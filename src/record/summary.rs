@@ -1,6 +1,7 @@
 //! summary.csv (one row per run) and manifest.json (how the run was made).
 
 use super::rows::SummaryRow;
+use super::sink::{OutputFormat, Sink};
 use super::{OutputDir, PriceScale, Recorder};
 use crate::agents::market_maker::{HotPotato, MakerPnl, MarketMaker, OptionDesk, maker_pnl};
 use crate::agents::program::Program;
@@ -301,11 +302,24 @@ fn program_stats(world: &mut World) -> ProgramStats {
     s
 }
 
-/// Writes summary.csv.
-pub fn write_summary(dir: &OutputDir, row: &SummaryRow) -> csv::Result<()> {
+/// Writes summary.csv, and with `format` Parquet summary.parquet as well (sweeps, merges and
+/// `depthsim findings` read summary.csv whatever the format).
+pub fn write_summary(dir: &OutputDir, row: &SummaryRow, format: OutputFormat) -> csv::Result<()> {
     let mut w = csv::Writer::from_path(dir.file("summary.csv"))?;
     w.serialize(row)?;
     w.flush()?;
+    if !format.is_csv() {
+        use super::columns::Columns;
+        let mut sink = Sink::open(
+            super::Target::folder(dir),
+            format,
+            "summary",
+            SummaryRow::columns,
+            true,
+        )?;
+        sink.serialize(row)?;
+        sink.finish()?;
+    }
     Ok(())
 }
 
@@ -329,7 +343,7 @@ pub struct Manifest<'a> {
     /// The command line (program name excluded).
     pub command_line: Vec<String>,
     /// Files written.
-    pub files: Vec<&'static str>,
+    pub files: Vec<String>,
     /// SHA-256 (hex) of every file written but manifest.json, by name.
     pub sha256: BTreeMap<String, String>,
     /// The scenario as resolved (defaults filled in, overrides applied).

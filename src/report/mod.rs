@@ -59,9 +59,15 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
     let run = RunInfo::read(dir)?;
     for f in REQUIRED {
         if !run.has(f) {
+            let what = if run.has("book.parquet") {
+                "the run wrote its tables as Parquet (output.format = \"parquet\") and the \
+                 report reads CSV: rerun it with --set 'output.format=\"csv\"'"
+            } else {
+                "the run did not write it (its manifest.json does not list it)"
+            };
             return Err(ReportError::MissingFile {
                 file: dir.join(f),
-                what: "the run did not write it (its manifest.json does not list it)".into(),
+                what: what.into(),
             });
         }
     }

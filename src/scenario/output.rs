@@ -42,6 +42,11 @@ pub struct OutputParams {
     /// The book the LOBSTER files describe (a `[[book]]`'s name; default the first book).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lobster_book: Option<String>,
+    /// The tables' file format: `"csv"` (default) or `"parquet"` (one `.parquet` file per
+    /// table, the same columns, typed; needs depthsim built with the `parquet` feature).
+    /// summary.csv is written in either format (sweeps and `depthsim findings` read it).
+    #[serde(default, skip_serializing_if = "OutputFormat::is_csv")]
+    pub format: OutputFormat,
 }
 
 /// The most levels per side the LOBSTER export writes.
@@ -50,6 +55,37 @@ pub const MAX_LOBSTER_LEVELS: u32 = 1000;
 fn is_zero(v: &u32) -> bool {
     *v == 0
 }
+
+/// `output.format`: the tables' file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OutputFormat {
+    /// Comma-separated text with a header line (the default).
+    #[default]
+    Csv,
+    /// Apache Parquet, zstd-compressed, with the Arrow schema (feature `parquet`).
+    Parquet,
+}
+
+impl OutputFormat {
+    /// Whether this is CSV (the default, left out of a resolved scenario).
+    pub fn is_csv(&self) -> bool {
+        *self == OutputFormat::Csv
+    }
+
+    /// The files' extension: `csv` or `parquet`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            OutputFormat::Csv => "csv",
+            OutputFormat::Parquet => "parquet",
+        }
+    }
+}
+
+/// Why `output.format = "parquet"` is refused by a build without the `parquet` feature.
+pub const NO_PARQUET: &str = "\"parquet\" needs depthsim built with the `parquet` feature \
+    (cargo build --release --features parquet; the Python module has it); this build writes \
+    only \"csv\"";
 
 impl Default for OutputParams {
     fn default() -> Self {
@@ -65,6 +101,7 @@ impl Default for OutputParams {
             collapse: CollapseParams::default(),
             lobster_levels: 0,
             lobster_book: None,
+            format: OutputFormat::Csv,
         }
     }
 }

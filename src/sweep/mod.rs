@@ -10,12 +10,16 @@
 //! - [`exec`]: running a shard's unfinished runs in parallel;
 //! - [`table`]: `runs.csv`, assembled from the finished runs' folders in run-index order, for
 //!   a whole sweep or by `depthsim merge` from its shards;
-//! - [`shard`]: `--shard I/N` and its defaults from Slurm's job-array variables.
+//! - [`shard`]: `--shard I/N` and its defaults from Slurm's job-array variables;
+//! - `arrow` (feature `arrow`): the runs as a typed Arrow table, written as runs.parquet
+//!   when the runs' `output.format` is `"parquet"`.
 //!
 //! Determinism: a run's result depends only on the base scenario, its point's parameters and
 //! its seed, never on `--jobs`, the shard or the order runs finish in; `runs.csv` is written
 //! from the run folders in run-index order, so it is byte-identical however it was made.
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 pub mod exec;
 pub mod file;
 pub mod seed;

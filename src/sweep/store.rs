@@ -29,6 +29,7 @@ use crate::record::{
     REPORT_JSON, Recovered, ReportListing, check_replaceable, recover_abandoned, recover_in,
     remove_listed,
 };
+use crate::scenario::OutputFormat;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -170,6 +171,27 @@ struct RunManifestHead {
     program: String,
     sha256: BTreeMap<String, String>,
     sweep: RunTag,
+    #[serde(default)]
+    scenario: ManifestScenario,
+}
+
+/// The part of a manifest's resolved scenario that says the files' format.
+#[derive(Deserialize, Default)]
+struct ManifestScenario {
+    #[serde(default)]
+    params: ManifestParams,
+}
+
+#[derive(Deserialize, Default)]
+struct ManifestParams {
+    #[serde(default)]
+    output: ManifestOutput,
+}
+
+#[derive(Deserialize, Default)]
+struct ManifestOutput {
+    #[serde(default)]
+    format: OutputFormat,
 }
 
 /// A finished run, as read from its folder.
@@ -179,6 +201,8 @@ pub struct FinishedRun {
     pub tag: RunTag,
     /// Its summary.csv, as written.
     pub summary_csv: Vec<u8>,
+    /// Its tables' file format (`output.format`).
+    pub format: OutputFormat,
 }
 
 /// Why a run's folder does not hold a finished run of the sweep `sweep_id`.
@@ -232,6 +256,7 @@ pub fn read_finished(dir: &Path, sweep_id: &str, run: u64) -> Result<FinishedRun
     Ok(FinishedRun {
         tag: head.sweep,
         summary_csv,
+        format: head.scenario.params.output.format,
     })
 }
 

@@ -163,7 +163,39 @@ pub fn write_runs_csv(
     let bytes = render(record, &runs)?;
     let path = dirs[0].join(RUNS_CSV);
     write_atomic(&path, &bytes).map_err(|e| io_error(format!("writing {}", path.display()), e))?;
+    #[cfg(feature = "parquet")]
+    if runs
+        .first()
+        .is_some_and(|r| r.format == crate::scenario::OutputFormat::Parquet)
+    {
+        write_runs_parquet(record, &runs, &dirs[0].join("runs.parquet"))?;
+    }
     Ok((path, runs.len()))
+}
+
+/// runs.parquet: runs.csv's rows, typed ([`super::arrow::runs_table`]), from the same
+/// summary.csv files.
+#[cfg(feature = "parquet")]
+fn write_runs_parquet(
+    record: &SweepRecord,
+    runs: &[FinishedRun],
+    path: &std::path::Path,
+) -> Result<(), SweepError> {
+    let mut summaries = Vec::with_capacity(runs.len());
+    for f in runs {
+        let row = csv::Reader::from_reader(f.summary_csv.as_slice())
+            .deserialize()
+            .next()
+            .transpose()
+            .map_err(|e| io_error(format!("reading run {}'s summary.csv", f.tag.run), e))?
+            .ok_or_else(|| SweepError::Io(format!("run {}'s summary.csv has no row", f.tag.run)))?;
+        summaries.push(row);
+    }
+    let tags: Vec<_> = runs.iter().map(|f| f.tag.clone()).collect();
+    let table = super::arrow::runs_table(&record.columns, &tags, &summaries)
+        .map_err(|e| io_error("building runs.parquet", e))?;
+    super::arrow::write_parquet(&table, path)
+        .map_err(|e| io_error(format!("writing {}", path.display()), e))
 }
 
 /// `depthsim merge DIR [MORE…]`: checks that every folder holds the same sweep (bad input

@@ -10,12 +10,12 @@ pub use context::{DipContext, ImpactSetup, SideSample};
 
 use super::PriceScale;
 use super::rows::EpisodeRow;
+use super::sink::{Finished, Sink};
 use crate::lob::Side;
 use crate::models::collapse::impact::{PathPoint, PathWindow, impact};
 use crate::models::collapse::{BaselineRule, CollapseRule, Detector, Episode};
 use crate::scenario::{CollapseBaseline, Scenario, collapse_window_ticks, secs_to_ns};
 use crate::sim::resources::TradeEvent;
-use std::fs::File;
 
 /// A book's mid path at its book.csv samples (summary.csv's price columns).
 #[derive(Debug, Clone, Default)]
@@ -94,7 +94,7 @@ struct BookTrack {
 
 /// The detectors of every book and side, and episodes.csv.
 pub struct CollapseRecorder {
-    out: csv::Writer<File>,
+    out: Sink,
     /// Per book: bid, ask.
     sides: Vec<[Detector<DipContext>; 2]>,
     books: Vec<BookTrack>,
@@ -129,7 +129,7 @@ pub struct CollapseRecorder {
 impl CollapseRecorder {
     /// Detectors for `scenario`'s books, writing to `out` (its header already written);
     /// `programs[id]` says whether agent `id` is a program.
-    pub fn new(scenario: &Scenario, programs: Vec<bool>, out: csv::Writer<File>) -> Self {
+    pub fn new(scenario: &Scenario, programs: Vec<bool>, out: Sink) -> Self {
         let p = &scenario.params.output.collapse;
         let cadence_ns = scenario.collapse_cadence_ns();
         let baseline = match p.baseline {
@@ -401,16 +401,16 @@ impl CollapseRecorder {
         })
     }
 
-    /// Closes every detector at the run's end, writes the episodes still open and flushes.
-    pub fn finish(&mut self, names: &[String]) -> csv::Result<()> {
+    /// Closes every detector at the run's end, writes the episodes still open and ends
+    /// episodes.csv (flushed, or the in-memory table handed over).
+    pub fn finish(&mut self, names: &[String]) -> csv::Result<Finished> {
         for (book, name) in names.iter().enumerate() {
             for side in 0..2 {
                 self.sides[book][side].close(self.end_ns, &mut self.finished[side]);
             }
             self.write_finished(book, name)?;
         }
-        self.out.flush()?;
-        Ok(())
+        Ok(self.out.finish()?)
     }
 
     /// One book.csv sample of `book`'s mid (summary.csv's price columns).

@@ -19,6 +19,9 @@ pub(super) fn check_output(
     asks_for_collapse: bool,
 ) -> Result<u64, ScenarioError> {
     let o = &f.output;
+    if o.format == crate::scenario::OutputFormat::Parquet && !cfg!(feature = "parquet") {
+        return Err(c.fail("output.format", crate::scenario::NO_PARQUET.into()));
+    }
     c.positive("output.sample_interval_s", o.sample_interval_s)?;
     c.positive(
         "output.agents_sample_interval_s",
