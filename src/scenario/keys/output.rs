@@ -230,6 +230,17 @@ pub(super) const OUTPUT: Section = Section {
             meaning: "The book the LOBSTER files describe.",
         },
         Key {
+            name: "format",
+            unit: "—",
+            presence: Default("\"csv\""),
+            range: "\"csv\" or \"parquet\" (\"parquet\" only in a build with the `parquet` \
+                    feature, such as the Python module's)",
+            example: "\"csv\"",
+            meaning: "The tables' file format: comma-separated text, or one zstd-compressed \
+                      `.parquet` file per table with the same columns, typed. summary.csv is \
+                      written in either. See docs/python.md.",
+        },
+        Key {
             name: "collapse",
             unit: "table",
             presence: Described("the defaults of [output.collapse]"),
