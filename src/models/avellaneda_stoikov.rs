@@ -66,9 +66,11 @@ impl Calibration {
     }
 }
 
-/// The (γ, k, τ, σ) rows of docs/calibration.md's table: baseline.toml's makers (γ = 0.005,
-/// k = 1.5, τ = 10 s) and one parameter at a time changed from γ = 0.05.
+/// The (γ, k, τ, σ) rows of docs/calibration.md's table: a maker that gives none of the keys
+/// (γ = 0.1, k = 1.5, τ = 60 s, at the prior σ of 1 tick/√s), baseline.toml's makers
+/// (γ = 0.005, k = 1.5, τ = 10 s) and one parameter at a time changed from γ = 0.05.
 pub const CALIBRATION_GRID: &[(f64, f64, f64, f64)] = &[
+    (0.1, 1.5, 60.0, 1.0),
     (0.005, 1.5, 10.0, 0.5),
     (0.005, 1.5, 10.0, 2.0),
     (0.05, 1.5, 10.0, 0.5),
