@@ -25,4 +25,9 @@ splice docs/gamma.md findings-gamma-market output/findings-gamma-market/findings
 splice README.md validation output/validation/validation.md --first-table
 splice docs/validation.md validation output/validation/validation.md --from-first-table
 splice docs/findings.md compare-halt output/compare-halt/compare.md
-echo "tables updated: README.md, docs/findings.md, docs/gamma.md, docs/validation.md"
+python3 scripts/measure_makers.py $d baseline > output/makers-baseline.md
+python3 scripts/measure_makers.py $d thin_book > output/thin-book.md
+splice docs/calibration.md makers-baseline output/makers-baseline.md
+splice docs/calibration.md thin-book output/thin-book.md
+bash scripts/update-keys.sh "$d"
+echo "tables updated: README.md, docs/findings.md, docs/gamma.md, docs/validation.md, docs/calibration.md"

@@ -1,11 +1,13 @@
 //! Command-line interface: the flags of every command and the dispatch to its module. Each
 //! command's behaviour lives in a module of its own under `cli/` (`run`, `validate`,
-//! `reproduce`, `report`, `sweep`, `findings`, `validation`, `compare`); what they share is in
+//! `reproduce`, `report`, `sweep`, `findings`, `validation`, `compare`, `keys`, `new`); what they share is in
 //! `common`, `signals` and `progress`.
 
 mod common;
 mod compare;
 mod findings;
+mod keys;
+mod new;
 mod progress;
 mod report;
 mod reproduce;
@@ -17,6 +19,11 @@ mod validation;
 
 pub use common::print_stderr;
 pub use signals::Interrupted;
+
+/// Whether `e` is a command-line argument that cannot be used (exit code 2).
+pub fn is_bad_argument(e: &(dyn std::error::Error + 'static)) -> bool {
+    e.downcast_ref::<common::BadArgument>().is_some()
+}
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -239,6 +246,33 @@ pub enum Command {
   depthsim compare scenarios/long_gamma.toml --variant 'market_maker[0].hedge={band_lots=2, style=\"market\", min_interval_s=5.0}'
   depthsim compare scenarios/baseline.toml --variant 'noise[0].mu_per_s=5.0' --stat episodes --stat price_max_drawdown_frac")]
     Compare(compare::CompareArgs),
+    /// Print the scenario keys: every section's keys with unit, default and allowed values.
+    ///
+    /// With SECTION (`market_maker.hedge`, `[[noise]]`) only that section, with KEY
+    /// (`market_maker.hedge.band_lots`, `noise[0].mu_per_s`, as error messages and --set
+    /// write it) only that key. The reference is the one docs/scenarios.md shows (--markdown
+    /// prints it so), and a test keeps it in step with what the parser accepts. Exit code 2
+    /// when SECTION names nothing (the message lists the sections).
+    #[command(after_help = "Examples:
+  depthsim keys
+  depthsim keys market_maker.hedge
+  depthsim keys 'noise[0].hawkes.branching_ratio'
+  depthsim keys --markdown > keys.md")]
+    Keys(keys::KeysArgs),
+    /// Write a new scenario file to start from: a shipped scenario (or a file), every key
+    /// commented.
+    ///
+    /// The scenario --from is resolved (every default filled in) and written to NAME.toml
+    /// with each key under a comment from `depthsim keys` (meaning, unit, default, allowed
+    /// values); keys it leaves out appear commented out with an example. run.name becomes
+    /// NAME's stem. The result validates and runs like the original. The file is written
+    /// under a temporary name and moved into place; an existing NAME is never overwritten
+    /// (exit code 2, as for a --from that is no shipped scenario and no file).
+    #[command(after_help = "Examples:
+  depthsim new my_market --from baseline
+  depthsim new studies/thin.toml --from hedge_in_thin_book
+  depthsim new variant --from my_market.toml")]
+    New(new::NewArgs),
     /// Join a sharded sweep's runs into its runs.csv.
     ///
     /// DIR is the sweep's folder; more folders (shards run with other --out folders) may
@@ -279,5 +313,7 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
         Command::Validation(args) => validation::validation(args),
         Command::Compare(args) => compare::compare_cmd(args),
         Command::Merge { dirs, quiet } => sweep::merge_dirs(&dirs, quiet),
+        Command::Keys(args) => keys::keys_cmd(args),
+        Command::New(args) => new::new_cmd(args),
     }
 }

@@ -2,7 +2,8 @@
 //! --out that is not an earlier result, a run that would need more memory than
 //! `--max-memory`, a `reproduce` folder with no usable manifest, or a `report` folder that is
 //! not a finished run, lacks a file or column it reads, or holds a file of the user's where
-//! the report would write), 130
+//! the report would write, a `keys` SECTION that names nothing, a `new` NAME that exists or a
+//! `--from` that is no scenario), 130
 //! or 143 a run stopped by SIGINT (Ctrl-C) or SIGTERM (128 plus the signal, as a shell reports
 //! a process it killed; the partial output is removed), 1 any other failure, and `reproduce`
 //! finding a file that does not match. Errors go to stderr with their chain of causes.
@@ -56,6 +57,9 @@ fn main() -> ExitCode {
                         .is_some_and(depthsim::findings::FindingsError::is_bad_input)
                     || c.downcast_ref::<depthsim::validation::ValidationError>()
                         .is_some_and(depthsim::validation::ValidationError::is_bad_input)
+                    || c.downcast_ref::<depthsim::scenario::keys::UnknownSection>()
+                        .is_some()
+                    || cli::is_bad_argument(c)
                     || c.downcast_ref::<depthsim::compare::CompareError>()
                         .is_some_and(depthsim::compare::CompareError::is_bad_input)
             });

@@ -743,9 +743,10 @@ fn closed_pipe_is_a_quiet_success_for_every_command() {
     let help = ["--help"];
     let run_help = ["run", "--help"];
     let version = ["--version"];
+    let keys = ["keys"];
 
     // stdout closed at once: the reader left before anything was written
-    for args in [&validate[..], &help, &run_help, &version, &run_tiny] {
+    for args in [&validate[..], &help, &run_help, &version, &keys, &run_tiny] {
         let mut child = spawn(args, Stdio::piped(), Stdio::piped());
         drop(child.stdout.take());
         let o = child.wait_with_output().unwrap();
@@ -859,4 +860,175 @@ fn an_empty_out_folder_is_used_and_replacing_a_result_is_said() {
     assert_eq!(o.status.code(), Some(2), "{}", say(&o));
     assert!(say(&o).contains("holds notes.md which depthsim did not write"));
     assert_eq!(fs::read_to_string(f.join("notes.md")).unwrap(), "mine");
+}
+
+/// The text of `doc` between `<!-- name:start -->` and `<!-- name:end -->`.
+fn between_markers(doc: &str, name: &str) -> String {
+    let text = fs::read_to_string(repo(doc)).unwrap();
+    let start = format!("<!-- {name}:start -->\n");
+    let a = text
+        .find(&start)
+        .unwrap_or_else(|| panic!("{doc}: no {start}"))
+        + start.len();
+    let b = text
+        .find(&format!("<!-- {name}:end -->"))
+        .unwrap_or_else(|| panic!("{doc}: no {name}:end"));
+    text[a..b].to_string()
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let o = run(args);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn docs_key_reference_and_calibration_table_are_what_the_code_prints() {
+    // Regenerate with scripts/update-keys.sh.
+    let keys = stdout_of(&["keys", "--markdown"]);
+    assert_eq!(
+        between_markers("docs/scenarios.md", "keys"),
+        format!("{}\n", keys.trim_end()),
+        "docs/scenarios.md's key reference is stale: run scripts/update-keys.sh"
+    );
+    let calibration = stdout_of(&["keys", "--calibrate"]);
+    assert_eq!(
+        between_markers("docs/calibration.md", "calibration"),
+        format!("{}\n", calibration.trim_end()),
+        "docs/calibration.md's table is stale: run scripts/update-keys.sh"
+    );
+}
+
+#[test]
+fn keys_prints_every_section_one_section_or_one_key_and_refuses_an_unknown_one() {
+    let all = stdout_of(&["keys"]);
+    for header in [
+        "[run]",
+        "[[noise]]",
+        "[noise.hawkes]",
+        "[market_maker.hedge]",
+        "[output]",
+    ] {
+        assert!(all.lines().any(|l| l == header), "{header} missing:\n{all}");
+    }
+    assert!(all.contains("lobster_levels") && all.contains("branching_ratio"));
+    let hedge = stdout_of(&["keys", "[market_maker.hedge]"]);
+    assert!(hedge.starts_with("[market_maker.hedge]\n"), "{hedge}");
+    assert!(
+        hedge.contains("band_lots") && !hedge.contains("[run]"),
+        "{hedge}"
+    );
+    let one = stdout_of(&["keys", "market_maker[0].hedge.band_lots"]);
+    assert!(
+        one.contains("band_lots") && one.contains("lots · required"),
+        "{one}"
+    );
+    assert!(!one.contains("max_slippage_ticks"), "{one}");
+    let md = stdout_of(&["keys", "noise.feedback", "--markdown"]);
+    assert!(md.starts_with("### `[noise.feedback]`"), "{md}");
+    let o = run(&["keys", "market_maker.hedging"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("SECTION|KEY") && err.contains("\"market_maker.hedging\""),
+        "{err}"
+    );
+    assert!(err.contains("market_maker.hedge,"), "{err}");
+}
+
+#[test]
+fn new_writes_a_commented_scenario_that_validates_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let new_in = |args: &[&str]| {
+        bin()
+            .current_dir(d)
+            .args(["new"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let o = new_in(&["mine", "--from", "baseline"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = fs::read_to_string(d.join("mine.toml")).unwrap();
+    assert!(
+        text.contains("# mine.toml: made by `depthsim new`"),
+        "{text}"
+    );
+    assert!(text.contains("name = \"mine\"\n"), "{text}");
+    // each key under its comment from the table, keys left out commented with an example
+    assert!(
+        text.contains("# n: market orders one market order triggers directly"),
+        "{text}"
+    );
+    assert!(text.contains("# lobster_levels = 10\n"), "{text}");
+    // it runs like the shipped one: the same resolved scenario, but for its name
+    let resolved = |path: &Path| {
+        let o = bin().arg("validate").arg(path).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = String::from_utf8(o.stdout).unwrap();
+        text.lines()
+            .skip(1)
+            .filter(|l| !l.starts_with("name = "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        resolved(&d.join("mine.toml")),
+        resolved(&repo("scenarios/baseline.toml"))
+    );
+    // never overwritten: exit 2, naming NAME, the file unchanged
+    fs::write(d.join("mine.toml"), "mine").unwrap();
+    let o = new_in(&["mine.toml", "--from", "tiny"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("NAME \"mine.toml\"") && err.contains("exists"),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(d.join("mine.toml")).unwrap(), "mine");
+    // --from a file, NAME a path; nothing else left in the folder
+    fs::create_dir(d.join("sub")).unwrap();
+    let tiny = repo("scenarios/tiny.toml");
+    let o = new_in(&["sub/t.v2", "--from", tiny.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(names(&d.join("sub")), ["t.v2.toml"]);
+    resolved(&d.join("sub/t.v2.toml"));
+    // bad --from and a missing folder: exit 2 naming the argument
+    let o = new_in(&["other", "--from", "no_such_scenario"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--from \"no_such_scenario\""));
+    let o = new_in(&["nowhere/x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("NAME \"nowhere/x\""));
+    assert!(!d.join("other.toml").exists());
+}
+
+#[test]
+fn new_from_every_shipped_scenario_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in fs::read_dir(repo("scenarios")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let stem = path.file_stem().unwrap().to_str().unwrap();
+        let dest = dir.path().join(format!("new_{stem}"));
+        let o = run(&["new", dest.to_str().unwrap(), "--from", stem]);
+        assert!(
+            o.status.success(),
+            "{stem}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let o = run(&["validate", &format!("{}.toml", dest.display())]);
+        assert!(
+            o.status.success(),
+            "{stem}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
 }

@@ -107,3 +107,16 @@ pub(crate) fn foreign_or(e: std::io::Error, context: impl FnOnce() -> String) ->
         None => anyhow::Error::new(e).context(context()),
     }
 }
+
+/// A command-line argument that cannot be used: main maps it to exit code 2. The message
+/// names the argument and its value.
+#[derive(Debug, thiserror::Error)]
+#[error("{argument} {value:?}: {message}")]
+pub(crate) struct BadArgument {
+    /// The argument as `--help` names it: `NAME`, `--from`.
+    pub argument: String,
+    /// What was given.
+    pub value: String,
+    /// What is wrong with it.
+    pub message: String,
+}

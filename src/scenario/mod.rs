@@ -3,6 +3,7 @@
 //! before the first stage (`--set`, on the file's TOML tree: see [`Override`]) or between the
 //! two (`--seed`), so they are checked like the file.
 
+pub mod keys;
 mod output;
 mod overrides;
 mod params;
