@@ -5,7 +5,7 @@
 
 use super::legend::{self, Entry, Swatch};
 use super::markers::{Mark, MarkKind};
-use super::plots::{DrawResult, Drawable, WIDTH, trim_number};
+use super::plots::{DrawResult, Drawable, WIDTH, mark_keys, trim_number};
 use super::style::{Look, polyline};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -92,13 +92,7 @@ impl StateBands {
                 label: (*label).into(),
             })
             .collect();
-        let mut kinds: Vec<MarkKind> = self.marks.iter().map(|m| m.kind).collect();
-        kinds.sort_unstable();
-        kinds.dedup();
-        out.extend(kinds.into_iter().map(|k| Entry {
-            swatch: Swatch::Mark(k),
-            label: k.key().into(),
-        }));
+        out.extend(mark_keys(&self.marks));
         out
     }
 }

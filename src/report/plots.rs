@@ -197,14 +197,25 @@ impl Panel {
             }
         }
         out.extend(self.keys.iter().cloned());
-        let mut kinds: Vec<MarkKind> = self.marks.iter().map(|m| m.kind).collect();
-        kinds.sort_unstable();
-        kinds.dedup();
-        out.extend(kinds.into_iter().map(|k| Entry {
-            swatch: Swatch::Mark(k),
-            label: k.key().into(),
-        }));
+        out.extend(mark_keys(&self.marks));
         out
+    }
+
+    /// The pixels its y-axis labels and description need: the widest of the labels at the
+    /// range's ends, the description's line, gaps.
+    fn y_area_px<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        look: &Look,
+    ) -> Result<u32, DrawingAreaErrorKind<DB::ErrorType>> {
+        let (_, (y0, y1)) = self.ranges();
+        let yd = axis_decimals(y0, y1);
+        let font = TextStyle::from(("sans-serif", look.font_px(14.0)).into_font());
+        let mut widest = 0;
+        for y in [y0, y1] {
+            widest = widest.max(area.estimate_text_size(&fixed(y, yd), &font)?.0);
+        }
+        Ok(widest + (look.font_px(15.0) * 1.3) as u32 + look.len_px(36.0))
     }
 
     fn ranges(&self) -> ((f64, f64), (f64, f64)) {
@@ -273,6 +284,33 @@ impl Panel {
         };
         (pad(x0, x1, 0.0), (y0p, y1p))
     }
+}
+
+/// The key of `marks`: one entry per kind, the shocks' names in theirs.
+pub fn mark_keys(marks: &[Mark]) -> Vec<Entry> {
+    let mut kinds: Vec<MarkKind> = marks.iter().map(|m| m.kind).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
+        .into_iter()
+        .map(|k| {
+            let label = if k == MarkKind::Shock {
+                let mut names: Vec<&str> = Vec::new();
+                for m in marks.iter().filter(|m| m.kind == k) {
+                    if !names.contains(&m.name.as_str()) {
+                        names.push(&m.name);
+                    }
+                }
+                format!("{}: {}", k.key(), names.join(", "))
+            } else {
+                k.key().to_string()
+            };
+            Entry {
+                swatch: Swatch::Mark(k),
+                label,
+            }
+        })
+        .collect()
 }
 
 /// Stacked panels sharing one image.
@@ -382,15 +420,20 @@ where
     let legends: Vec<Vec<Entry>> = figure.panels.iter().map(Panel::legend).collect();
     // one strip width for every panel, so that their time axes line up
     let strip = legend::strip_width(root, &legends.iter().flatten().collect::<Vec<_>>(), look)?;
+    // and one y-axis width, the widest any panel's labels need
+    let mut y_area = look.len_px(60.0);
+    for p in &figure.panels {
+        y_area = y_area.max(p.y_area_px(root, look)?);
+    }
     let (width, _) = root.dim_in_pixel();
     let areas = root.split_evenly((figure.panels.len().max(1), 1));
     for ((panel, area), entries) in figure.panels.iter().zip(&areas).zip(&legends) {
         if strip > 0 {
             let (plot, key) = area.split_horizontally(width.saturating_sub(strip));
-            let top = draw_panel(&plot, panel, look)?;
+            let top = draw_panel(&plot, panel, y_area, look)?;
             legend::draw(&key, entries, top, look)?;
         } else {
-            draw_panel(area, panel, look)?;
+            draw_panel(area, panel, y_area, look)?;
         }
     }
     Ok(())
@@ -491,11 +534,12 @@ impl Pixels {
     }
 }
 
-/// Draws a panel into `area`; returns the plotting area's top, pixels from `area`'s top
-/// (where its legend starts).
+/// Draws a panel into `area`, its y-axis `y_area_px` wide; returns the plotting area's
+/// top, pixels from `area`'s top (where its legend starts).
 fn draw_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     p: &Panel,
+    y_area_px: u32,
     look: &Look,
 ) -> Result<i32, Box<dyn Error>>
 where
@@ -507,7 +551,7 @@ where
         .margin(look.len_px(10.0))
         .margin_right(look.len_px(14.0))
         .x_label_area_size(look.len_px(46.0))
-        .y_label_area_size(look.len_px(84.0))
+        .y_label_area_size(y_area_px)
         .build_cartesian_2d(x0..x1, y0..y1)?;
     let xd = axis_decimals(x0, x1);
     let yd = axis_decimals(y0, y1);
