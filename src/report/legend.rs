@@ -112,7 +112,7 @@ fn swatch<DB: DrawingBackend>(
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let (x, y) = at;
     let (w, h) = size;
-    let line = look.line_px().max(2);
+    let line = look.line_px();
     let rect = [(x, y - h), (x + w, y + h)];
     match s {
         Swatch::Line(c) => polyline(a, &[(x, y), (x + w, y)], c, line, None, look),

@@ -199,6 +199,50 @@ mod tests {
         assert_eq!(screen.size_px((1200, 330)), (1200, 330));
     }
 
+    /// Rows of a 100 × 100 bitmap with ink, after `draw` on it.
+    fn inked_rows(draw: impl Fn(&DrawingArea<BitMapBackend<'_>, Shift>)) -> Vec<i32> {
+        let mut rgb = vec![255u8; 100 * 100 * 3];
+        {
+            let root = BitMapBackend::with_buffer(&mut rgb, (100, 100)).into_drawing_area();
+            root.fill(&WHITE).unwrap();
+            draw(&root);
+            root.present().unwrap();
+        }
+        (0..100)
+            .filter(|y| (0..100).any(|x| rgb[(y * 100 + x) as usize * 3] < 200))
+            .collect()
+    }
+
+    #[test]
+    fn thick_png_lines_stop_at_their_ends() {
+        let look = Look::new(&ReportOptions {
+            style: StyleName::Paper,
+            ..ReportOptions::default()
+        })
+        .for_bitmap(true);
+        // a near-vertical segment from y = 20 to y = 80, and a one-sample spike up to y = 20
+        // (a mitred 3-px stroke would overshoot its tip)
+        for pts in [
+            vec![(50, 20), (52, 80)],
+            vec![(10, 60), (49, 60), (50, 20), (51, 60), (90, 60)],
+        ] {
+            let rows = inked_rows(|a| polyline(a, &pts, BLACK, 3, None, &look).unwrap());
+            assert!(rows[0] >= 19, "{pts:?}: {rows:?}");
+            assert!(*rows.last().unwrap() <= 81, "{pts:?}: {rows:?}");
+            let native = inked_rows(|a| {
+                a.draw(&PathElement::new(pts.clone(), BLACK.stroke_width(3)))
+                    .unwrap()
+            });
+            eprintln!(
+                "{pts:?}: offsets ink rows {}..={}, plotters' 3-px stroke {}..={}",
+                rows[0],
+                rows.last().unwrap(),
+                native[0],
+                native.last().unwrap()
+            );
+        }
+    }
+
     #[test]
     fn sizes_are_the_users_or_the_scaled_default_within_range() {
         let two = Look::new(&ReportOptions {
