@@ -135,11 +135,11 @@ pub fn marks(run: &RunInfo) -> Result<Marks, ReportError> {
     let mut open: Vec<(String, usize)> = Vec::new();
     while ev.next_row()? {
         let k = ev.str(kind);
-        if !matches!(
+        let wanted = matches!(
             k,
             "shock_start" | "shock_end" | "program_done" | "halt_start" | "halt_end"
-        ) && !(k == "state_change" && ev.str(to) == "withdrawn")
-        {
+        ) || (k == "state_change" && ev.str(to) == "withdrawn");
+        if !wanted {
             continue;
         }
         let at = ev.num(t)?;
