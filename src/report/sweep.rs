@@ -221,6 +221,7 @@ where
     let (width, height) = root.dim_in_pixel();
     let (nx, ny) = (h.xs.len() as u32, h.ys.len() as u32);
     let strip = look.len_px(BAR_STRIP_PX).min(width / 3);
+    let strip = strip.max(1);
     let (main, bar) = root.split_horizontally(width - strip);
     let margin = look.len_px(12.0);
     let label_px = look.font_px(14.0);
@@ -299,38 +300,87 @@ where
             )))?;
         }
     }
-    // the colour bar: the scale from lo to hi with its numbers, and what it means
-    let unit_px = fit_font(root, &h.unit, desc_want, plot_h)?;
-    let mut scale = ChartBuilder::on(&bar)
-        .margin_top(caption_h + margin)
-        .margin_bottom(x_area + margin)
-        .margin_left(look.len_px(6.0))
-        .margin_right(look.len_px(4.0))
-        .right_y_label_area_size(strip.saturating_sub(look.len_px(6.0 + 4.0 + 22.0)))
-        .build_cartesian_2d(0.0..1.0, lo..hi)?;
-    let yd = super::plots::axis_decimals(lo, hi);
-    scale
-        .configure_mesh()
-        .disable_mesh()
-        .disable_x_axis()
-        .y_labels(6)
-        .y_desc(&h.unit)
-        .y_label_formatter(&|v| super::plots::fixed(*v, yd))
-        .label_style(label_font)
-        .axis_desc_style(("sans-serif", unit_px))
-        .draw()?;
-    const STEPS: usize = 64;
+    // the colour bar beside the map, as tall as its plotting area
+    let (_, yr) = chart.plotting_area().get_pixel_range();
+    let unit_px = fit_font(root, &h.unit, desc_want, f64::from(yr.end - yr.start))?;
+    colour_bar(&bar, (yr.start, yr.end), (lo, hi), &h.unit, unit_px, look)?;
+    Ok(())
+}
+
+/// Tick values for `lo..=hi`: multiples of 1, 2 or 5 times a power of ten, about five.
+fn ticks(lo: f64, hi: f64) -> (Vec<f64>, usize) {
+    let raw = (hi - lo) / 5.0;
+    let decade = libm::pow(10.0, libm::floor(libm::log10(raw)));
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * decade)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * decade);
+    let decimals = (-libm::floor(libm::log10(step))).max(0.0) as usize;
+    let first = libm::ceil(lo / step - 1e-9);
+    let last = libm::floor(hi / step + 1e-9);
+    let values = (first as i64..=last as i64)
+        .map(|k| k as f64 * step)
+        .collect();
+    (values, decimals)
+}
+
+/// The colour bar in `strip`: a gradient from `lo` (bottom) to `hi` (top) between pixel
+/// rows `rows`, its tick values beside it, and `unit` along the strip's right edge.
+fn colour_bar<DB: DrawingBackend>(
+    strip: &DrawingArea<DB, Shift>,
+    rows: (i32, i32),
+    (lo, hi): (f64, f64),
+    unit: &str,
+    unit_px: f64,
+    look: &Look,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (w, _) = strip.dim_in_pixel();
+    let (top, bottom) = rows;
+    let x0 = look.len_px(6.0) as i32;
+    let x1 = x0 + look.len_px(20.0) as i32;
+    let y_of = |v: f64| bottom - ((v - lo) / (hi - lo) * f64::from(bottom - top)).round() as i32;
+    const STEPS: i32 = 64;
     for k in 0..STEPS {
-        let (a, b) = (k as f64 / STEPS as f64, (k + 1) as f64 / STEPS as f64);
-        scale.draw_series(std::iter::once(Rectangle::new(
-            [(0.0, lo + a * (hi - lo)), (1.0, lo + b * (hi - lo))],
+        let (a, b) = (
+            f64::from(k) / f64::from(STEPS),
+            f64::from(k + 1) / f64::from(STEPS),
+        );
+        strip.draw(&Rectangle::new(
+            [
+                (x0, y_of(lo + b * (hi - lo))),
+                (x1, y_of(lo + a * (hi - lo))),
+            ],
             heat_colour((a + b) / 2.0).filled(),
-        )))?;
+        ))?;
     }
-    scale.draw_series(std::iter::once(Rectangle::new(
-        [(0.0, lo), (1.0, hi)],
-        RGBColor(120, 120, 120),
-    )))?;
+    let grey = RGBColor(120, 120, 120);
+    strip.draw(&Rectangle::new([(x0, top), (x1, bottom)], grey))?;
+    let (values, decimals) = ticks(lo, hi);
+    let font = ("sans-serif", look.font_px(14.0))
+        .into_font()
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Left, VPos::Center));
+    let tick = look.len_px(5.0) as i32;
+    for v in values {
+        let y = y_of(v);
+        strip.draw(&PathElement::new(vec![(x1, y), (x1 + tick, y)], grey))?;
+        strip.draw(&Text::new(
+            super::plots::fixed(v, decimals),
+            (x1 + tick + 3, y),
+            font.clone(),
+        ))?;
+    }
+    let unit_font = ("sans-serif", unit_px)
+        .into_font()
+        .transform(FontTransform::Rotate90)
+        .color(&BLACK)
+        .pos(Pos::new(HPos::Center, VPos::Center));
+    strip.draw(&Text::new(
+        unit.to_string(),
+        (w as i32 - (unit_px * 0.9) as i32, (top + bottom) / 2),
+        unit_font,
+    ))?;
     Ok(())
 }
 
@@ -375,6 +425,9 @@ fn cell(s: &Spread) -> String {
 
 /// The unit of a runs.csv column, from its name's suffix.
 fn unit_of(column: &str) -> &'static str {
+    if column.starts_with("pnl_") {
+        return ", currency";
+    }
     match column.rsplit('_').next() {
         Some("s") => ", s",
         Some("lots") => ", lots",
