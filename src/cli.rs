@@ -168,8 +168,10 @@ pub enum Command {
     ///
     /// DIR may also be a finished sweep's folder (with sweep.json and runs.csv): then it
     /// writes DIR/index.html with heatmaps over the first two varied parameters of the share
-    /// of runs with a collapse episode and of the median time collapsed, and a table per
-    /// point of medians with their 40 % and 60 % quantiles over seeds.
+    /// of runs with a collapse episode and of the median time collapsed (and of each --stat
+    /// column's median), each with a colour bar, and a table per point of medians with their
+    /// 40 % and 60 % quantiles over seeds. Numbers in the pages' tables have at most 4
+    /// significant digits.
     ///
     /// Every time plot marks the run's events (from events.csv, or the scenario's [[shocks]]):
     /// a dashed line at each shock's or sell/buy program's start with a bar along the top for
