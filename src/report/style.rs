@@ -2,9 +2,10 @@
 //! font sizes in pixels, and whether the target is the PNG (bitmap) or the SVG.
 //!
 //! Thick lines in the PNG are drawn as several 1-px lines offset by whole pixels (a square
-//! brush): plotters' bitmap backend draws a near-vertical segment wider than 1 px far past
-//! its ends (commit a17a86b), which a 1-px line never does. The SVG gets the real stroke
-//! width.
+//! brush), which end within a pixel of the data by construction: plotters' bitmap backend
+//! drew near-vertical segments wider than 1 px far past their ends (commit a17a86b; in
+//! plotters 0.3.7 a 3-px stroke still runs 3 px past a sharp turn). The SVG gets the real
+//! stroke width.
 
 use super::options::{MAX_SIDE_PX, MIN_SIDE_PX, ReportOptions, SizePx, StyleName};
 use plotters::coord::Shift;
