@@ -28,6 +28,7 @@ pub fn is_bad_argument(e: &(dyn std::error::Error + 'static)) -> bool {
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use depthsim::memory::MemoryLimit;
+use depthsim::report::options::{Scale, SizePx, StyleName};
 use depthsim::scenario::Override;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -174,21 +175,50 @@ pub enum Command {
     ///
     /// DIR may also be a finished sweep's folder (with sweep.json and runs.csv): then it
     /// writes DIR/index.html with heatmaps over the first two varied parameters of the share
-    /// of runs with a collapse episode and of the median time collapsed, and a table per
-    /// point of medians with their 40 % and 60 % quantiles over seeds.
+    /// of runs with a collapse episode and of the median time collapsed (and of each --stat
+    /// column's median), each with a colour bar, and a table per point of medians with their
+    /// 40 % and 60 % quantiles over seeds. Numbers in the pages' tables have at most 4
+    /// significant digits.
+    ///
+    /// Every time plot marks the run's events (from events.csv, or the scenario's [[shocks]]):
+    /// a dashed line at each shock's or sell/buy program's start with a bar along the top for
+    /// its span, halts shaded grey, a triangle where a maker withdrew; each plot's legend and
+    /// the markers' key sit in a strip to the right of the data.
     ///
     /// Exit code 2 when DIR is not a finished run (no manifest.json, a run's hidden partial
     /// folder, a listed file gone) or a CSV lacks a column the report reads, naming the file
-    /// and what is missing.
-    #[command(after_help = "Example:
+    /// and what is missing; or when --size, --scale, --style or --stat is not allowed, saying
+    /// what is.
+    #[command(after_help = "Examples:
   depthsim run scenarios/flash_crash.toml --out /tmp/fc
-  depthsim report /tmp/fc        # then open /tmp/fc/index.html")]
+  depthsim report /tmp/fc        # then open /tmp/fc/index.html
+  depthsim report /tmp/fc --style paper --size 1600x900
+  depthsim report /tmp/sweep --stat mean_spread_ticks --stat pnl_market_makers")]
     Report {
-        /// A result folder written by depthsim run.
+        /// A result folder written by depthsim run (or a sweep's folder).
         dir: PathBuf,
         /// Print nothing but errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Every plot's size in pixels, WIDTHxHEIGHT, each side from 300 to 6000.
+        ///
+        /// Without it each plot has its own size (1200 wide, 330 high per panel), times
+        /// --scale. Stacked panels share the height.
+        #[arg(long, value_name = "WxH")]
+        size: Option<SizePx>,
+        /// Factor on the default sizes, line widths and fonts, from 0.5 to 4 (e.g. 2 for a
+        /// high-resolution PNG).
+        #[arg(long, value_name = "FACTOR", default_value = "1")]
+        scale: Scale,
+        /// screen (1-px lines, the default) or paper (3-px lines, fonts 1.4 times larger).
+        #[arg(long, value_name = "STYLE", default_value = "screen")]
+        style: StyleName,
+        /// Sweeps only: also map the median of this runs.csv column per point (repeatable).
+        ///
+        /// Any column of runs.csv but the run's identity and the varied parameters, e.g.
+        /// mean_spread_ticks or pnl_market_makers; an unknown one exits 2 listing them.
+        #[arg(long = "stat", value_name = "COLUMN")]
+        stats: Vec<String>,
     },
     /// Run a parameter sweep: a base scenario over a grid (or list) of parameters × seeds.
     ///
@@ -307,7 +337,23 @@ pub fn execute(cli: Cli) -> Result<ExitCode> {
             quiet,
             max_memory,
         } => reproduce::reproduce(&dir, quiet, max_memory),
-        Command::Report { dir, quiet } => report::report(dir, quiet),
+        Command::Report {
+            dir,
+            quiet,
+            size,
+            scale,
+            style,
+            stats,
+        } => report::report(
+            dir,
+            quiet,
+            &depthsim::report::ReportOptions {
+                size,
+                scale,
+                style,
+                stats,
+            },
+        ),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Findings(args) => findings::findings(args),
         Command::Validation(args) => validation::validation(args),

@@ -406,9 +406,308 @@ fn a_sweep_folder_reports_heatmaps_and_a_table_of_quantiles() {
     assert!(runs.iter().any(|r| common::int(r, "episodes") > 0));
     let svg = fs::read_to_string(out.join("plots/collapse_probability.svg")).unwrap();
     assert!(svg.contains("1.00"), "a cell where every run collapsed");
+    // a colour bar with its numbers and unit, and the long parameter names whole
+    assert!(
+        svg.contains("share of runs (0 to 1)"),
+        "the colour bar's unit"
+    );
+    let texts = svg_texts(&svg);
+    for n in ["0.0", "0.6", "1.0"] {
+        assert!(
+            texts.iter().any(|t| t == n),
+            "the colour bar's {n}: {texts:?}"
+        );
+    }
+    assert!(svg.contains("market_maker[0].max_position_lots"));
+    assert!(svg.contains("shocks[0].participation"));
+    // --stat maps any statistic of runs.csv; an unknown one exits 2 listing the allowed
+    let o = depthsim(&["report", out.to_str().unwrap(), "--stat", "nope"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--stat nope")
+            && err.contains("allowed: ")
+            && err.contains("mean_spread_ticks"),
+        "{err}"
+    );
+    let o = depthsim(&[
+        "report",
+        out.to_str().unwrap(),
+        "--stat",
+        "mean_spread_ticks",
+        "--stat",
+        "pnl_market_makers",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    assert_eq!(
+        image_sources(&index),
+        [
+            "plots/collapse_probability.png",
+            "plots/collapsed_median.png",
+            "plots/stat_mean_spread_ticks.png",
+            "plots/stat_pnl_market_makers.png"
+        ]
+    );
+    let svg = fs::read_to_string(out.join("plots/stat_mean_spread_ticks.svg")).unwrap();
+    assert!(svg.contains("median mean_spread_ticks, ticks"), "its unit");
+    assert!(index.contains("<th>mean_spread_ticks</th>"));
     // a sweep folder without runs.csv (shards not merged) exits 2 naming it
     fs::remove_file(out.join("runs.csv")).unwrap();
     let o = depthsim(&["report", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("runs.csv"));
+}
+
+/// The share of a PNG's pixels that are dark or saturated (some channel below 160): lines
+/// and text, not the light grid.
+fn dark_share(path: &Path) -> f64 {
+    let decoder = png::Decoder::new(fs::File::open(path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let bytes = &buf[..info.buffer_size()];
+    let dark = bytes
+        .chunks(channels)
+        .filter(|p| p.iter().take(3).any(|&c| c < 160))
+        .count();
+    dark as f64 / (bytes.len() / channels) as f64
+}
+
+/// The texts of an SVG's `<text>` elements, trimmed.
+fn svg_texts(svg: &str) -> Vec<String> {
+    svg.split("</text>")
+        .filter_map(|s| s.rsplit_once('>').map(|(_, t)| t.trim().to_string()))
+        .collect()
+}
+
+/// A PNG's width and height, from its IHDR header.
+fn png_size(path: &Path) -> (u32, u32) {
+    let bytes = fs::read(path).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", path.display());
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |i: usize| u32::from_be_bytes(bytes[i..i + 4].try_into().unwrap());
+    (be(16), be(20))
+}
+
+#[test]
+fn bad_plot_options_exit_2_naming_the_flag_and_the_range() {
+    let t = tempfile::tempdir().unwrap();
+    let good = t.path().join("good");
+    run_into("scenarios/tiny.toml", &good, &["run.duration_s=10.0"]);
+    let dir = good.to_str().unwrap();
+    for (flag, value, words) in [
+        ("--size", "0x0", vec!["--size", "300 to 6000"]),
+        ("--size", "100000x100000", vec!["--size", "300 to 6000"]),
+        ("--size", "abc", vec!["--size", "WIDTHxHEIGHT"]),
+        ("--scale", "0", vec!["--scale", "0.5 to 4"]),
+        ("--style", "print", vec!["--style", "screen or paper"]),
+    ] {
+        let o = depthsim(&["report", dir, flag, value]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {err}");
+        for w in words {
+            assert!(err.contains(w), "{flag} {value}: {w:?} not in {err}");
+        }
+        assert!(!good.join("index.html").exists(), "nothing is written");
+    }
+    // --stat is for sweeps
+    let o = depthsim(&["report", dir, "--stat", "episodes"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--stat episodes") && err.contains("sweep"),
+        "{err}"
+    );
+    assert!(!good.join("index.html").exists());
+}
+
+#[test]
+fn paper_style_draws_every_png_at_the_requested_size_with_thicker_lines() {
+    let t = tempfile::tempdir().unwrap();
+    let screen = t.path().join("screen");
+    run_into("scenarios/tiny.toml", &screen, &["run.duration_s=60.0"]);
+    let [paper, sized, scaled] = ["paper", "sized", "scaled"].map(|n| t.path().join(n));
+    for copy in [&paper, &sized, &scaled] {
+        copy_dir(&screen, copy);
+    }
+    report_ok(&screen);
+    let o = depthsim(&[
+        "report",
+        paper.to_str().unwrap(),
+        "--style",
+        "paper",
+        "--size",
+        "1000x700",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut pngs = 0;
+    for e in fs::read_dir(paper.join("plots")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "png") {
+            assert_eq!(png_size(&p), (1000, 700), "{}", p.display());
+            pngs += 1;
+            let svg = fs::read_to_string(p.with_extension("svg")).unwrap();
+            assert!(svg.contains("width=\"1000\"") && svg.contains("height=\"700\""));
+        }
+    }
+    assert!(pngs >= 10, "{pngs} PNGs");
+    // the screen style keeps its own sizes; paper's lines are 3 px in the SVG, screen's 1
+    assert_eq!(png_size(&screen.join("plots/mid.png")), (1200, 330));
+    let stroke = |dir: &Path| {
+        let svg = fs::read_to_string(dir.join("plots/mid.svg")).unwrap();
+        svg.split("<polyline")
+            .skip(1)
+            .filter_map(|p| {
+                let w = p.split("stroke-width=\"").nth(1)?;
+                w.split('"').next()?.parse::<u32>().ok()
+            })
+            .max()
+            .unwrap()
+    };
+    assert_eq!(stroke(&screen), 1);
+    assert_eq!(stroke(&paper), 3);
+    // and more ink than the screen style at the same size: thicker lines, larger text
+    let o = depthsim(&["report", sized.to_str().unwrap(), "--size", "1000x700"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ink_screen = dark_share(&sized.join("plots/mid.png"));
+    let ink_paper = dark_share(&paper.join("plots/mid.png"));
+    assert!(ink_paper > 1.2 * ink_screen, "{ink_paper} vs {ink_screen}");
+    // --scale doubles the default sizes
+    let o = depthsim(&["report", scaled.to_str().unwrap(), "--scale", "2"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(png_size(&scaled.join("plots/mid.png")), (2400, 660));
+}
+
+/// Every number in an HTML page's table cells (`<td>…</td>`) that is not whole: its text.
+fn table_fractions(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for cell in html.split("<td").skip(1) {
+        let text = cell
+            .split_once('>')
+            .unwrap()
+            .1
+            .split("</td>")
+            .next()
+            .unwrap();
+        for word in
+            text.split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | ',' | '(' | ')'))
+        {
+            let w = word.trim_start_matches(['−', '-', '+']);
+            if !w.is_empty()
+                && w.bytes().next().unwrap().is_ascii_digit()
+                && (w.contains('.') || w.contains('e'))
+                && w.parse::<f64>().is_ok()
+            {
+                out.push(word.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Significant digits of a number as written.
+fn significant_digits(number: &str) -> usize {
+    number
+        .trim_start_matches(['-', '+', '−'])
+        .split(['e', 'E'])
+        .next()
+        .unwrap()
+        .trim_start_matches(['0', '.'])
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .count()
+}
+
+#[test]
+fn html_tables_show_at_most_four_significant_digits() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("fc");
+    run_into(
+        "scenarios/flash_crash_halt.toml",
+        &out,
+        &["run.duration_s=120.0", "shocks[0].start_s=30.0"],
+    );
+    // summary.csv holds long fractions (the check would fail on them)
+    let summary = fs::read_to_string(out.join("summary.csv")).unwrap();
+    assert!(
+        table_fractions(&format!("<td>{}</td>", summary.replace(',', " ")))
+            .iter()
+            .any(|n| significant_digits(n) > 4),
+        "summary.csv has a number with more than 4 significant digits"
+    );
+    report_ok(&out);
+    for page in ["index.html", "realism.html"] {
+        let html = fs::read_to_string(out.join(page)).unwrap();
+        let numbers = table_fractions(&html);
+        assert!(numbers.len() > 10, "{page}: {numbers:?}");
+        for n in &numbers {
+            assert!(significant_digits(n) <= 4, "{page}: {n}");
+        }
+    }
+}
+
+#[test]
+fn time_plots_mark_programs_halts_and_withdrawals_with_a_key() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("fch");
+    run_into(
+        "scenarios/flash_crash_halt.toml",
+        &out,
+        &["run.duration_s=300.0", "shocks[0].start_s=60.0"],
+    );
+    let events = fs::read_to_string(out.join("events.csv")).unwrap();
+    assert!(events.contains(",halt_start,"), "the run halts");
+    report_ok(&out);
+    for plot in ["mid", "spread", "depth", "makers_inventory", "makers_state"] {
+        let svg = fs::read_to_string(out.join(format!("plots/{plot}.svg"))).unwrap();
+        assert!(
+            svg.contains("sell program (line: start"),
+            "{plot}: program's key"
+        );
+        assert!(
+            svg.contains("halt (grey: book halted)"),
+            "{plot}: halt's key"
+        );
+    }
+    let depth = fs::read_to_string(out.join("plots/depth.svg")).unwrap();
+    if events.contains(",withdrawn,") {
+        assert!(depth.contains("a maker withdraws"), "withdrawal's key");
+    }
+    let index = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("Events marked on the time plots"));
+    assert!(index.contains("shock: sell_program") && index.contains("<td class=\"k\">halt</td>"));
+    // a run without events has no key of markers
+    let calm = t.path().join("zi");
+    run_into("scenarios/zi_only.toml", &calm, &["run.duration_s=30.0"]);
+    report_ok(&calm);
+    let svg = fs::read_to_string(calm.join("plots/mid.svg")).unwrap();
+    assert!(!svg.contains("halt (grey") && !svg.contains("program (line"));
+}
+
+#[test]
+fn the_net_delta_panel_appears_only_when_it_differs_from_inventory() {
+    let t = tempfile::tempdir().unwrap();
+    let plain = t.path().join("plain");
+    run_into("scenarios/tiny.toml", &plain, &["run.duration_s=30.0"]);
+    report_ok(&plain);
+    let (_, h, _) = png_ink(&plain.join("plots/makers_inventory.png"));
+    assert_eq!(h, 330, "one panel: nobody hedges or holds options");
+    let svg = fs::read_to_string(plain.join("plots/makers_inventory.svg")).unwrap();
+    assert!(!svg.contains("net delta"));
+    let gamma = t.path().join("gamma");
+    run_into(
+        "scenarios/long_gamma.toml",
+        &gamma,
+        &["run.duration_s=60.0"],
+    );
+    report_ok(&gamma);
+    let (_, h, _) = png_ink(&gamma.join("plots/makers_inventory.png"));
+    assert_eq!(
+        h, 660,
+        "two panels: the options' delta makes net delta differ"
+    );
+    let svg = fs::read_to_string(gamma.join("plots/makers_inventory.svg")).unwrap();
+    assert!(svg.contains("net delta"));
 }

@@ -58,6 +58,29 @@ pub enum ReportError {
         /// The error.
         error: std::io::Error,
     },
+    /// `--stat` names a column that runs.csv has not, or that is not a statistic.
+    #[error(
+        "--stat {column}: runs.csv has no such statistic; allowed: {}",
+        allowed.join(", ")
+    )]
+    UnknownStat {
+        /// The column asked for.
+        column: String,
+        /// The columns that may be asked for.
+        allowed: Vec<String>,
+    },
+    /// `--stat` on a run's folder rather than a sweep's.
+    #[error(
+        "{}: --stat {column} applies to a sweep's folder (with sweep.json and runs.csv), and \
+         this is a single run",
+        dir.display()
+    )]
+    StatNotForRun {
+        /// The folder.
+        dir: PathBuf,
+        /// The column asked for.
+        column: String,
+    },
     /// A plot could not be drawn.
     #[error("drawing {file}: {message}")]
     Plot {
@@ -79,6 +102,8 @@ impl ReportError {
                 | ReportError::MissingColumns { .. }
                 | ReportError::BadCell { .. }
                 | ReportError::NotOurs { .. }
+                | ReportError::UnknownStat { .. }
+                | ReportError::StatNotForRun { .. }
         )
     }
 

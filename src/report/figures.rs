@@ -2,8 +2,11 @@
 //! and the stylized facts (realism.html). Long series are cut to a few points per pixel
 //! column ([`MinMaxBuckets`]), keeping each column's extremes.
 
+use super::bands::StateBands;
+use super::legend::{Entry, Swatch};
 use super::load::{BookData, Episodes, GREEKS, Hedge, Maker};
-use super::plots::{Bar, Figure, Panel, Series, Shade, StateBands, Style, XLabels, colour};
+use super::markers::{MarkKind, Marks};
+use super::plots::{Bar, Figure, Panel, Series, Shade, Style, XLabels, colour};
 use super::read::RunInfo;
 use super::realism::{BookFacts, MIN_ORDERS};
 use super::stats::{MinMaxBuckets, white_noise_band};
@@ -58,8 +61,8 @@ fn book_title(run: &RunInfo, what: &str, b: usize) -> String {
     }
 }
 
-/// Mid against the fundamental, one panel per book.
-pub fn mid(run: &RunInfo, data: &BookData) -> Figure {
+/// Mid against the fundamental, one panel per book, events marked.
+pub fn mid(run: &RunInfo, data: &BookData, marks: &Marks) -> Figure {
     let end = run.duration_s;
     let panels = data
         .books
@@ -71,6 +74,7 @@ pub fn mid(run: &RunInfo, data: &BookData) -> Figure {
                 "price, currency",
                 end,
             );
+            p.marks = marks.for_book(b);
             p.series.push(series(
                 "fundamental",
                 colour(6),
@@ -96,8 +100,8 @@ pub fn mid(run: &RunInfo, data: &BookData) -> Figure {
     }
 }
 
-/// The spread in ticks, one panel per book.
-pub fn spread(run: &RunInfo, data: &BookData) -> Figure {
+/// The spread in ticks, one panel per book, events marked.
+pub fn spread(run: &RunInfo, data: &BookData, marks: &Marks) -> Figure {
     let end = run.duration_s;
     let panels = data
         .books
@@ -105,6 +109,7 @@ pub fn spread(run: &RunInfo, data: &BookData) -> Figure {
         .enumerate()
         .map(|(b, s)| {
             let mut p = time_panel(book_title(run, "Bid-ask spread", b), "spread, ticks", end);
+            p.marks = marks.for_book(b);
             p.y_from_zero = true;
             p.series.push(series(
                 "spread (gaps: a side empty)",
@@ -123,8 +128,9 @@ pub fn spread(run: &RunInfo, data: &BookData) -> Figure {
     }
 }
 
-/// Depth within the first band per side, one panel per book, collapse episodes shaded.
-pub fn depth(run: &RunInfo, data: &BookData, episodes: Option<&Episodes>) -> Figure {
+/// Depth within the first band per side, one panel per book, collapse episodes shaded (bid
+/// episodes plain, ask episodes hatched, so that overlapping ones stay apart), events marked.
+pub fn depth(run: &RunInfo, data: &BookData, episodes: Option<&Episodes>, marks: &Marks) -> Figure {
     let end = run.duration_s;
     let k = data.band_ticks;
     let panels = data
@@ -142,6 +148,7 @@ pub fn depth(run: &RunInfo, data: &BookData, episodes: Option<&Episodes>) -> Fig
                 end,
             );
             p.y_from_zero = true;
+            p.marks = marks.for_book(b);
             for e in episodes
                 .iter()
                 .flat_map(|e| &e.list)
@@ -157,6 +164,7 @@ pub fn depth(run: &RunInfo, data: &BookData, episodes: Option<&Episodes>) -> Fig
                         (true, false) => colour(3),
                         (false, false) => colour(4),
                     },
+                    hatched: !e.bid,
                     label: if e.recovered {
                         format!("{side} collapse episode")
                     } else {
@@ -197,8 +205,8 @@ fn maker_label(run: &RunInfo, m: &Maker) -> String {
     }
 }
 
-/// Makers' states and quoting sides: a band per maker.
-pub fn states(run: &RunInfo, makers: &[Maker]) -> StateBands {
+/// Makers' states and quoting sides: a band per maker; shocks, programs and halts marked.
+pub fn states(run: &RunInfo, makers: &[Maker], marks: &Marks) -> StateBands {
     StateBands {
         name: "makers_state".into(),
         title: "Market makers: withdrawal state (band) and sides quoted (strip beneath)".into(),
@@ -228,18 +236,35 @@ pub fn states(run: &RunInfo, makers: &[Maker]) -> StateBands {
                 (maker_label(run, m), states, quoting)
             })
             .collect(),
+        marks: marks
+            .all()
+            .into_iter()
+            .filter(|m| m.kind != MarkKind::Withdrawal)
+            .collect(),
     }
 }
 
-/// Makers' inventory and net delta.
-pub fn inventory(run: &RunInfo, makers: &[Maker]) -> Figure {
+/// Whether some maker's net delta differs from its inventory at some sample (it hedges in
+/// another book or holds options): only then is a net-delta panel worth drawing.
+pub fn net_delta_differs(makers: &[Maker]) -> bool {
+    makers.iter().flat_map(|m| &m.samples).any(|s| {
+        s.net_delta_lots
+            .is_some_and(|d| (d - s.inventory_lots).abs() > 1e-9)
+    })
+}
+
+/// Makers' inventory, and their net delta beneath when it carries information
+/// ([`net_delta_differs`]); events marked.
+pub fn inventory(run: &RunInfo, makers: &[Maker], marks: &Marks) -> Figure {
     let end = run.duration_s;
     let mut inv = time_panel("Market makers' inventory".into(), "inventory, lots", end);
+    inv.marks = marks.all();
     let mut delta = time_panel(
         "Market makers' net delta (inventory over all books + options' delta)".into(),
         "net delta, lots of the underlying",
         end,
     );
+    delta.marks = marks.all();
     for (i, m) in makers.iter().enumerate() {
         let t: Vec<f64> = m.samples.iter().map(|s| s.t_s).collect();
         let label = maker_label(run, m);
@@ -260,14 +285,19 @@ pub fn inventory(run: &RunInfo, makers: &[Maker]) -> Figure {
             end,
         ));
     }
+    let panels = if net_delta_differs(makers) {
+        vec![inv, delta]
+    } else {
+        vec![inv]
+    };
     Figure {
         name: "makers_inventory".into(),
-        panels: vec![inv, delta],
+        panels,
     }
 }
 
-/// Hedges: slippage and lots not filled, one dot per hedge.
-pub fn hedges(run: &RunInfo, makers: &[Maker], hedges: &[Hedge]) -> Figure {
+/// Hedges: slippage and lots not filled, one dot per hedge; events marked.
+pub fn hedges(run: &RunInfo, makers: &[Maker], hedges: &[Hedge], marks: &Marks) -> Figure {
     let end = run.duration_s;
     let mut slip = time_panel(
         "Hedge slippage against the decision mid (positive: a cost)".into(),
@@ -280,6 +310,8 @@ pub fn hedges(run: &RunInfo, makers: &[Maker], hedges: &[Hedge]) -> Figure {
         end,
     );
     unfilled.y_from_zero = true;
+    slip.marks = marks.all();
+    unfilled.marks = marks.all();
     let mut ids: Vec<u64> = hedges.iter().map(|h| h.agent_id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -309,8 +341,8 @@ pub fn hedges(run: &RunInfo, makers: &[Maker], hedges: &[Hedge]) -> Figure {
     }
 }
 
-/// Makers' option greeks.
-pub fn greeks(run: &RunInfo, makers: &[Maker]) -> Figure {
+/// Makers' option greeks; events marked.
+pub fn greeks(run: &RunInfo, makers: &[Maker], marks: &Marks) -> Figure {
     let end = run.duration_s;
     let titles = [
         ("Options' delta", "delta, lots of the underlying"),
@@ -323,6 +355,7 @@ pub fn greeks(run: &RunInfo, makers: &[Maker]) -> Figure {
         .enumerate()
         .map(|(g, (title, unit))| {
             let mut p = time_panel(format!("{title} ({})", GREEKS[g]), unit, end);
+            p.marks = marks.all();
             for (i, m) in makers.iter().enumerate() {
                 let t: Vec<f64> = m.samples.iter().map(|s| s.t_s).collect();
                 p.series.push(series(
@@ -445,10 +478,20 @@ pub fn realism(run: &RunInfo, b: usize, f: &BookFacts) -> Vec<Figure> {
     });
     let mut d = Panel::new(
         format!("Mean depth profile (l2.csv){suffix}"),
-        "level (1 = best)",
+        "book level (1 = best): bids to the left, asks to the right",
         "mean resting lots",
     );
     d.x_labels = XLabels::Levels;
+    d.keys = vec![
+        Entry {
+            swatch: Swatch::Solid(colour(0)),
+            label: "bid".into(),
+        },
+        Entry {
+            swatch: Swatch::Solid(colour(1)),
+            label: "ask".into(),
+        },
+    ];
     for (l, q) in f.depth_bid.iter().enumerate() {
         let x = -((l + 1) as f64);
         d.bars.push(Bar {

@@ -6,8 +6,13 @@
 //! (tests/browser/run.sh) reads them from the rendered DOM, and 0 means an image failed.
 
 use super::load::Episodes;
-use super::realism::{BookFacts, MAX_LAG, MIN_ORDERS, findings, lots_label, signed};
+use super::markers::{MarkKind, Marks};
+use super::numbers::{DIGITS, cell, signed_significant, significant};
+use super::realism::{BookFacts, MAX_LAG, MIN_ORDERS, findings, lots_label};
 use std::fmt::Write;
+
+/// Most marked events listed in the page's table.
+pub const MARK_ROWS_SHOWN: usize = 200;
 
 /// Escapes text for HTML.
 pub fn esc(s: &str) -> String {
@@ -67,13 +72,15 @@ pub fn figure(o: &mut String, f: &Shown) {
     );
 }
 
-/// The run's page: summary table, figures, episodes.
+/// The run's page: summary table, figures, the events marked on them, episodes. Numbers in
+/// its tables have at most [`DIGITS`] significant digits (whole numbers in full).
 pub fn index(
     heading: &str,
     summary: &(Vec<String>, Vec<String>),
     figures: &[Shown],
     notes: &[String],
     episodes: Option<&Episodes>,
+    marks: &Marks,
 ) -> String {
     let mut o = head(heading);
     let _ = writeln!(o, "<h1>{}</h1>", esc(heading));
@@ -87,13 +94,14 @@ pub fn index(
             o,
             "<tr><td class=\"k\">{}</td><td>{}</td></tr>",
             esc(k),
-            esc(v)
+            esc(&cell(v))
         );
     }
     o.push_str("</table>\n");
     for f in figures {
         figure(&mut o, f);
     }
+    marked_events(&mut o, marks);
     o.push_str("<h2>Collapse episodes (episodes.csv)</h2>\n");
     match episodes {
         None => o.push_str(
@@ -122,7 +130,7 @@ pub fn index(
             for r in &e.rows {
                 o.push_str("<tr>");
                 for c in r {
-                    let _ = write!(o, "<td>{}</td>", esc(c));
+                    let _ = write!(o, "<td>{}</td>", esc(&cell(c)));
                 }
                 o.push_str("</tr>\n");
             }
@@ -133,8 +141,54 @@ pub fn index(
     o
 }
 
+/// The table of events marked on the time plots.
+fn marked_events(o: &mut String, marks: &Marks) {
+    o.push_str("<h2>Events marked on the time plots</h2>\n");
+    if marks.list.is_empty() {
+        o.push_str("<p>This run has no shock, program, halt or maker withdrawal to mark.</p>\n");
+        return;
+    }
+    let _ = writeln!(
+        o,
+        "<p>From events.csv (or, without it, the scenario's [[shocks]]): a dashed line at each \
+         shock's or program's start with a bar along the top for its span, halts shaded grey, \
+         a ▲ at the bottom where a maker withdrew.{}</p>",
+        if marks.list.len() > MARK_ROWS_SHOWN {
+            format!(
+                " The first {MARK_ROWS_SHOWN} of {} are listed.",
+                marks.list.len()
+            )
+        } else {
+            String::new()
+        }
+    );
+    o.push_str("<table>\n<tr><th class=\"k\">event</th><th>start, s</th><th>end, s</th></tr>\n");
+    for m in marks.list.iter().take(MARK_ROWS_SHOWN) {
+        let what = match m.kind {
+            MarkKind::SellProgram | MarkKind::BuyProgram | MarkKind::Shock => {
+                format!("shock: {}", m.name)
+            }
+            MarkKind::Halt => "halt".into(),
+            MarkKind::Withdrawal => "a maker withdraws".into(),
+        };
+        let end = if m.end_s > m.start_s {
+            significant(m.end_s, DIGITS)
+        } else {
+            "–".into()
+        };
+        let _ = writeln!(
+            o,
+            "<tr><td class=\"k\">{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&what),
+            significant(m.start_s, DIGITS),
+            end
+        );
+    }
+    o.push_str("</table>\n");
+}
+
 fn num(x: Option<f64>) -> String {
-    x.map_or_else(|| "–".into(), |v| signed(v, 3))
+    x.map_or_else(|| "–".into(), |v| signed_significant(v, 3))
 }
 
 /// The realism page: per book, each fact's plot, its numbers and what they show.
@@ -210,7 +264,7 @@ pub fn realism(heading: &str, pure_zi: bool, books: &[(Vec<String>, BookFacts)])
                 o,
                 "<tr><td>{}</td><td>{n}</td><td>{}</td></tr>",
                 super::plots::trim_number(*iv),
-                signed(*k, 3)
+                signed_significant(*k, DIGITS)
             );
         }
         o.push_str("</table>\n");
@@ -219,15 +273,18 @@ pub fn realism(heading: &str, pure_zi: bool, books: &[(Vec<String>, BookFacts)])
         for (t, c) in &f.spread_ticks {
             let _ = writeln!(
                 o,
-                "<tr><td>{t}</td><td>{c}</td><td>{:.2}</td></tr>",
-                100.0 * *c as f64 / f.spread_samples.max(1) as f64
+                "<tr><td>{t}</td><td>{c}</td><td>{}</td></tr>",
+                significant(100.0 * *c as f64 / f.spread_samples.max(1) as f64, DIGITS)
             );
         }
         o.push_str("</table>\n");
         fig(&mut o, 4, "Mean depth profile", "depth");
         o.push_str("<table>\n<tr><th>level</th><th>bid, lots</th><th>ask, lots</th></tr>\n");
         for l in 0..f.depth_bid.len().max(f.depth_ask.len()) {
-            let c = |v: &[f64]| v.get(l).map_or_else(|| "–".into(), |x| format!("{x:.2}"));
+            let c = |v: &[f64]| {
+                v.get(l)
+                    .map_or_else(|| "–".into(), |x| significant(*x, DIGITS))
+            };
             let _ = writeln!(
                 o,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -255,11 +312,11 @@ pub fn realism(heading: &str, pure_zi: bool, books: &[(Vec<String>, BookFacts)])
             };
             let _ = writeln!(
                 o,
-                "<tr><td>{}</td><td>{}{shown}</td><td>{:.2}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}{shown}</td><td>{}</td><td>{}</td></tr>",
                 lots_label(k),
                 b.orders,
-                b.lots / b.orders as f64,
-                signed(b.impact_ticks / b.orders as f64, 3)
+                significant(b.lots / b.orders as f64, DIGITS),
+                signed_significant(b.impact_ticks / b.orders as f64, DIGITS)
             );
         }
         o.push_str("</table>\n");

@@ -20,18 +20,25 @@
 //! sentences), [`figures`] (data → figures), [`plots`] (figures → PNG and SVG), [`html`]
 //! (the pages), [`error`].
 
+pub mod bands;
 pub mod error;
 pub mod figures;
 pub mod html;
+pub mod legend;
 pub mod load;
+pub mod markers;
+pub mod numbers;
+pub mod options;
 pub mod plots;
 pub mod publish;
 pub mod read;
 pub mod realism;
 pub mod stats;
+pub mod style;
 pub mod sweep;
 
 pub use error::ReportError;
+pub use options::ReportOptions;
 
 use html::Shown;
 use read::RunInfo;
@@ -48,14 +55,22 @@ pub struct Written {
 const REQUIRED: [&str; 3] = ["book.csv", "agents.csv", "summary.csv"];
 
 /// Writes `dir`/plots/, `dir`/index.html, `dir`/realism.html and `dir`/report.json from the
-/// run in `dir`. Bad input (not a finished run, a file or a column missing, a cell that is
-/// not what its column holds, a file of the user's where the report would write) is refused
-/// before anything is written ([`ReportError::is_bad_input`]).
-pub fn report(dir: &Path) -> Result<Written, ReportError> {
+/// run in `dir`, its plots drawn as `options` asks (size, scale, style). Bad input (not a
+/// finished run, a file or a column missing, a cell that is not what its column holds, a
+/// file of the user's where the report would write, `--stat` on a run) is refused before
+/// anything is written ([`ReportError::is_bad_input`]).
+pub fn report(dir: &Path, options: &ReportOptions) -> Result<Written, ReportError> {
     if sweep::is_sweep(dir) {
-        return sweep::report(dir);
+        return sweep::report(dir, options);
+    }
+    if let Some(column) = options.stats.first() {
+        return Err(ReportError::StatNotForRun {
+            dir: dir.to_path_buf(),
+            column: column.clone(),
+        });
     }
     plots::register_font();
+    let look = style::Look::new(options);
     let run = RunInfo::read(dir)?;
     for f in REQUIRED {
         if !run.has(f) {
@@ -78,6 +93,7 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
     let hedges = load::hedges(&run)?;
     let episodes = load::episodes(&run)?;
     let facts = realism::facts(&run, &data)?;
+    let marks = markers::marks(&run)?;
 
     let staging = publish::Staging::create(dir, &["index.html", "realism.html"])?;
     let plots_dir = staging.plots_dir();
@@ -85,7 +101,7 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
     let mut notes = Vec::new();
     let every = plots::trim_number(run.sample_interval_s);
     let mut draw = |f: plots::Figure, title: &str, caption: String| -> Result<(), ReportError> {
-        plots::render(&f, &plots_dir)?;
+        plots::render(&f, &plots_dir, &look)?;
         shown.push(Shown {
             name: f.name,
             title: title.into(),
@@ -94,14 +110,14 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
         Ok(())
     };
     draw(
-        figures::mid(&run, &data),
+        figures::mid(&run, &data, &marks),
         "Mid price and fundamental value",
         format!(
             "book.csv's mid (a gap: a side of the book was empty) and the latent fundamental value, every {every} s, in currency"
         ),
     )?;
     draw(
-        figures::spread(&run, &data),
+        figures::spread(&run, &data, &marks),
         "Spread",
         format!(
             "The best ask less the best bid, in ticks, every {every} s (a gap: a side was empty)"
@@ -111,12 +127,12 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
         None => "No shading: this run's folder has no episodes.csv".to_string(),
         Some(e) if e.list.is_empty() => "No shading: episodes.csv lists no collapse episode".into(),
         Some(e) => format!(
-            "Shaded: the {} collapse episodes of episodes.csv, by side (blue bid, orange ask; purple and yellow: an episode the run ended before it recovered)",
+            "Shaded: the {} collapse episodes of episodes.csv, by side (bid plain: blue, purple when the run ended before it recovered; ask hatched: orange, yellow when not recovered)",
             e.list.len()
         ),
     };
     draw(
-        figures::depth(&run, &data, episodes.as_ref()),
+        figures::depth(&run, &data, episodes.as_ref(), &marks),
         "Depth per side, with collapse episodes",
         format!(
             "Lots resting within {} ticks of the mid on each side (book.csv's first depth band), every {every} s. {shading}",
@@ -129,15 +145,15 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
     if makers.is_empty() {
         notes.push("This run has no market makers: there are no plots of makers' states, inventory or hedges.".into());
     } else {
-        let bands = figures::states(&run, &makers);
-        plots::render(&bands, &plots_dir)?;
+        let bands = figures::states(&run, &makers, &marks);
+        plots::render(&bands, &plots_dir, &look)?;
         shown.push(Shown {
             name: bands.name.clone(),
             title: "Market makers' states".into(),
             caption: "One band per maker, coloured by its withdrawal state (from events.csv's state changes, or agents.csv's state column when it has none); the strip beneath shows which sides it quoted at each agents.csv sample (agents.csv's quoting column, holding from the sample before)".into(),
         });
         let mut draw = |f: plots::Figure, title: &str, caption: &str| -> Result<(), ReportError> {
-            plots::render(&f, &plots_dir)?;
+            plots::render(&f, &plots_dir, &look)?;
             shown.push(Shown {
                 name: f.name,
                 title: title.into(),
@@ -145,14 +161,22 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
             });
             Ok(())
         };
-        draw(
-            figures::inventory(&run, &makers),
-            "Market makers' inventory and net delta",
-            "agents.csv's inventory_lots and net_delta_lots of each maker, in lots, at each agents.csv sample",
-        )?;
+        if figures::net_delta_differs(&makers) {
+            draw(
+                figures::inventory(&run, &makers, &marks),
+                "Market makers' inventory and net delta",
+                "agents.csv's inventory_lots and net_delta_lots of each maker, in lots, at each agents.csv sample",
+            )?;
+        } else {
+            draw(
+                figures::inventory(&run, &makers, &marks),
+                "Market makers' inventory",
+                "agents.csv's inventory_lots of each maker, in lots, at each agents.csv sample (no maker hedges in another book or holds options, so its net delta is its inventory and is not drawn again)",
+            )?;
+        }
         match &hedges {
             Some(h) if !h.is_empty() => draw(
-                figures::hedges(&run, &makers, h),
+                figures::hedges(&run, &makers, h, &marks),
                 "Hedges and their slippage",
                 "One dot per hedge (hedges.csv): its slippage against the venue's mid at the decision, in ticks (top; hedges that filled nothing have none), and the lots it wanted but did not get (bottom)",
             )?,
@@ -161,7 +185,7 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
         }
         if run.has("options.csv") {
             draw(
-                figures::greeks(&run, &makers),
+                figures::greeks(&run, &makers, &marks),
                 "Option greeks",
                 "The makers' option book at each agents.csv sample (agents.csv's option_* columns)",
             )?;
@@ -174,13 +198,14 @@ pub fn report(dir: &Path) -> Result<Written, ReportError> {
         &shown,
         &notes,
         episodes.as_ref(),
+        &marks,
     );
 
     let mut books = Vec::new();
     for (b, f) in facts.into_iter().enumerate() {
         let figs = figures::realism(&run, b, &f);
         for fig in &figs {
-            plots::render(fig, &plots_dir)?;
+            plots::render(fig, &plots_dir, &look)?;
         }
         books.push((figs.into_iter().map(|f| f.name).collect::<Vec<_>>(), f));
     }

@@ -1,9 +1,13 @@
-//! Figures as data ([`Figure`]: stacked [`Panel`]s of lines, points, bars and shaded
-//! spans), drawn with plotters into a PNG and an SVG of the same size, in the DejaVu Sans
-//! font the program carries (no system font is needed). Also the maker-state band chart
-//! ([`StateBands`]).
+//! Figures as data ([`Figure`]: stacked [`Panel`]s of lines, points, bars, shaded spans and
+//! event markers), drawn with plotters into a PNG and an SVG of the same size, in the
+//! DejaVu Sans font the program carries (no system font is needed). Each panel's legend,
+//! the markers' key included, sits in a strip to the right of its plotting area
+//! ([`super::legend`]). Line widths and fonts follow the [`Look`].
 
 use super::error::ReportError;
+use super::legend::{self, Entry, Swatch};
+use super::markers::{Mark, MarkKind};
+use super::style::{Look, polyline};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
@@ -91,8 +95,10 @@ pub struct Shade {
     pub x0: f64,
     /// End.
     pub x1: f64,
-    /// Colour (drawn translucent).
+    /// Colour (drawn translucent, outlined).
     pub colour: RGBColor,
+    /// Whether it is hatched as well, so that it stays distinct where it overlaps another.
+    pub hatched: bool,
     /// Legend label.
     pub label: String,
 }
@@ -129,10 +135,12 @@ pub struct Panel {
     pub bars: Vec<Bar>,
     /// Shaded spans.
     pub shades: Vec<Shade>,
+    /// Events marked on a time axis (x in seconds).
+    pub marks: Vec<Mark>,
+    /// Legend entries besides the series', shades' and marks' (e.g. what bars' colours mean).
+    pub keys: Vec<Entry>,
     /// Whether the y range includes 0.
     pub y_from_zero: bool,
-    /// Where the legend goes.
-    pub legend: SeriesLabelPosition,
 }
 
 impl Panel {
@@ -147,8 +155,9 @@ impl Panel {
             series: Vec::new(),
             bars: Vec::new(),
             shades: Vec::new(),
+            marks: Vec::new(),
+            keys: Vec::new(),
             y_from_zero: false,
-            legend: SeriesLabelPosition::UpperRight,
         }
     }
 
@@ -159,6 +168,54 @@ impl Panel {
                 .series
                 .iter()
                 .all(|s| s.segments.iter().all(Vec::is_empty))
+    }
+
+    /// Its legend: series, shades (one entry per label), extra keys, then one entry per
+    /// kind of marker it shows.
+    pub fn legend(&self) -> Vec<Entry> {
+        let mut out: Vec<Entry> = Vec::new();
+        for s in self.series.iter().filter(|s| !s.label.is_empty()) {
+            out.push(Entry {
+                swatch: match s.style {
+                    Style::Dashed => Swatch::Dashed(s.colour),
+                    Style::Points => Swatch::Dot(s.colour),
+                    _ => Swatch::Line(s.colour),
+                },
+                label: s.label.clone(),
+            });
+        }
+        for s in &self.shades {
+            if !out.iter().any(|e| e.label == s.label) {
+                out.push(Entry {
+                    swatch: if s.hatched {
+                        Swatch::Hatch(s.colour)
+                    } else {
+                        Swatch::Fill(s.colour)
+                    },
+                    label: s.label.clone(),
+                });
+            }
+        }
+        out.extend(self.keys.iter().cloned());
+        out.extend(mark_keys(&self.marks));
+        out
+    }
+
+    /// The pixels its y-axis labels and description need: the widest of the labels at the
+    /// range's ends, the description's line, gaps.
+    fn y_area_px<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        look: &Look,
+    ) -> Result<u32, DrawingAreaErrorKind<DB::ErrorType>> {
+        let (_, (y0, y1)) = self.ranges();
+        let yd = axis_decimals(y0, y1);
+        let font = TextStyle::from(("sans-serif", look.font_px(14.0)).into_font());
+        let mut widest = 0;
+        for y in [y0, y1] {
+            widest = widest.max(area.estimate_text_size(&fixed(y, yd), &font)?.0);
+        }
+        Ok(widest + (look.font_px(15.0) * 1.3) as u32 + look.len_px(36.0))
     }
 
     fn ranges(&self) -> ((f64, f64), (f64, f64)) {
@@ -205,15 +262,55 @@ impl Panel {
                 (a - m, b + m)
             }
         };
+        // room at the top for the markers' bars, at the bottom for withdrawals
+        let top = if self.marks.is_empty() { 0.05 } else { 0.09 };
         let (y0p, y1p) = pad(y0, y1, 0.05);
-        // bars and zero-based panels keep 0 as their floor
-        let y0p = if (self.y_from_zero || !self.bars.is_empty()) && y0 >= 0.0 {
+        let (_, y1p) = if top > 0.05 {
+            pad(y0, y1, top)
+        } else {
+            (y0p, y1p)
+        };
+        let withdrawals = self.marks.iter().any(|m| m.kind == MarkKind::Withdrawal);
+        let (y0p, _) = if withdrawals {
+            pad(y0, y1, 0.09)
+        } else {
+            (y0p, y1p)
+        };
+        // bars and zero-based panels keep 0 as their floor (withdrawals' marks below it)
+        let y0p = if (self.y_from_zero || !self.bars.is_empty()) && y0 >= 0.0 && !withdrawals {
             0.0
         } else {
             y0p
         };
         (pad(x0, x1, 0.0), (y0p, y1p))
     }
+}
+
+/// The key of `marks`: one entry per kind, the shocks' names in theirs.
+pub fn mark_keys(marks: &[Mark]) -> Vec<Entry> {
+    let mut kinds: Vec<MarkKind> = marks.iter().map(|m| m.kind).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
+        .into_iter()
+        .map(|k| {
+            let label = if k == MarkKind::Shock {
+                let mut names: Vec<&str> = Vec::new();
+                for m in marks.iter().filter(|m| m.kind == k) {
+                    if !names.contains(&m.name.as_str()) {
+                        names.push(&m.name);
+                    }
+                }
+                format!("{}: {}", k.key(), names.join(", "))
+            } else {
+                k.key().to_string()
+            };
+            Entry {
+                swatch: Swatch::Mark(k),
+                label,
+            }
+        })
+        .collect()
 }
 
 /// Stacked panels sharing one image.
@@ -225,9 +322,9 @@ pub struct Figure {
     pub panels: Vec<Panel>,
 }
 
-/// Image width, pixels.
+/// Default image width, pixels (at scale 1).
 pub const WIDTH: u32 = 1200;
-/// Height of one panel, pixels.
+/// Default height of one panel, pixels (at scale 1).
 pub const PANEL_HEIGHT: u32 = 330;
 
 /// What drawing returns: plotters' errors, boxed.
@@ -237,18 +334,18 @@ pub type DrawResult = Result<(), Box<dyn Error>>;
 pub trait Drawable {
     /// Its file stem under plots/.
     fn name(&self) -> &str;
-    /// Its size, pixels.
-    fn size(&self) -> (u32, u32);
+    /// Its size in `look`, pixels.
+    fn size(&self, look: &Look) -> (u32, u32);
     /// Draws it on `root`.
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, look: &Look) -> DrawResult
     where
         DB::ErrorType: 'static;
 }
 
-/// Draws `item` into `plots_dir`/NAME.png and NAME.svg. Both are drawn in memory and then
-/// written with every write checked (a full disk is an error, never a truncated file); the
-/// report writes them into its staging folder ([`super::publish`]).
-pub fn render<T: Drawable>(item: &T, plots_dir: &Path) -> Result<(), ReportError> {
+/// Draws `item` into `plots_dir`/NAME.png and NAME.svg in `look`. Both are drawn in memory
+/// and then written with every write checked (a full disk is an error, never a truncated
+/// file); the report writes them into its staging folder ([`super::publish`]).
+pub fn render<T: Drawable>(item: &T, plots_dir: &Path, look: &Look) -> Result<(), ReportError> {
     let png = plots_dir.join(format!("{}.png", item.name()));
     let svg = plots_dir.join(format!("{}.svg", item.name()));
     let fail = |file: &Path, e: Box<dyn Error>| ReportError::Plot {
@@ -258,19 +355,22 @@ pub fn render<T: Drawable>(item: &T, plots_dir: &Path) -> Result<(), ReportError
             .unwrap_or_default(),
         message: e.to_string(),
     };
-    let (w, h) = item.size();
-    let mut rgb = vec![0u8; w as usize * h as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
-        item.draw(&root)
-            .and_then(|()| Ok(root.present()?))
-            .map_err(|e| fail(&png, e))?;
-    }
-    let png_bytes = encode_png(&rgb, w, h).map_err(|e| fail(&png, Box::new(e)))?;
+    let (w, h) = item.size(look);
+    let png_bytes = {
+        // sizes are bounded (options::MAX_SIDE_PX), so is this buffer
+        let mut rgb = vec![0u8; w as usize * h as usize * 3];
+        {
+            let root = BitMapBackend::with_buffer(&mut rgb, (w, h)).into_drawing_area();
+            item.draw(&root, &look.for_bitmap(true))
+                .and_then(|()| Ok(root.present()?))
+                .map_err(|e| fail(&png, e))?;
+        }
+        encode_png(&rgb, w, h).map_err(|e| fail(&png, Box::new(e)))?
+    };
     let mut svg_text = String::new();
     {
         let root = SVGBackend::with_string(&mut svg_text, (w, h)).into_drawing_area();
-        item.draw(&root)
+        item.draw(&root, &look.for_bitmap(false))
             .and_then(|()| Ok(root.present()?))
             .map_err(|e| fail(&svg, e))?;
     }
@@ -297,25 +397,44 @@ impl Drawable for Figure {
     fn name(&self) -> &str {
         &self.name
     }
-    fn size(&self) -> (u32, u32) {
-        (WIDTH, PANEL_HEIGHT * self.panels.len().max(1) as u32)
+    fn size(&self, look: &Look) -> (u32, u32) {
+        look.size_px((WIDTH, PANEL_HEIGHT * self.panels.len().max(1) as u32))
     }
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, look: &Look) -> DrawResult
     where
         DB::ErrorType: 'static,
     {
-        draw_figure(root, self)
+        draw_figure(root, self, look)
     }
 }
 
-fn draw_figure<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> DrawResult
+fn draw_figure<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    figure: &Figure,
+    look: &Look,
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
     root.fill(&WHITE)?;
+    let legends: Vec<Vec<Entry>> = figure.panels.iter().map(Panel::legend).collect();
+    // one strip width for every panel, so that their time axes line up
+    let strip = legend::strip_width(root, &legends.iter().flatten().collect::<Vec<_>>(), look)?;
+    // and one y-axis width, the widest any panel's labels need
+    let mut y_area = look.len_px(60.0);
+    for p in &figure.panels {
+        y_area = y_area.max(p.y_area_px(root, look)?);
+    }
+    let (width, _) = root.dim_in_pixel();
     let areas = root.split_evenly((figure.panels.len().max(1), 1));
-    for (panel, area) in figure.panels.iter().zip(&areas) {
-        draw_panel(area, panel)?;
+    for ((panel, area), entries) in figure.panels.iter().zip(&areas).zip(&legends) {
+        if strip > 0 {
+            let (plot, key) = area.split_horizontally(width.saturating_sub(strip));
+            let top = draw_panel(&plot, panel, y_area, look)?;
+            legend::draw(&key, entries, top, look)?;
+        } else {
+            draw_panel(area, panel, y_area, look)?;
+        }
     }
     Ok(())
 }
@@ -344,13 +463,12 @@ fn format_x(kind: XLabels, x: f64) -> String {
             }
         }
         XLabels::Levels => {
+            // every whole level, its number only: the bars' colours and the key say the side
             let l = x.round();
             if (x - l).abs() > 1e-6 || l == 0.0 {
                 String::new()
-            } else if l < 0.0 {
-                format!("bid {}", -l)
             } else {
-                format!("ask {l}")
+                format!("{}", l.abs())
             }
         }
     }
@@ -397,17 +515,43 @@ pub fn trim_number(x: f64) -> String {
     }
 }
 
-fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Panel) -> DrawResult
+/// Maps data coordinates to pixels of a plotting area.
+struct Pixels {
+    x: (f64, f64),
+    y: (f64, f64),
+    w: f64,
+    h: f64,
+}
+
+impl Pixels {
+    fn at(&self, x: f64, y: f64) -> (i32, i32) {
+        let fx = (x - self.x.0) / (self.x.1 - self.x.0);
+        let fy = (y - self.y.0) / (self.y.1 - self.y.0);
+        (
+            (fx * self.w).round().clamp(-1e6, 1e6) as i32,
+            ((1.0 - fy) * self.h).round().clamp(-1e6, 1e6) as i32,
+        )
+    }
+}
+
+/// Draws a panel into `area`, its y-axis `y_area_px` wide; returns the plotting area's
+/// top, pixels from `area`'s top (where its legend starts).
+fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    p: &Panel,
+    y_area_px: u32,
+    look: &Look,
+) -> Result<i32, Box<dyn Error>>
 where
     DB::ErrorType: 'static,
 {
     let ((x0, x1), (y0, y1)) = p.ranges();
     let mut chart = ChartBuilder::on(area)
-        .caption(&p.title, ("sans-serif", 20))
-        .margin(10)
-        .margin_right(24)
-        .x_label_area_size(46)
-        .y_label_area_size(84)
+        .caption(&p.title, ("sans-serif", look.font_px(20.0)))
+        .margin(look.len_px(10.0))
+        .margin_right(look.len_px(14.0))
+        .x_label_area_size(look.len_px(46.0))
+        .y_label_area_size(y_area_px)
         .build_cartesian_2d(x0..x1, y0..y1)?;
     let xd = axis_decimals(x0, x1);
     let yd = axis_decimals(y0, y1);
@@ -416,10 +560,11 @@ where
         k => format_x(k, *x),
     };
     let yfmt = |y: &f64| fixed(*y, yd);
-    let x_labels = if p.x_labels == XLabels::Log10Seconds {
-        40
-    } else {
-        10
+    let x_labels = match p.x_labels {
+        XLabels::Log10Seconds => 40,
+        // enough candidates that every whole level is one
+        XLabels::Levels => (4.0 * (x1 - x0)).ceil().max(10.0) as usize,
+        _ => 10,
     };
     chart
         .configure_mesh()
@@ -428,24 +573,46 @@ where
         .y_desc(p.y_desc.as_str())
         .x_label_formatter(&xfmt)
         .y_label_formatter(&yfmt)
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 15))
+        .label_style(("sans-serif", look.font_px(14.0)))
+        .axis_desc_style(("sans-serif", look.font_px(15.0)))
         .light_line_style(RGBColor(246, 246, 246))
         .bold_line_style(RGBColor(220, 220, 220))
         .draw()?;
-    // shaded spans first, under the data; one legend entry per label
-    let mut labelled: Vec<&str> = Vec::new();
-    for s in &p.shades {
-        let style = s.colour.mix(0.22).filled();
-        let drawn = chart.draw_series(std::iter::once(Rectangle::new(
-            [(s.x0.max(x0), y0), (s.x1.min(x1), y1)],
-            style,
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    let px = Pixels {
+        x: (x0, x1),
+        y: (y0, y1),
+        w: f64::from(xr.end - xr.start),
+        h: f64::from(yr.end - yr.start),
+    };
+    let plot = chart.plotting_area().strip_coord_spec();
+    let yspan = y1 - y0;
+    // halts under everything: grey spans
+    for m in p.marks.iter().filter(|m| m.kind == MarkKind::Halt) {
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [
+                (m.start_s.max(x0), y0),
+                (m.end_s.min(x1).max(m.start_s), y1),
+            ],
+            m.kind.colour().mix(0.16).filled(),
         )))?;
-        if !labelled.contains(&s.label.as_str()) {
-            labelled.push(&s.label);
-            drawn
-                .label(s.label.as_str())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 18, y + 6)], style));
+    }
+    // shaded spans, under the data: translucent, outlined, some hatched
+    for s in &p.shades {
+        let (a, b) = (s.x0.max(x0), s.x1.min(x1));
+        if b < a {
+            continue;
+        }
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(a, y0), (b, y1)],
+            s.colour.mix(0.18).filled(),
+        )))?;
+        let (pa, pb) = (px.at(a, y1), px.at(b, y0));
+        if s.hatched {
+            legend::hatch(&plot, pa, pb, s.colour, look.len_px(7.0) as i32)?;
+        }
+        for xe in [pa.0, pb.0] {
+            polyline(&plot, &[(xe, pa.1), (xe, pb.1)], s.colour, 1, None, look)?;
         }
     }
     for b in &p.bars {
@@ -454,194 +621,86 @@ where
             b.colour.mix(0.85).filled(),
         )))?;
     }
+    let line = look.line_px();
     for s in &p.series {
         let c = s.colour;
-        let mut first = true;
         for seg in &s.segments {
-            let drawn = match s.style {
-                Style::Line | Style::LinePoints | Style::Thin => chart
-                    // width 1: plotters' bitmap backend draws near-vertical 2-px segments
-                    // far past their ends
-                    .draw_series(LineSeries::new(seg.iter().copied(), c.stroke_width(1)))?,
-                Style::Dashed => chart.draw_series(DashedLineSeries::new(
-                    seg.iter().copied(),
-                    6,
-                    4,
-                    c.stroke_width(1),
-                ))?,
-                Style::Points => chart.draw_series(
-                    seg.iter()
-                        .map(|&(x, y)| Circle::new((x, y), 3, c.mix(0.7).filled())),
-                )?,
-            };
-            if first && !s.label.is_empty() {
-                first = false;
-                drawn.label(s.label.as_str()).legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 18, y)], c.stroke_width(3))
-                });
+            match s.style {
+                Style::Line | Style::LinePoints | Style::Thin | Style::Dashed => {
+                    let mut pts: Vec<(i32, i32)> = Vec::with_capacity(seg.len());
+                    for &(x, y) in seg {
+                        let q = px.at(x, y);
+                        if pts.last() != Some(&q) {
+                            pts.push(q);
+                        }
+                    }
+                    if pts.len() == 1 {
+                        plot.draw(&Circle::new(pts[0], line.max(1), c.filled()))?;
+                    }
+                    let dash =
+                        (s.style == Style::Dashed).then(|| (look.len_px(6.0), look.len_px(4.0)));
+                    polyline(&plot, &pts, c, line, dash, look)?;
+                }
+                Style::Points => {
+                    chart.draw_series(seg.iter().map(|&(x, y)| {
+                        Circle::new((x, y), look.dot_px(3.0), c.mix(0.7).filled())
+                    }))?;
+                }
             }
             if s.style == Style::LinePoints {
-                chart.draw_series(seg.iter().map(|&(x, y)| Circle::new((x, y), 4, c.filled())))?;
+                chart.draw_series(
+                    seg.iter()
+                        .map(|&(x, y)| Circle::new((x, y), look.dot_px(4.0), c.filled())),
+                )?;
             }
         }
     }
-    let has_legend = !labelled.is_empty() || p.series.iter().any(|s| !s.label.is_empty());
-    if has_legend {
-        chart
-            .configure_series_labels()
-            .position(p.legend.clone())
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(160, 160, 160))
-            .label_font(("sans-serif", 14))
-            .draw()?;
+    // markers over the data: a line at each start, a bar along the top for its span, a
+    // triangle at the bottom for each withdrawal (one per pixel column)
+    let mut last_triangle = i32::MIN;
+    for m in &p.marks {
+        if m.start_s < x0 || m.start_s > x1 {
+            continue;
+        }
+        let c = m.kind.colour();
+        let (sx, _) = px.at(m.start_s, y0);
+        match m.kind {
+            MarkKind::Withdrawal => {
+                if sx != last_triangle {
+                    last_triangle = sx;
+                    chart.draw_series(std::iter::once(TriangleMarker::new(
+                        (m.start_s, y0 + 0.035 * yspan),
+                        look.dot_px(5.0) as i32,
+                        c.filled(),
+                    )))?;
+                }
+            }
+            MarkKind::Halt => {
+                let (top, bottom) = (px.at(x0, y1).1, px.at(x0, y0).1);
+                polyline(&plot, &[(sx, top), (sx, bottom)], c, 1, Some((3, 3)), look)?;
+            }
+            _ => {
+                let (top, bottom) = (px.at(x0, y1).1, px.at(x0, y0).1);
+                let dash = (look.len_px(7.0), look.len_px(4.0));
+                polyline(&plot, &[(sx, top), (sx, bottom)], c, line, Some(dash), look)?;
+                if m.end_s > m.start_s {
+                    chart.draw_series(std::iter::once(Rectangle::new(
+                        [(m.start_s, y1 - 0.035 * yspan), (m.end_s.min(x1), y1)],
+                        c.mix(0.75).filled(),
+                    )))?;
+                }
+            }
+        }
     }
     if p.is_empty() {
+        let (w, h) = area.dim_in_pixel();
         area.draw(&Text::new(
             "no data",
-            ((WIDTH / 2) as i32 - 30, (PANEL_HEIGHT / 2) as i32),
-            ("sans-serif", 18)
+            ((w / 2) as i32 - 30, (h / 2) as i32),
+            ("sans-serif", look.font_px(18.0))
                 .into_font()
                 .color(&RGBColor(120, 120, 120)),
         ))?;
     }
-    Ok(())
-}
-
-/// The makers' states over time: one band per maker, coloured by its withdrawal state, with
-/// a thin strip beneath showing which sides it quoted at each agents.csv sample.
-#[derive(Debug, Clone)]
-pub struct StateBands {
-    /// File stem under plots/.
-    pub name: String,
-    /// Title.
-    pub title: String,
-    /// The run's end, s.
-    pub end_s: f64,
-    /// Per maker: its label, its states as `(from t_s, state)`, and its quoting samples as
-    /// `(t_s, quoting)`.
-    pub makers: Vec<MakerBand>,
-}
-
-/// One maker's band: its label, its states as `(from t_s, state)`, and its quoting samples
-/// as `(t_s, quoting)`.
-pub type MakerBand = (String, Vec<(f64, String)>, Vec<(f64, String)>);
-
-/// Colour of a withdrawal state.
-pub fn state_colour(state: &str) -> RGBColor {
-    match state {
-        "quoting" => RGBColor(0, 158, 115),
-        "widened" => RGBColor(230, 159, 0),
-        "withdrawn" => RGBColor(213, 50, 0),
-        "cooldown" => RGBColor(86, 180, 233),
-        _ => RGBColor(150, 150, 150),
-    }
-}
-
-/// Colour of a `quoting` value.
-pub fn quoting_colour(q: &str) -> RGBColor {
-    match q {
-        "both" => RGBColor(60, 60, 60),
-        "bid_only" => RGBColor(0, 114, 178),
-        "ask_only" => RGBColor(204, 121, 167),
-        _ => RGBColor(245, 245, 245),
-    }
-}
-
-/// The state bands' legend: `(label, colour)`.
-pub const STATE_LEGEND: [(&str, &str); 8] = [
-    ("state: quoting", "quoting"),
-    ("state: widened", "widened"),
-    ("state: withdrawn", "withdrawn"),
-    ("state: cooldown", "cooldown"),
-    ("quotes both sides", "q:both"),
-    ("quotes bid only", "q:bid_only"),
-    ("quotes ask only", "q:ask_only"),
-    ("quotes none", "q:none"),
-];
-
-impl Drawable for StateBands {
-    fn name(&self) -> &str {
-        &self.name
-    }
-    fn size(&self) -> (u32, u32) {
-        (WIDTH, 150 + 60 * self.makers.len().max(1) as u32)
-    }
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
-        draw_bands(root, self)
-    }
-}
-
-fn draw_bands<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, b: &StateBands) -> DrawResult
-where
-    DB::ErrorType: 'static,
-{
-    root.fill(&WHITE)?;
-    let n = b.makers.len().max(1) as f64;
-    let end = if b.end_s > 0.0 { b.end_s } else { 1.0 };
-    let mut chart = ChartBuilder::on(root)
-        .caption(&b.title, ("sans-serif", 20))
-        .margin(10)
-        .margin_right(200)
-        .x_label_area_size(46)
-        .y_label_area_size(110)
-        .build_cartesian_2d(0.0..end, 0.0..n)?;
-    let names: Vec<String> = b.makers.iter().map(|m| m.0.clone()).collect();
-    let yfmt = |y: &f64| {
-        let i = (n - y - 0.5).round();
-        if (n - y - 0.5 - i).abs() < 0.01 && i >= 0.0 {
-            names.get(i as usize).cloned().unwrap_or_default()
-        } else {
-            String::new()
-        }
-    };
-    let xfmt = |x: &f64| trim_number(*x);
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .x_desc("time since the open, s")
-        .y_desc("maker")
-        .y_labels(4 * b.makers.len().max(1) + 1)
-        .y_label_formatter(&yfmt)
-        .x_label_formatter(&xfmt)
-        .label_style(("sans-serif", 14))
-        .axis_desc_style(("sans-serif", 15))
-        .light_line_style(RGBColor(235, 235, 235))
-        .draw()?;
-    for (i, (_, states, quoting)) in b.makers.iter().enumerate() {
-        // maker i's band, top to bottom: state in [top−0.85, top−0.35], quoting strip below
-        let top = n - i as f64;
-        for (k, (t, s)) in states.iter().enumerate() {
-            let t1 = states.get(k + 1).map_or(end, |n| n.0);
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(*t, top - 0.12), (t1, top - 0.62)],
-                state_colour(s).filled(),
-            )))?;
-        }
-        for (k, (t, q)) in quoting.iter().enumerate() {
-            // a sample holds from the previous sample to its own time
-            let t0 = if k == 0 { 0.0 } else { quoting[k - 1].0 };
-            chart.draw_series(std::iter::once(Rectangle::new(
-                [(t0, top - 0.68), (*t, top - 0.88)],
-                quoting_colour(q).filled(),
-            )))?;
-        }
-    }
-    // the legend, by hand in the right margin
-    for (k, (label, key)) in STATE_LEGEND.iter().enumerate() {
-        let c = match key.strip_prefix("q:") {
-            Some(q) => quoting_colour(q),
-            None => state_colour(key),
-        };
-        let (x, y) = (WIDTH as i32 - 185, 50 + 22 * k as i32);
-        root.draw(&Rectangle::new([(x, y), (x + 18, y + 14)], c.filled()))?;
-        root.draw(&Rectangle::new(
-            [(x, y), (x + 18, y + 14)],
-            RGBColor(120, 120, 120),
-        ))?;
-        root.draw(&Text::new(*label, (x + 24, y), ("sans-serif", 13)))?;
-    }
-    Ok(())
+    Ok(yr.start - area.get_base_pixel().1)
 }

@@ -42,6 +42,21 @@ pub struct RunInfo {
     /// Whether the run has only zero-intelligence traders: no makers, informed traders or
     /// shocks (programs included).
     pub zero_intelligence_only: bool,
+    /// The scenario's `[[shocks]]`, programs included, as the manifest resolved them.
+    pub shocks: Vec<ShockInfo>,
+}
+
+/// One `[[shocks]]` entry of the resolved scenario, as far as the plots' markers need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShockInfo {
+    /// Its kind, as in scenario files (`sell_program`, `volatility`, …).
+    pub kind: String,
+    /// Start, s from the open.
+    pub start_s: f64,
+    /// How long it lasts, s (`None`: an instant, or a program that runs until done).
+    pub duration_s: Option<f64>,
+    /// The book a program trades (`None`: the first, or a market-wide shock).
+    pub book: Option<String>,
 }
 
 impl RunInfo {
@@ -174,6 +189,20 @@ impl RunInfo {
         };
         let zero_intelligence_only =
             none_of("market_maker") && none_of("informed") && none_of("shocks");
+        let shocks = params
+            .get("shocks")
+            .and_then(|a| a.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|s| {
+                Some(ShockInfo {
+                    kind: s.get("kind")?.as_str()?.to_string(),
+                    start_s: num(s, "start_s")?,
+                    duration_s: num(s, "duration_s"),
+                    book: s.get("book").and_then(|b| b.as_str()).map(str::to_string),
+                })
+            })
+            .collect();
         Ok(RunInfo {
             dir: dir.to_path_buf(),
             name: scenario
@@ -188,6 +217,7 @@ impl RunInfo {
             sample_interval_s: every * dt_s,
             duration_s: steps * dt_s,
             zero_intelligence_only,
+            shocks,
         })
     }
 

@@ -7,8 +7,8 @@
 #   tests/browser/run.sh [path/to/depthsim]     (default: target/debug/depthsim, which
 #                                                `cargo test` builds; CARGO_TARGET_DIR is honoured)
 #
-# Runs scenarios/tiny.toml and a shortened flash_crash.toml, reports on both, and renders
-# their pages. Installs Debian's chromium with apt-get if it is missing, which needs root;
+# Runs scenarios/tiny.toml and a shortened flash_crash.toml, reports on both (the second in
+# --style paper at --size 1400x800), and a tiny sweep with --stat, and renders their pages. Installs Debian's chromium with apt-get if it is missing, which needs root;
 # without root or apt-get it skips, saying why, and exits 0, except under CI (CI=true),
 # where it fails. Every browser it starts runs in a process group of its own, which is
 # killed when the page is done (or after 60 s), so no process is left behind.
@@ -103,9 +103,9 @@ echo "== runs and reports"
 "$bin" report "$work/tiny" --quiet
 "$bin" run "$repo/scenarios/flash_crash.toml" --out "$work/flash" --quiet \
     --set run.duration_s=120.0 --set 'shocks[0].start_s=30.0'
-"$bin" report "$work/flash" --quiet
+"$bin" report "$work/flash" --quiet --style paper --size 1400x800
 "$bin" sweep "$repo/scenarios/sweeps/tiny_grid.toml" --out "$work/sweep" --quiet
-"$bin" report "$work/sweep" --quiet
+"$bin" report "$work/sweep" --quiet --stat mean_spread_ticks
 
 echo "== headless chromium ($("$browser" --version 2>/dev/null || echo unknown version))"
 for run in tiny flash; do
