@@ -114,8 +114,10 @@ pub fn report(
             _ => dir,
         }
     };
-    let written =
-        interruptible(py, |_| depthsim::report::report(&folder))?.map_err(|e| report_error(&e))?;
+    let written = interruptible(py, |_| {
+        depthsim::report::report(&folder, &depthsim::report::ReportOptions::default())
+    })?
+    .map_err(|e| report_error(&e))?;
     Ok(written
         .files
         .iter()
