@@ -3,10 +3,11 @@
 
 use anyhow::Result;
 use depthsim::memory::{self, MemoryLimit};
-use depthsim::record::{ForeignOutput, Recovered};
+use depthsim::record::{ForeignOutput, OutputDir, Recovered, Replaced};
 use depthsim::scenario::{Override, Overrides, Scenario};
 use std::io::Write;
 use std::path::Path;
+use std::process::ExitCode;
 
 /// Reads and checks a scenario file: the scenario and the file's text.
 pub(crate) fn load(file: &Path, seed: Option<u64>, set: &[Override]) -> Result<(Scenario, String)> {
@@ -106,6 +107,51 @@ pub(crate) fn foreign_or(e: std::io::Error, context: impl FnOnce() -> String) ->
         Some(f) => anyhow::Error::new(f.clone()),
         None => anyhow::Error::new(e).context(context()),
     }
+}
+
+/// What a table command (`findings`, `validation`, `compare`) wrote, for [`publish_tables`].
+pub(crate) struct Tables<'a> {
+    /// The command, as its last line starts: `findings`.
+    pub command: &'a str,
+    /// What its folder holds, in a word: `findings`, `validation`, `comparison`.
+    pub noun: &'a str,
+    /// Its files, as the last line lists them: `compare.md, compare.csv`.
+    pub files: &'a str,
+    /// Its Markdown tables, printed on stdout.
+    pub md: &'a [u8],
+    /// The runs behind them.
+    pub runs: u64,
+}
+
+/// Moves a table command's finished folder into place at `out`, prints its Markdown on
+/// stdout and, unless `quiet`, says on stderr where it went and whether it replaced an
+/// earlier result there.
+pub(crate) fn publish_tables(
+    dir: OutputDir,
+    out: &Path,
+    t: Tables<'_>,
+    quiet: bool,
+) -> Result<ExitCode> {
+    let committed = dir.commit().map_err(|e| {
+        foreign_or(e, || {
+            format!("moving the {} into {}", t.noun, out.display())
+        })
+    })?;
+    std::io::stdout().write_all(t.md).ok();
+    if !quiet {
+        print_stderr(&format!(
+            "{}: {} runs → {}/{}{}\n",
+            t.command,
+            t.runs,
+            committed.path.display(),
+            t.files,
+            match committed.replaced {
+                Replaced::EarlierResult => format!(" (they replaced the earlier {} there)", t.noun),
+                Replaced::EmptyFolder | Replaced::Nothing => String::new(),
+            }
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A command-line argument that cannot be used: main maps it to exit code 2. The message

@@ -1,15 +1,16 @@
 //! `depthsim compare FILE…`: the command-line side of [`depthsim::compare`].
 
-use super::common::{check_memory, foreign_or, print_recovered, print_stderr, print_warnings};
+use super::common::{
+    Tables, check_memory, foreign_or, print_recovered, print_stderr, print_warnings, publish_tables,
+};
 use super::signals::{Interrupted, catch_stop_signals, stop_signal};
 use super::{MAX_MEMORY_HELP, MAX_MEMORY_LONG_HELP};
 use anyhow::{Context, Result};
 use depthsim::compare::{Bootstrap, CompareError, check_statistics, compare, label, write_tables};
 use depthsim::findings::{FindingsError, Item, run_all};
 use depthsim::memory::MemoryLimit;
-use depthsim::record::{OutputDir, Replaced, check_replaceable, recover_abandoned};
+use depthsim::record::{OutputDir, check_replaceable, recover_abandoned};
 use depthsim::scenario::{Override, Overrides, Scenario};
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -157,21 +158,16 @@ pub fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
     if stop_signal().is_some() {
         return Err(interrupted(dir));
     }
-    let committed = dir.commit().map_err(|e| {
-        foreign_or(e, || {
-            format!("moving the comparison into {}", args.out.display())
-        })
-    })?;
-    std::io::stdout().write_all(&md).ok();
-    if !args.quiet {
-        print_stderr(&format!(
-            "compare: {total} runs → {}/compare.md, compare.csv{}\n",
-            committed.path.display(),
-            match committed.replaced {
-                Replaced::EarlierResult => " (they replaced the earlier comparison there)",
-                Replaced::EmptyFolder | Replaced::Nothing => "",
-            }
-        ));
-    }
-    Ok(ExitCode::SUCCESS)
+    publish_tables(
+        dir,
+        &args.out,
+        Tables {
+            command: "compare",
+            noun: "comparison",
+            files: "compare.md, compare.csv",
+            md: &md,
+            runs: total,
+        },
+        args.quiet,
+    )
 }

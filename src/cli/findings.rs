@@ -1,14 +1,16 @@
 //! `depthsim findings FILE…`: the command-line side of [`depthsim::findings`].
 
-use super::common::{check_memory, foreign_or, print_recovered, print_stderr, print_warnings};
+use super::common::{
+    Tables, check_memory, foreign_or, print_recovered, print_stderr, print_warnings, publish_tables,
+};
 use super::signals::{Interrupted, catch_stop_signals, stop_signal};
 use super::{MAX_MEMORY_HELP, MAX_MEMORY_LONG_HELP};
 use anyhow::{Context, Result};
 use depthsim::findings::{FindingsError, Item, load_all, run_all, write_tables};
 use depthsim::memory::MemoryLimit;
-use depthsim::record::{OutputDir, Replaced, check_replaceable, recover_abandoned};
+use depthsim::record::{OutputDir, check_replaceable, recover_abandoned};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -131,21 +133,16 @@ pub fn findings(args: FindingsArgs) -> Result<ExitCode> {
             ),
         }));
     }
-    let committed = dir.commit().map_err(|e| {
-        foreign_or(e, || {
-            format!("moving the findings into {}", args.out.display())
-        })
-    })?;
-    std::io::stdout().write_all(&md).ok();
-    if !args.quiet {
-        print_stderr(&format!(
-            "findings: {total} runs → {}/summaries.csv, findings.csv, findings.md{}\n",
-            committed.path.display(),
-            match committed.replaced {
-                Replaced::EarlierResult => " (they replaced the earlier findings there)",
-                Replaced::EmptyFolder | Replaced::Nothing => "",
-            }
-        ));
-    }
-    Ok(ExitCode::SUCCESS)
+    publish_tables(
+        dir,
+        &args.out,
+        Tables {
+            command: "findings",
+            noun: "findings",
+            files: "summaries.csv, findings.csv, findings.md",
+            md: &md,
+            runs: total,
+        },
+        args.quiet,
+    )
 }

@@ -1,12 +1,12 @@
 //! `depthsim validation`: the command-line side of [`depthsim::validation`].
 
-use super::common::{foreign_or, print_recovered, print_stderr};
+use super::common::{Tables, foreign_or, print_recovered, print_stderr, publish_tables};
 use super::signals::{Interrupted, catch_stop_signals, stop_signal};
 use anyhow::{Context, Result};
-use depthsim::record::{OutputDir, Replaced, check_replaceable, recover_abandoned};
+use depthsim::record::{OutputDir, check_replaceable, recover_abandoned};
 use depthsim::validation::{Size, ValidationError, run_checks, select, write_tables};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -117,21 +117,16 @@ pub fn validation(args: ValidationArgs) -> Result<ExitCode> {
     if stop_signal().is_some() {
         return Err(interrupted(dir));
     }
-    let committed = dir.commit().map_err(|e| {
-        foreign_or(e, || {
-            format!("moving the validation into {}", args.out.display())
-        })
-    })?;
-    std::io::stdout().write_all(&md).ok();
-    if !args.quiet {
-        print_stderr(&format!(
-            "validation: {total} runs → {}/validation.md, validation.csv{}\n",
-            committed.path.display(),
-            match committed.replaced {
-                Replaced::EarlierResult => " (they replaced the earlier validation there)",
-                Replaced::EmptyFolder | Replaced::Nothing => "",
-            }
-        ));
-    }
-    Ok(ExitCode::SUCCESS)
+    publish_tables(
+        dir,
+        &args.out,
+        Tables {
+            command: "validation",
+            noun: "validation",
+            files: "validation.md, validation.csv",
+            md: &md,
+            runs: total,
+        },
+        args.quiet,
+    )
 }
