@@ -48,13 +48,7 @@ fn experiment(size: &Size) -> Experiment {
         file: PathBuf::from("../flash_crash.toml"),
         points,
         seeds: size.seeds.unwrap_or(if size.quick { 2 } else { 10 }),
-        measure: MeasureSpec {
-            warmup_s: 0.0,
-            short_s: 10,
-            long_s: 60,
-            fails_on_empty_side: false,
-            tick_size: 0.01,
-        },
+        measure: MeasureSpec::after(0.0),
     }
 }
 

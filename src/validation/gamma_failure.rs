@@ -72,11 +72,9 @@ fn experiment(size: &Size) -> Experiment {
         points,
         seeds: size.seeds.unwrap_or(if size.quick { 8 } else { 20 }),
         measure: MeasureSpec {
-            warmup_s: 60.0,
             short_s: 5,
-            long_s: 60,
             fails_on_empty_side: true,
-            tick_size: 0.01,
+            ..MeasureSpec::after(60.0)
         },
     }
 }

@@ -60,11 +60,9 @@ fn experiment(size: &Size) -> Experiment {
         points,
         seeds: size.seeds.unwrap_or(if size.quick { 3 } else { 10 }),
         measure: MeasureSpec {
-            warmup_s: 60.0,
             short_s: HEDGE_S,
             long_s: LONG_S,
-            fails_on_empty_side: false,
-            tick_size: 0.01,
+            ..MeasureSpec::after(60.0)
         },
     }
 }

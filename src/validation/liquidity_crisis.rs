@@ -63,13 +63,7 @@ fn experiment(size: &Size) -> Experiment {
         file: PathBuf::from("liquidity_crisis.toml"),
         points,
         seeds: size.seeds.unwrap_or(if size.quick { 4 } else { 10 }),
-        measure: MeasureSpec {
-            warmup_s: FORM_S,
-            short_s: 10,
-            long_s: 60,
-            fails_on_empty_side: false,
-            tick_size: 0.01,
-        },
+        measure: MeasureSpec::after(FORM_S),
     }
 }
 

@@ -40,6 +40,20 @@ pub struct MeasureSpec {
     pub tick_size: f64,
 }
 
+impl MeasureSpec {
+    /// The usual measurement: statistics after `warmup_s`, horizons of 10 s and 60 s, no
+    /// failure rule, a 0.01 tick (what most checks use; the others change a field).
+    pub fn after(warmup_s: f64) -> MeasureSpec {
+        MeasureSpec {
+            warmup_s,
+            short_s: 10,
+            long_s: 60,
+            fails_on_empty_side: false,
+            tick_size: 0.01,
+        }
+    }
+}
+
 /// One run's measurements.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunMeasure {
