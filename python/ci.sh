@@ -13,23 +13,23 @@ summary=${1:-/dev/null}
 venv=$(mktemp -d)
 trap 'rm -rf "$venv"' EXIT
 
-echo "-- cargo build --features parquet (the command line the tests compare with)"
+echo "-- [${SECONDS} s] cargo build --features parquet (the command line the tests compare with)"
 cargo build --locked --features parquet
 
-echo "-- the library's unit tests with the parquet feature (the Arrow and Parquet sinks' own)"
+echo "-- [${SECONDS} s] the library's unit tests with the parquet feature (the Arrow and Parquet sinks' own)"
 cargo test --locked --features parquet --lib 2>&1 | tail -n 3
 
-echo "-- a virtual environment with the pinned packages"
+echo "-- [${SECONDS} s] a virtual environment with the pinned packages"
 python3 -m venv "$venv"
 # maturin's build backend runs the `maturin` program: the environment's bin/ comes first
 export PATH="$venv/bin:$PATH"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r python/requirements-ci.txt
 
-echo "-- pip install ./python (dev profile, reusing target/)"
+echo "-- [${SECONDS} s] pip install ./python (dev profile, reusing target/)"
 MATURIN_PEP517_ARGS="--profile dev" \
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-build-isolation ./python
 
-echo "-- pytest python/tests"
+echo "-- [${SECONDS} s] pytest python/tests"
 status=0
 log=$(mktemp)
 DEPTHSIM_BIN=target/debug/depthsim "$venv/bin/python" -m pytest -q -p no:cacheprovider python/tests 2>&1 \
@@ -40,5 +40,5 @@ tail -n 1 "$log" | awk '{ for (i = 1; i < NF; i++) { if ($(i+1) ~ /^passed/) p =
 rm -f "$log"
 [ "$status" -eq 0 ] || exit "$status"
 
-echo "-- examples/quickstart.ipynb, executed headless (nbclient); fails if any cell fails"
+echo "-- [${SECONDS} s] examples/quickstart.ipynb, executed headless (nbclient); fails if any cell fails"
 MPLBACKEND=Agg "$venv/bin/python" examples/run_notebook.py examples/quickstart.ipynb

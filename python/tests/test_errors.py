@@ -63,7 +63,7 @@ def test_a_missing_file_and_a_bad_set_give_the_cli_messages(repo, cli, tmp_path)
 def test_a_dict_with_a_wrong_type_or_an_unknown_key_names_the_key(repo):
     d = depthsim.validate(repo / "scenarios/tiny.toml")
     d["run"]["duration_s"] = "ten"
-    with pytest.raises(depthsim.ScenarioError, match=r"<dict>: .*`duration_s` in \[run\].*invalid type"):
+    with pytest.raises(depthsim.ScenarioError, match=r"<dict>: .*`run\.duration_s`.*invalid type"):
         depthsim.run(d)
     d["run"]["duration_s"] = 10.0
     d["noise"][0]["mu_per_sec"] = 1.0
