@@ -3,7 +3,7 @@
 use super::common::{
     Tables, check_memory, foreign_or, print_recovered, print_stderr, print_warnings, publish_tables,
 };
-use super::signals::{Interrupted, catch_stop_signals, stop_signal};
+use super::signals::{catch_stop_signals, stop_signal, tables_interrupted};
 use super::{MAX_MEMORY_HELP, MAX_MEMORY_LONG_HELP};
 use anyhow::{Context, Result};
 use depthsim::compare::{Bootstrap, CompareError, check_statistics, compare, label, write_tables};
@@ -135,16 +135,7 @@ pub fn compare_cmd(args: CompareArgs) -> Result<ExitCode> {
         stop_signal().is_some()
     });
     let _ = std::fs::remove_dir_all(&work);
-    let interrupted = |dir: OutputDir| {
-        let _ = dir.discard();
-        anyhow::Error::new(Interrupted {
-            signal: stop_signal().unwrap_or(0),
-            what: format!(
-                "no table was written; {} was not changed",
-                args.out.display()
-            ),
-        })
-    };
+    let interrupted = |dir: OutputDir| tables_interrupted(dir, &args.out);
     let rows = match result {
         Err(FindingsError::Interrupted) => return Err(interrupted(dir)),
         r => r?,

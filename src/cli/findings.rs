@@ -3,14 +3,13 @@
 use super::common::{
     Tables, check_memory, foreign_or, print_recovered, print_stderr, print_warnings, publish_tables,
 };
-use super::signals::{Interrupted, catch_stop_signals, stop_signal};
+use super::progress::runs_bar;
+use super::signals::{catch_stop_signals, stop_signal, tables_interrupted};
 use super::{MAX_MEMORY_HELP, MAX_MEMORY_LONG_HELP};
 use anyhow::{Context, Result};
 use depthsim::findings::{FindingsError, Item, load_all, run_all, write_tables};
 use depthsim::memory::MemoryLimit;
 use depthsim::record::{OutputDir, check_replaceable, recover_abandoned};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -74,15 +73,7 @@ pub fn findings(args: FindingsArgs) -> Result<ExitCode> {
             args.out.display()
         ));
     }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} runs [{bar:40}] {pos}/{len} {elapsed} (eta {eta})")
-            .expect("valid template")
-            .progress_chars("=> "),
-    );
-    if !args.quiet && std::io::stderr().is_terminal() {
-        bar.set_draw_target(ProgressDrawTarget::stderr());
-    }
+    let bar = runs_bar(total, args.quiet);
     let dir = OutputDir::create(&args.out)
         .with_context(|| format!("creating the output folder for {}", args.out.display()))?;
     let work = dir.file("runs");
@@ -107,14 +98,7 @@ pub fn findings(args: FindingsArgs) -> Result<ExitCode> {
     let _ = std::fs::remove_dir_all(&work);
     let rows = match result {
         Err(FindingsError::Interrupted) => {
-            let _ = dir.discard();
-            return Err(anyhow::Error::new(Interrupted {
-                signal: stop_signal().unwrap_or(0),
-                what: format!(
-                    "no table was written; {} was not changed",
-                    args.out.display()
-                ),
-            }));
+            return Err(tables_interrupted(dir, &args.out));
         }
         r => r?,
     };
@@ -124,14 +108,7 @@ pub fn findings(args: FindingsArgs) -> Result<ExitCode> {
     let md = std::fs::read(dir.file("findings.md"))
         .with_context(|| format!("reading {}", dir.file("findings.md").display()))?;
     if stop_signal().is_some() {
-        let _ = dir.discard();
-        return Err(anyhow::Error::new(Interrupted {
-            signal: stop_signal().unwrap_or(0),
-            what: format!(
-                "no table was written; {} was not changed",
-                args.out.display()
-            ),
-        }));
+        return Err(tables_interrupted(dir, &args.out));
     }
     publish_tables(
         dir,

@@ -52,3 +52,18 @@ impl Progress {
         self.started.elapsed().as_secs_f64()
     }
 }
+
+/// The bar of a command that runs many runs (`findings`, `validation`): runs done of `total`,
+/// drawn on stderr when it is a terminal and not `quiet`.
+pub(crate) fn runs_bar(total: u64, quiet: bool) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} runs [{bar:40}] {pos}/{len} {elapsed} (eta {eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    if !quiet && std::io::stderr().is_terminal() {
+        bar.set_draw_target(ProgressDrawTarget::stderr());
+    }
+    bar
+}

@@ -80,3 +80,13 @@ pub(crate) fn interrupted(dir: OutputDir) -> anyhow::Error {
     };
     anyhow::Error::new(Interrupted { signal, what })
 }
+
+/// Deletes the unfinished folder of a table command (`findings`, `validation`, `compare`)
+/// stopped by a signal, and says that `out` was not changed.
+pub(crate) fn tables_interrupted(dir: OutputDir, out: &std::path::Path) -> anyhow::Error {
+    let _ = dir.discard();
+    anyhow::Error::new(Interrupted {
+        signal: stop_signal().unwrap_or(0),
+        what: format!("no table was written; {} was not changed", out.display()),
+    })
+}

@@ -1,12 +1,11 @@
 //! `depthsim validation`: the command-line side of [`depthsim::validation`].
 
 use super::common::{Tables, foreign_or, print_recovered, print_stderr, publish_tables};
-use super::signals::{Interrupted, catch_stop_signals, stop_signal};
+use super::progress::runs_bar;
+use super::signals::{catch_stop_signals, stop_signal, tables_interrupted};
 use anyhow::{Context, Result};
 use depthsim::record::{OutputDir, check_replaceable, recover_abandoned};
 use depthsim::validation::{Size, ValidationError, run_checks, select, write_tables};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -73,15 +72,7 @@ pub fn validation(args: ValidationArgs) -> Result<ExitCode> {
     // Refuse early (exit 2) to replace anything but an earlier depthsim result.
     check_replaceable(&args.out)
         .map_err(|e| foreign_or(e, || format!("checking {}", args.out.display())))?;
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} runs [{bar:40}] {pos}/{len} {elapsed} (eta {eta})")
-            .expect("valid template")
-            .progress_chars("=> "),
-    );
-    if !args.quiet && std::io::stderr().is_terminal() {
-        bar.set_draw_target(ProgressDrawTarget::stderr());
-    }
+    let bar = runs_bar(total, args.quiet);
     let dir = OutputDir::create(&args.out)
         .with_context(|| format!("creating the output folder for {}", args.out.display()))?;
     let work = dir.file("runs");
@@ -96,16 +87,7 @@ pub fn validation(args: ValidationArgs) -> Result<ExitCode> {
     );
     bar.finish_and_clear();
     let _ = std::fs::remove_dir_all(&work);
-    let interrupted = |dir: OutputDir| {
-        let _ = dir.discard();
-        anyhow::Error::new(Interrupted {
-            signal: stop_signal().unwrap_or(0),
-            what: format!(
-                "no table was written; {} was not changed",
-                args.out.display()
-            ),
-        })
-    };
+    let interrupted = |dir: OutputDir| tables_interrupted(dir, &args.out);
     let outcomes = match result {
         Err(ValidationError::Interrupted) => return Err(interrupted(dir)),
         r => r?,
