@@ -9,7 +9,7 @@
 //! different (either does not), or missing from DIR.
 
 use crate::record::OutputDir;
-use crate::record::summary::{file_digests, file_sha256};
+use crate::record::summary::file_sha256;
 use crate::run::{RunError, run_into};
 use crate::scenario::{Scenario, ScenarioError, ScenarioFile};
 use serde::Deserialize;
@@ -214,7 +214,8 @@ pub fn rerun_digests(
     }
     names.sort();
     // Dropping `dir`, then `tmp`, removes both folders.
-    file_digests(dir.temp_path(), names.iter().map(String::as_str)).map_err(written)
+    dir.sha256(names.iter().map(String::as_str))
+        .map_err(written)
 }
 
 /// How one file compares.

@@ -158,6 +158,11 @@ fn run_to(
         .resource_mut::<Recorder>()
         .finish(&place)
         .map_err(RunError::Output)?;
+    if let Some(dir) = target.folder {
+        for (name, bytes, sha256) in sim.world.resource::<Recorder>().digests() {
+            dir.note_digest(name, *bytes, sha256.clone());
+        }
+    }
     if let Some(mut lobster) = sim.world.get_resource_mut::<LobsterRecorder>() {
         lobster.finish().map_err(RunError::Output)?;
     }

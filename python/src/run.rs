@@ -6,7 +6,7 @@ use crate::table::Table;
 use crate::wait::interruptible;
 use depthsim::record::arrow::Table as Batches;
 use depthsim::record::sink::Memory;
-use depthsim::record::summary::{Manifest, file_digests, sha256_hex, write_manifest};
+use depthsim::record::summary::{Manifest, sha256_hex, write_manifest};
 use depthsim::record::{OutputDir, TABLES, check_replaceable, recover_abandoned};
 use depthsim::run::{output_files, run_in_memory};
 use depthsim::scenario::{Override, Scenario};
@@ -254,14 +254,16 @@ pub fn run_scenario(
     let mut committed = None;
     if let Some(dir) = dir {
         let files = output_files(s);
-        manifest.sha256 = file_digests(
-            dir.temp_path(),
-            files
-                .iter()
-                .map(String::as_str)
-                .filter(|f| *f != "manifest.json"),
-        )
-        .map_err(|e| errors::output(e, || "computing the SHA-256 of the output files".into()))?;
+        manifest.sha256 = dir
+            .sha256(
+                files
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|f| *f != "manifest.json"),
+            )
+            .map_err(|e| {
+                errors::output(e, || "computing the SHA-256 of the output files".into())
+            })?;
         manifest.files = files;
         manifest.wall_time_s = started.elapsed().as_secs_f64();
         write_manifest(&dir, &manifest)

@@ -7,7 +7,7 @@ use super::progress::Progress;
 use super::signals::{Interrupted, catch_stop_signals, interrupted, stop_signal};
 use anyhow::{Context, Result};
 use depthsim::memory::MemoryLimit;
-use depthsim::record::summary::{Manifest, file_digests, sha256_hex, write_manifest};
+use depthsim::record::summary::{Manifest, sha256_hex, write_manifest};
 use depthsim::record::{OutputDir, Replaced, check_replaceable, recover_abandoned};
 use depthsim::run::{RunError, default_output_path, output_files, run_into};
 use depthsim::scenario::Override;
@@ -57,14 +57,14 @@ pub(crate) fn run(
     };
     let files = output_files(&scenario);
     // Every file is complete here (run_into flushed them); the manifest is not hashed.
-    let sha256 = file_digests(
-        dir.temp_path(),
-        files
-            .iter()
-            .map(String::as_str)
-            .filter(|f| *f != "manifest.json"),
-    )
-    .context("computing the SHA-256 of the output files")?;
+    let sha256 = dir
+        .sha256(
+            files
+                .iter()
+                .map(String::as_str)
+                .filter(|f| *f != "manifest.json"),
+        )
+        .context("computing the SHA-256 of the output files")?;
     let wall_time_s = progress.elapsed_s();
     let manifest = Manifest {
         program: "depthsim",

@@ -6,6 +6,7 @@
 pub mod arrow;
 pub mod collapse;
 pub mod columns;
+mod decimal;
 pub mod lobster;
 mod output;
 #[cfg(feature = "parquet")]
@@ -24,6 +25,7 @@ pub use output::{
 };
 pub use scale::PriceScale;
 pub use sink::{Sink, Target};
+use trades::TradeFile;
 pub use trades::TradeWriter;
 
 use crate::agents::market_maker::{
@@ -44,8 +46,6 @@ use rows::{
 };
 use serde::Serialize;
 use sink::{Finished, OutputFormat};
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::Path;
 
 /// The table names, in the order [`Recorder::finish`] hands in-memory tables over (summary
@@ -58,7 +58,7 @@ pub const TABLES: [&str; 10] = [
 /// Where trades.csv's rows go: the specialised CSV formatter, and serde rows into any other
 /// sink (Parquet, memory).
 struct TradesOut {
-    csv: Option<TradeWriter<BufWriter<File>>>,
+    csv: Option<TradeFile>,
     rows: Sink,
     /// Per agent id: its kind and group name.
     agents: Vec<(AgentKind, String)>,
@@ -173,6 +173,8 @@ pub struct Recorder {
     total_steps: u64,
     error: Option<String>,
     cells: Vec<Cell>,
+    /// Files whose SHA-256 was taken as they were written: (name, bytes, digest in hex).
+    digests: Vec<(String, u64, String)>,
 }
 
 impl Recorder {
@@ -200,19 +202,26 @@ impl Recorder {
             }
         };
         let book_names: Vec<String> = scenario.books.iter().map(|b| b.name.clone()).collect();
+        let scales: Vec<PriceScale> = scenario
+            .books
+            .iter()
+            .map(|b| PriceScale::new(b.tick_size, b.lot_size))
+            .collect();
         let trades = if o.trades && target.wants("trades") {
             // the specialised formatter for a CSV file, serde rows for anything else
             let (csv, rest) = match (target.folder, format) {
                 (Some(dir), OutputFormat::Csv) => {
-                    let file = BufWriter::with_capacity(
-                        1 << 16,
-                        File::create(dir.file(&sink::file_name("trades", format)))?,
-                    );
+                    let file = TradeFile::create(
+                        &dir.file(&sink::file_name("trades", format)),
+                        agents,
+                        &book_names,
+                        scales.clone(),
+                    )?;
                     let memory = Target {
                         folder: None,
                         ..target
                     };
-                    (Some(TradeWriter::new(file, agents, &book_names)?), memory)
+                    (Some(file), memory)
                 }
                 _ => (None, target),
             };
@@ -252,11 +261,7 @@ impl Recorder {
             #[cfg(feature = "arrow")]
             tables: Vec::new(),
             positions: Vec::with_capacity(book_names.len()),
-            scales: scenario
-                .books
-                .iter()
-                .map(|b| PriceScale::new(b.tick_size, b.lot_size))
-                .collect(),
+            scales,
             basis: scenario.books.iter().map(|b| b.basis).collect(),
             refs_x2: Vec::with_capacity(book_names.len()),
             book_names,
@@ -267,12 +272,19 @@ impl Recorder {
             total_steps: scenario.steps,
             error: None,
             cells: Vec::new(),
+            digests: Vec::new(),
         })
     }
 
     /// The price scale of each book, by book id.
     pub fn scales(&self) -> &[PriceScale] {
         &self.scales
+    }
+
+    /// The files whose SHA-256 was taken as they were written, once [`Recorder::finish`]ed:
+    /// (name, bytes, digest in hex), for [`OutputDir::note_digest`].
+    pub fn digests(&self) -> &[(String, u64, String)] {
+        &self.digests
     }
 
     /// The first write error, if any happened.
@@ -309,7 +321,8 @@ impl Recorder {
         end(&mut done, self.l2.as_mut(), "l2")?;
         if let Some(t) = &mut self.trades {
             if let Some(w) = &mut t.csv {
-                w.flush().map_err(|e| failed("trades.csv", &e))?;
+                let (bytes, sha256) = w.finish().map_err(|e| failed("trades.csv", &e))?;
+                self.digests.push(("trades.csv".into(), bytes, sha256));
             }
             end(&mut done, Some(&mut t.rows), "trades")?;
         }
@@ -352,7 +365,7 @@ pub fn record_trades(
         let b = usize::from(t.book.0);
         let (scale, value) = (rec.scales[b], fundamental.value + rec.basis[b]);
         if let Some(csv) = &mut w.csv {
-            csv.write(t, scale, value)?;
+            csv.write(t, value)?;
         }
         if !matches!(w.rows, Sink::Discard) {
             let row = trade_row(t, &w.agents, &rec.book_names[b], scale, value);

@@ -14,6 +14,8 @@ pub struct PriceScale {
     /// `Some((u, p))` when the tick is `u / 10^(p-1)` for an integer `u` (its decimals are
     /// `p - 1`, at most [`MAX_DECIMALS`]); `None` for a tick with no short decimal form (1/3).
     decimal: Option<(f64, f64)>,
+    /// `decimal` as integers: `(u, p)`.
+    decimal_int: Option<(i64, u32)>,
     lot_size: f64,
 }
 
@@ -26,16 +28,34 @@ const EXACT: f64 = 9_007_199_254_740_992.0;
 impl PriceScale {
     /// A scale for `tick_size` currency per tick and `lot_size` units per lot.
     pub fn new(tick_size: f64, lot_size: u64) -> Self {
-        let decimal = (0..=MAX_DECIMALS).find_map(|d| {
+        // the tick as u / 10^d for an integer u
+        let short = (0..=MAX_DECIMALS).find_map(|d| {
             let scaled = tick_size * 10f64.powi(d);
             let units = scaled.round();
-            ((scaled - units).abs() <= 1e-6 && units >= 1.0).then(|| (units, 10f64.powi(d + 1)))
+            ((scaled - units).abs() <= 1e-6 && units >= 1.0).then_some((units, d))
         });
+        let decimal = short.map(|(u, d)| (u, 10f64.powi(d + 1)));
+        let decimal_int = short
+            .filter(|&(u, _)| u < EXACT)
+            .map(|(u, d)| (u as i64, d as u32 + 1));
         PriceScale {
             tick_size,
             decimal,
+            decimal_int,
             lot_size: lot_size as f64,
         }
+    }
+
+    /// A price of `ticks_x2` half ticks as `(n, d)` such that [`PriceScale::price`] of it is
+    /// the double nearest to `n / 10^d` and `n` has at most 15 digits, so that its text can
+    /// be written from the integers ([`super::decimal::push_decimal`]); `None` otherwise.
+    #[inline]
+    pub(crate) fn price_decimal_x2(&self, ticks_x2: i64) -> Option<(i64, u32)> {
+        let (units, decimals) = self.decimal_int?;
+        // currency() computes (ticks · units · 10).round() / 10^d: below 10^15 every product
+        // is an exact integer in f64, so that is this n over the same power of ten
+        let n = ticks_x2.checked_mul(units)?.checked_mul(5)?;
+        (n.unsigned_abs() < 1_000_000_000_000_000).then_some((n, decimals))
     }
 
     /// `ticks` (any real number of ticks) in currency, rounded to one decimal beyond the tick's.

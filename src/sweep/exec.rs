@@ -6,7 +6,6 @@ use super::file::{Keep, RunSpec, Sweep};
 use super::shard::Shard;
 use super::store::{NotFinished, RunTag, read_finished, run_path};
 use super::{SweepError, io_error};
-use crate::record::summary::file_digests;
 use crate::record::{ForeignOutput, OutputDir};
 use crate::run::{RunError, run_into};
 use crate::scenario::Scenario;
@@ -119,7 +118,8 @@ pub fn run_one(
         }
     }
     files.sort();
-    let sha256 = file_digests(out.temp_path(), files.iter().map(String::as_str))
+    let sha256 = out
+        .sha256(files.iter().map(String::as_str))
         .map_err(|e| failed(format!("computing the SHA-256 of its files: {e}")))?;
     files.push("manifest.json".into());
     let point = &sweep.points[spec.point];

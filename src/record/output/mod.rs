@@ -35,9 +35,11 @@ pub use replace::{ForeignOutput, check_replaceable, remove_listed};
 
 use owner::Claim;
 use replace::{refusal, remove_result};
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// A run's output folder in the making.
 #[derive(Debug)]
@@ -48,6 +50,8 @@ pub struct OutputDir {
     claim: Option<Claim>,
     /// Committed or discarded: Drop leaves the temporary folder alone.
     done: bool,
+    /// Digests taken while files were written, by file name: (bytes, SHA-256 in hex).
+    digests: Mutex<BTreeMap<String, (u64, String)>>,
 }
 
 /// What [`OutputDir::commit`] found at the target and replaced.
@@ -99,7 +103,41 @@ impl OutputDir {
             temp_path,
             claim: Some(claim),
             done: false,
+            digests: Mutex::new(BTreeMap::new()),
         })
+    }
+
+    /// Records the SHA-256 of the file `name` taken as it was written, in one pass from
+    /// empty, `bytes` long: [`OutputDir::sha256`] uses it instead of reading the file again.
+    pub(crate) fn note_digest(&self, name: &str, bytes: u64, sha256: String) {
+        if let Ok(mut d) = self.digests.lock() {
+            d.insert(name.to_string(), (bytes, sha256));
+        }
+    }
+
+    /// The SHA-256 of each of `files` in the folder, by name (what manifest.json's `sha256`
+    /// holds): the digest taken while the file was written where there is one and the file
+    /// still has the length it had then, else read from the file.
+    pub fn sha256<'a>(
+        &self,
+        files: impl IntoIterator<Item = &'a str>,
+    ) -> io::Result<BTreeMap<String, String>> {
+        let noted = self.digests.lock().map(|d| d.clone()).unwrap_or_default();
+        files
+            .into_iter()
+            .map(|f| {
+                let path = self.file(f);
+                let known = noted.get(f).filter(|(bytes, _)| {
+                    fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() == *bytes)
+                });
+                let digest = match known {
+                    Some((_, sha)) => sha.clone(),
+                    None => crate::record::summary::file_sha256(&path)
+                        .map_err(|e| io::Error::new(e.kind(), format!("{f}: {e}")))?,
+                };
+                Ok((f.to_string(), digest))
+            })
+            .collect()
     }
 
     /// Path of a file inside the (temporary) folder.
