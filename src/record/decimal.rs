@@ -76,7 +76,7 @@ pub(crate) fn decimal_text(n: i64, decimals: u32) -> Option<Short> {
         return Short::new(b"0.0");
     }
     let mut frac = decimals as usize;
-    while frac > 0 && m % 10 == 0 {
+    while frac > 0 && m.is_multiple_of(10) {
         m /= 10;
         frac -= 1;
     }

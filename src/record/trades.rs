@@ -565,8 +565,12 @@ mod tests {
             book: BookId((i % 2) as u16),
             price_ticks: 10_000 + (i % 37) as i64,
             qty_lots: 1 + i % 9,
-            mid_x2_before: (i % 5 != 0).then_some(20_001 + (i % 41) as i64),
-            aggressor: if i % 3 == 0 { Side::Buy } else { Side::Sell },
+            mid_x2_before: (!i.is_multiple_of(5)).then_some(20_001 + (i % 41) as i64),
+            aggressor: if i.is_multiple_of(3) {
+                Side::Buy
+            } else {
+                Side::Sell
+            },
             maker: (i % 3) as u32,
             taker: ((i + 1) % 3) as u32,
             taker_tag: crate::sim::resources::NO_TAG,

@@ -320,3 +320,37 @@ fn tagged_cancels_are_acknowledged() {
     assert_eq!(stats.rejections, 1, "the second cancel found nothing");
     assert_eq!(ex.risk.resting(0, Side::Sell), 0);
 }
+
+/// The requests' insertion sort and the standard sort give the same order, on nearly sorted
+/// and on random input, below and above the size where it hands over.
+#[test]
+fn requests_sort_by_arrival_then_sequence() {
+    let mut rng = stream(3, Purpose::Noise, 0, 0);
+    for n in [0usize, 1, 2, 5, 40, 128, 129, 500] {
+        for shuffled in [false, true] {
+            let mut reqs: Vec<OrderRequest> = (0..n as u64)
+                .map(|i| OrderRequest {
+                    arrival_ns: if shuffled {
+                        below(&mut rng, 50)
+                    } else {
+                        i / 3 * 10 + below(&mut rng, 4) * 7
+                    },
+                    seq: 1000 - i,
+                    book: BookId(0),
+                    agent: i as u32,
+                    tag: NO_TAG,
+                    action: Action::Cancel { id: OrderId(i) },
+                })
+                .collect();
+            let mut expected = reqs.clone();
+            expected.sort_by_key(|r| (r.arrival_ns, r.seq));
+            super::sort_requests(&mut reqs);
+            let order = |v: &[OrderRequest]| v.iter().map(|r| r.agent).collect::<Vec<_>>();
+            assert_eq!(
+                order(&reqs),
+                order(&expected),
+                "n = {n}, shuffled: {shuffled}"
+            );
+        }
+    }
+}
