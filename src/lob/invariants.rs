@@ -14,7 +14,7 @@ impl Book {
     /// side only, and is in strictly increasing arrival sequence (FIFO); per-side totals agree;
     /// every allocated slot is a resting order and every free slot is on the free list.
     pub fn check_invariants(&self) -> Result<(), String> {
-        if let (Some(b), Some(a)) = (self.best_bid, self.best_ask)
+        if let (Some(b), Some(a)) = (self.bid_opt(), self.ask_opt())
             && b >= a
         {
             return Err(format!("crossed book at rest: bid {b} >= ask {a}"));
@@ -65,10 +65,11 @@ impl Book {
                 }
             }
         }
-        if max_bid != self.best_bid || min_ask != self.best_ask {
+        if max_bid != self.bid_opt() || min_ask != self.ask_opt() {
             return Err(format!(
                 "best prices {:?}/{:?} but levels say {max_bid:?}/{min_ask:?}",
-                self.best_bid, self.best_ask
+                self.bid_opt(),
+                self.ask_opt()
             ));
         }
         if orders != self.side_orders || qty != self.side_qty {

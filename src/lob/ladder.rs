@@ -71,6 +71,13 @@ impl Ladder {
         }
     }
 
+    /// `price`'s offset from the ladder's first price, as an index: the index of `price` if
+    /// the ladder covers it, else a value past the end (indexing with it panics).
+    #[inline]
+    pub fn offset(&self, price: i64) -> usize {
+        price.wrapping_sub(self.base) as usize
+    }
+
     /// The price of level `idx`.
     #[inline]
     pub fn price(&self, idx: usize) -> i64 {
@@ -149,17 +156,35 @@ impl Ladder {
         }
     }
 
+    /// What [`Ladder::ensure`] returns when it need not grow the ladder: the index of `price`
+    /// if the ladder covers it and it is within ±[`PRICE_LIMIT`], else `None`.
+    #[inline]
+    pub fn covered(&self, price: i64) -> Option<usize> {
+        if price.unsigned_abs() >= PRICE_LIMIT as u64 {
+            return None;
+        }
+        self.index(price)
+    }
+
     /// Makes the ladder cover `price`, growing it (amortised doubling) and, when the span cap
     /// would be exceeded, dropping empty levels at the far end. Returns the index of `price`,
     /// or `None` if `price` and the resting orders cannot fit within the cap together, or if
     /// `price` is not within ±[`PRICE_LIMIT`].
+    #[inline]
     pub fn ensure(&mut self, price: i64) -> Option<usize> {
         if price.unsigned_abs() >= PRICE_LIMIT as u64 {
             return None;
         }
-        if let Some(idx) = self.index(price) {
-            return Some(idx);
+        match self.index(price) {
+            Some(idx) => Some(idx),
+            None => self.grow(price),
         }
+    }
+
+    /// [`Ladder::ensure`] for a `price` within ±[`PRICE_LIMIT`] that the ladder does not cover.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, price: i64) -> Option<usize> {
         // The range that must stay covered: the non-empty levels plus the new price.
         let (mut lo, mut hi) = (price, price);
         if let (Some(first), Some(last)) = (

@@ -35,42 +35,38 @@ impl Slab {
         }
     }
 
-    /// Takes a free slot (or a new one) for an order; it is not resting yet.
+    /// Takes a free slot (or a new one) for an order, without writing it: it is not resting,
+    /// and its other fields are stale until the order rests (see `Book::rest`).
     #[inline]
-    pub fn alloc(&mut self, owner: u32, side: Side, price: i64, qty: u64) -> (u32, OrderId) {
+    pub fn take(&mut self) -> (u32, OrderId) {
         self.live += 1;
-        if self.free_head != NIL {
-            let idx = self.free_head;
-            let s = &mut self.slots[idx as usize];
+        let idx = self.free_head;
+        if idx != NIL {
+            let s = &self.slots[idx as usize];
             self.free_head = s.next;
-            *s = Slot {
-                qty,
-                price,
-                seq: 0,
-                owner,
-                prev: NIL,
-                next: NIL,
-                generation: s.generation,
-                side,
-                resting: false,
-            };
             (idx, OrderId::new(idx, s.generation))
         } else {
-            let idx = u32::try_from(self.slots.len()).expect("more than 2^32-1 live orders");
-            assert!(idx != NIL, "more than 2^32-1 live orders");
-            self.slots.push(Slot {
-                qty,
-                price,
-                seq: 0,
-                owner,
-                prev: NIL,
-                next: NIL,
-                generation: 0,
-                side,
-                resting: false,
-            });
-            (idx, OrderId::new(idx, 0))
+            self.push_new()
         }
+    }
+
+    /// A new slot at the end of the vector (the free list is empty).
+    #[inline(never)]
+    fn push_new(&mut self) -> (u32, OrderId) {
+        let idx = u32::try_from(self.slots.len()).expect("more than 2^32-1 live orders");
+        assert!(idx != NIL, "more than 2^32-1 live orders");
+        self.slots.push(Slot {
+            qty: 0,
+            price: 0,
+            seq: 0,
+            owner: 0,
+            prev: NIL,
+            next: NIL,
+            generation: 0,
+            side: Side::Buy,
+            resting: false,
+        });
+        (idx, OrderId::new(idx, 0))
     }
 
     /// Returns a slot to the free list; ids that named it go stale.
