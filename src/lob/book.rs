@@ -274,8 +274,8 @@ impl Book {
         Ok(Cancelled {
             id,
             owner,
-            side: s.side,
-            price: Price(s.price),
+            side: s.side(),
+            price: Price(s.price()),
             qty: Qty(s.qty),
         })
     }
@@ -299,11 +299,11 @@ impl Book {
         }
         let slot = self.owned_slot(owner, id)?;
         let s = *self.slab.get(slot);
-        if s.price == price.0 && qty.0 <= s.qty {
+        if s.price() == price.0 && qty.0 <= s.qty {
             let cut = s.qty - qty.0;
-            let li = self.level_index(s.price);
+            let li = self.level_index(s.price());
             self.ladder.level_mut(li).qty -= cut;
-            self.side_qty[side_ix(s.side)] -= cut;
+            self.side_qty[side_ix(s.side())] -= cut;
             self.slab.get_mut(slot).qty = qty.0;
             return Ok(Report {
                 id,
@@ -316,15 +316,23 @@ impl Book {
             return Err(self.out_of_range(price));
         };
         self.unlink(&s);
-        let (remaining, stopped) = if self.crosses(s.side, price.0) {
-            self.match_incoming(id, owner, s.side, price.0, qty.0, events)
+        let (remaining, stopped) = if self.crosses(s.side(), price.0) {
+            self.match_incoming(id, owner, s.side(), price.0, qty.0, events)
         } else {
             (qty.0, false)
         };
         let filled = Qty(qty.0 - remaining);
         if remaining > 0 && !stopped {
             // Matching never moves the ladder, so `li` still indexes `price`.
-            self.rest(slot, s.generation, s.owner, s.side, price.0, li, remaining);
+            self.rest(
+                slot,
+                s.generation,
+                s.owner,
+                s.side(),
+                price.0,
+                li,
+                remaining,
+            );
             Ok(Report {
                 id,
                 filled,
@@ -439,7 +447,7 @@ impl Book {
                             events.push(Event::SelfTradeCancel(Cancelled {
                                 id: maker_id,
                                 owner,
-                                side: maker.side,
+                                side: side.opposite(),
                                 price: Price(price),
                                 qty: Qty(maker.qty),
                             }));
@@ -466,7 +474,7 @@ impl Book {
                 } else {
                     self.slab.get_mut(head).qty -= q;
                     self.ladder.level_mut(li).qty -= q;
-                    self.side_qty[side_ix(maker.side)] -= q;
+                    self.side_qty[side_ix(side.opposite())] -= q;
                 }
             }
         }
@@ -491,29 +499,24 @@ impl Book {
         self.next_seq += 1;
         let level = self.ladder.level_mut(li);
         let tail = level.tail;
-        if tail == NIL {
-            level.head = slot;
-        }
         level.tail = slot;
         level.count += 1;
         level.qty += qty;
-        if level.count == 1 {
+        if tail == NIL {
+            level.head = slot;
             self.ladder.set_bit(li);
+        } else {
+            self.slab.get_mut(tail).next = slot;
         }
         *self.slab.get_mut(slot) = Slot {
             qty,
-            price,
-            seq,
+            key: Slot::key(price, side),
             owner,
             prev: tail,
             next: NIL,
             generation,
-            side,
-            resting: true,
         };
-        if tail != NIL {
-            self.slab.get_mut(tail).next = slot;
-        }
+        self.slab.set_seq(slot, seq);
         let six = side_ix(side);
         self.side_orders[six] += 1;
         self.side_qty[six] += qty;
@@ -528,7 +531,8 @@ impl Book {
     /// caller frees it or rests it again before the request returns.
     #[inline]
     fn unlink(&mut self, s: &Slot) {
-        let li = self.level_index(s.price);
+        let price = s.price();
+        let li = self.level_index(price);
         if s.prev != NIL {
             self.slab.get_mut(s.prev).next = s.next;
         }
@@ -545,13 +549,14 @@ impl Book {
         level.count -= 1;
         level.qty -= s.qty;
         let emptied = level.count == 0;
-        let six = side_ix(s.side);
+        let side = s.side();
+        let six = side_ix(side);
         self.side_orders[six] -= 1;
         self.side_qty[six] -= s.qty;
         if emptied {
             self.ladder.clear_bit(li);
-            match s.side {
-                Side::Buy if self.bid == s.price => {
+            match side {
+                Side::Buy if self.bid == price => {
                     self.bid = if self.side_orders[six] == 0 || li == 0 {
                         NO_BID
                     } else {
@@ -560,7 +565,7 @@ impl Book {
                             .map_or(NO_BID, |i| self.ladder.price(i))
                     };
                 }
-                Side::Sell if self.ask == s.price => {
+                Side::Sell if self.ask == price => {
                     self.ask = if self.side_orders[six] == 0 {
                         NO_ASK
                     } else {

@@ -190,10 +190,10 @@ impl Book {
         OrderView {
             id: OrderId::new(slot, s.generation),
             owner: OwnerId(s.owner),
-            side: s.side,
-            price: Price(s.price),
+            side: s.side(),
+            price: Price(s.price()),
             qty: Qty(s.qty),
-            seq: s.seq,
+            seq: self.slab.seq(slot),
         }
     }
 }

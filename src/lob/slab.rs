@@ -4,34 +4,78 @@
 use super::ladder::NIL;
 use super::types::{OrderId, Side};
 
-/// One order's state. `prev`/`next` link it into its price level's FIFO list while it rests,
-/// and `next` links free slots together.
+const _: () = assert!(std::mem::size_of::<Slot>() == 32);
+
+/// `prev` of a slot that holds no resting order (free, or taken by an order that has not
+/// rested yet). Slot indices stay below it.
+pub(crate) const NOT_RESTING: u32 = NIL - 1;
+
+/// One order's state, in 32 bytes so that two slots fill a cache line exactly and none
+/// straddles two. `prev`/`next` link it into its price level's FIFO list while it rests, and
+/// `next` links free slots together. The order's arrival sequence number, which only queries
+/// read, is kept apart (see [`Slab::seq`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Slot {
     pub qty: u64,
-    pub price: i64,
-    pub seq: u64,
+    /// The price in ticks times two, plus one for a sell. Resting prices are within ±2⁶²
+    /// ticks, so this cannot overflow.
+    pub key: i64,
     pub owner: u32,
+    /// The previous order in the level's queue (`NIL` at its head); [`NOT_RESTING`] when the
+    /// slot holds no resting order.
     pub prev: u32,
     pub next: u32,
     pub generation: u32,
-    pub side: Side,
-    pub resting: bool,
+}
+
+impl Slot {
+    /// The `key` of an order at `price` on `side`.
+    #[inline]
+    pub fn key(price: i64, side: Side) -> i64 {
+        (price << 1)
+            | match side {
+                Side::Buy => 0,
+                Side::Sell => 1,
+            }
+    }
+
+    /// The order's price in ticks.
+    #[inline]
+    pub fn price(&self) -> i64 {
+        self.key >> 1
+    }
+
+    /// The order's side.
+    #[inline]
+    pub fn side(&self) -> Side {
+        if self.key & 1 == 0 {
+            Side::Buy
+        } else {
+            Side::Sell
+        }
+    }
+
+    /// Whether the slot holds a resting order.
+    #[inline]
+    pub fn resting(&self) -> bool {
+        self.prev != NOT_RESTING
+    }
 }
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Slab {
     slots: Vec<Slot>,
+    /// Arrival sequence numbers, parallel to `slots` (valid for resting orders).
+    seqs: Vec<u64>,
     free_head: u32,
-    live: usize,
 }
 
 impl Slab {
     pub fn new() -> Self {
         Slab {
             slots: Vec::new(),
+            seqs: Vec::new(),
             free_head: NIL,
-            live: 0,
         }
     }
 
@@ -39,7 +83,6 @@ impl Slab {
     /// and its other fields are stale until the order rests (see `Book::rest`).
     #[inline]
     pub fn take(&mut self) -> (u32, OrderId) {
-        self.live += 1;
         let idx = self.free_head;
         if idx != NIL {
             let s = &self.slots[idx as usize];
@@ -51,35 +94,43 @@ impl Slab {
     }
 
     /// A new slot at the end of the vector (the free list is empty).
-    #[inline(never)]
+    #[inline(always)]
     fn push_new(&mut self) -> (u32, OrderId) {
-        let idx = u32::try_from(self.slots.len()).expect("more than 2^32-1 live orders");
-        assert!(idx != NIL, "more than 2^32-1 live orders");
+        let idx = u32::try_from(self.slots.len()).expect("more than 2^32-2 live orders");
+        assert!(idx < NOT_RESTING, "more than 2^32-2 live orders");
         self.slots.push(Slot {
             qty: 0,
-            price: 0,
-            seq: 0,
+            key: 0,
             owner: 0,
-            prev: NIL,
+            prev: NOT_RESTING,
             next: NIL,
             generation: 0,
-            side: Side::Buy,
-            resting: false,
         });
+        self.seqs.push(0);
         (idx, OrderId::new(idx, 0))
     }
 
     /// Returns a slot to the free list; ids that named it go stale.
     #[inline]
     pub fn free(&mut self, idx: u32) {
-        self.live -= 1;
         let head = self.free_head;
         let s = &mut self.slots[idx as usize];
         s.generation = s.generation.wrapping_add(1);
-        s.resting = false;
-        s.qty = 0;
+        s.prev = NOT_RESTING;
         s.next = head;
         self.free_head = idx;
+    }
+
+    /// The arrival sequence number of the resting order in slot `idx`.
+    #[inline]
+    pub fn seq(&self, idx: u32) -> u64 {
+        self.seqs[idx as usize]
+    }
+
+    /// Records the arrival sequence number of the order coming to rest in slot `idx`.
+    #[inline]
+    pub fn set_seq(&mut self, idx: u32, seq: u64) {
+        self.seqs[idx as usize] = seq;
     }
 
     /// The slot of a live, resting order with this id.
@@ -87,7 +138,7 @@ impl Slab {
     pub fn resolve(&self, id: OrderId) -> Option<u32> {
         let idx = id.slot();
         let s = self.slots.get(idx as usize)?;
-        (s.resting && s.generation == id.generation()).then_some(idx)
+        (s.resting() && s.generation == id.generation()).then_some(idx)
     }
 
     #[inline]
@@ -100,11 +151,6 @@ impl Slab {
         &mut self.slots[idx as usize]
     }
 
-    /// Number of allocated slots (live orders).
-    pub fn live(&self) -> usize {
-        self.live
-    }
-
     /// Number of slots ever created (the high-water mark of live orders).
     pub fn capacity_slots(&self) -> usize {
         self.slots.len()
@@ -115,7 +161,7 @@ impl Slab {
         self.slots
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.resting)
+            .filter(|(_, s)| s.resting())
             .map(|(i, s)| (i as u32, s))
     }
 
@@ -132,6 +178,6 @@ impl Slab {
 
     /// Bytes held by the slot buffer.
     pub fn heap_bytes(&self) -> usize {
-        self.slots.capacity() * std::mem::size_of::<Slot>()
+        self.slots.capacity() * std::mem::size_of::<Slot>() + self.seqs.capacity() * 8
     }
 }
