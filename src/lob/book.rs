@@ -167,10 +167,15 @@ impl Book {
     ) -> Result<Report, LobError> {
         // The common case first: a resting-capable order that does not cross, at a price the
         // ladder already covers, rests in full. (What `limit_any` would do with it too.)
+        // (A price the ladder covers is within ±PRICE_LIMIT, so it is neither best-price
+        // sentinel and a plain comparison tells whether it crosses.)
         if qty.0 != 0
             && tif != TimeInForce::Ioc
-            && !self.crosses(side, price.0)
-            && let Some(li) = self.ladder.covered(price.0)
+            && let Some(li) = self.ladder.index(price.0)
+            && !match side {
+                Side::Buy => self.ask <= price.0,
+                Side::Sell => self.bid >= price.0,
+            }
         {
             let (slot, id) = self.slab.take();
             self.rest(slot, id.generation(), owner.0, side, price.0, li, qty.0);

@@ -156,29 +156,22 @@ impl Ladder {
         }
     }
 
-    /// What [`Ladder::ensure`] returns when it need not grow the ladder: the index of `price`
-    /// if the ladder covers it and it is within ±[`PRICE_LIMIT`], else `None`.
-    #[inline]
-    pub fn covered(&self, price: i64) -> Option<usize> {
-        if price.unsigned_abs() >= PRICE_LIMIT as u64 {
-            return None;
-        }
-        self.index(price)
-    }
-
     /// Makes the ladder cover `price`, growing it (amortised doubling) and, when the span cap
     /// would be exceeded, dropping empty levels at the far end. Returns the index of `price`,
     /// or `None` if `price` and the resting orders cannot fit within the cap together, or if
     /// `price` is not within ±[`PRICE_LIMIT`].
+    ///
+    /// The ladder never covers a price outside ±[`PRICE_LIMIT`], so a covered price needs no
+    /// further check: when [`Ladder::index`] gives `Some`, `ensure` gives the same.
     #[inline]
     pub fn ensure(&mut self, price: i64) -> Option<usize> {
+        if let Some(idx) = self.index(price) {
+            return Some(idx);
+        }
         if price.unsigned_abs() >= PRICE_LIMIT as u64 {
             return None;
         }
-        match self.index(price) {
-            Some(idx) => Some(idx),
-            None => self.grow(price),
-        }
+        self.grow(price)
     }
 
     /// [`Ladder::ensure`] for a `price` within ±[`PRICE_LIMIT`] that the ladder does not cover.
@@ -210,6 +203,10 @@ impl Ladder {
         new_base.checked_add(new_len as i64)?;
         let mut levels = vec![Level::EMPTY; new_len];
         let mut bits = vec![0u64; new_len / 64];
+        // Keep the window strictly inside ±PRICE_LIMIT (see `ensure`). It still holds
+        // [lo, hi], which lies inside too, and it fits: `new_len` levels were allocated, so
+        // new_len × 24 bytes < 2⁶³ and new_len < 2 × PRICE_LIMIT − 1.
+        let new_base = new_base.clamp(-PRICE_LIMIT + 1, PRICE_LIMIT - new_len as i64);
         if let Some(mut idx) = self.next_at_or_above(0) {
             loop {
                 let p = self.price(idx);
