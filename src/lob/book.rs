@@ -516,12 +516,12 @@ impl Book {
         *self.slab.get_mut(slot) = Slot {
             qty,
             key: Slot::key(price, side),
+            seq,
             owner,
             prev: tail,
             next: NIL,
             generation,
         };
-        self.slab.set_seq(slot, seq);
         let six = side_ix(side);
         self.side_orders[six] += 1;
         self.side_qty[six] += qty;

@@ -4,22 +4,23 @@
 use super::ladder::NIL;
 use super::types::{OrderId, Side};
 
-const _: () = assert!(std::mem::size_of::<Slot>() == 32);
+const _: () = assert!(std::mem::size_of::<Slot>() == 40);
 
 /// `prev` of a slot that holds no resting order (free, or taken by an order that has not
 /// rested yet). Slot indices stay below it.
 pub(crate) const NOT_RESTING: u32 = NIL - 1;
 
-/// One order's state, in 32 bytes so that two slots fill a cache line exactly and none
-/// straddles two. `prev`/`next` link it into its price level's FIFO list while it rests, and
-/// `next` links free slots together. The order's arrival sequence number, which only queries
-/// read, is kept apart (see [`Slab::seq`]).
+/// One order's state, in 40 bytes (the side packed into the price, "resting" told by `prev`).
+/// `prev`/`next` link it into its price level's FIFO list while it rests, and `next` links
+/// free slots together.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Slot {
     pub qty: u64,
     /// The price in ticks times two, plus one for a sell. Resting prices are within ±2⁶²
     /// ticks, so this cannot overflow.
     pub key: i64,
+    /// The order's arrival sequence number.
+    pub seq: u64,
     pub owner: u32,
     /// The previous order in the level's queue (`NIL` at its head); [`NOT_RESTING`] when the
     /// slot holds no resting order.
@@ -65,8 +66,6 @@ impl Slot {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Slab {
     slots: Vec<Slot>,
-    /// Arrival sequence numbers, parallel to `slots` (valid for resting orders).
-    seqs: Vec<u64>,
     free_head: u32,
 }
 
@@ -74,7 +73,6 @@ impl Slab {
     pub fn new() -> Self {
         Slab {
             slots: Vec::new(),
-            seqs: Vec::new(),
             free_head: NIL,
         }
     }
@@ -101,12 +99,12 @@ impl Slab {
         self.slots.push(Slot {
             qty: 0,
             key: 0,
+            seq: 0,
             owner: 0,
             prev: NOT_RESTING,
             next: NIL,
             generation: 0,
         });
-        self.seqs.push(0);
         (idx, OrderId::new(idx, 0))
     }
 
@@ -124,13 +122,7 @@ impl Slab {
     /// The arrival sequence number of the resting order in slot `idx`.
     #[inline]
     pub fn seq(&self, idx: u32) -> u64 {
-        self.seqs[idx as usize]
-    }
-
-    /// Records the arrival sequence number of the order coming to rest in slot `idx`.
-    #[inline]
-    pub fn set_seq(&mut self, idx: u32, seq: u64) {
-        self.seqs[idx as usize] = seq;
+        self.slots[idx as usize].seq
     }
 
     /// The slot of a live, resting order with this id.
@@ -178,6 +170,6 @@ impl Slab {
 
     /// Bytes held by the slot buffer.
     pub fn heap_bytes(&self) -> usize {
-        self.slots.capacity() * std::mem::size_of::<Slot>() + self.seqs.capacity() * 8
+        self.slots.capacity() * std::mem::size_of::<Slot>()
     }
 }
