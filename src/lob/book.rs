@@ -2,7 +2,7 @@
 
 use super::ladder::{Ladder, NIL};
 use super::request::{Cancelled, Event, Fill, LobError, Report, Request, TimeInForce};
-use super::slab::Slab;
+use super::slab::{Slab, Slot};
 use super::types::{OrderId, OwnerId, Price, Qty, Side};
 
 /// What happens when an arriving order would trade with a resting order of the same owner.
@@ -46,8 +46,11 @@ impl Default for BookConfig {
 pub struct Book {
     pub(crate) ladder: Ladder,
     pub(crate) slab: Slab,
-    pub(crate) best_bid: Option<i64>,
-    pub(crate) best_ask: Option<i64>,
+    /// The best bid, or [`NO_BID`] when there are no bids (a plain integer, so that the hot
+    /// path compares prices without unwrapping).
+    pub(crate) bid: i64,
+    /// The best ask, or [`NO_ASK`] when there are no asks.
+    pub(crate) ask: i64,
     pub(crate) next_seq: u64,
     /// Resting orders per side, indexed by [`side_ix`].
     pub(crate) side_orders: [usize; 2],
@@ -57,6 +60,11 @@ pub struct Book {
     /// Bitset of anonymous owners, indexed by owner id (see [`Book::set_anonymous`]).
     anonymous: Vec<u64>,
 }
+
+/// [`Book::bid`] of a book without bids: below every price an order can rest at.
+pub(crate) const NO_BID: i64 = i64::MIN;
+/// [`Book::ask`] of a book without asks: above every price an order can rest at.
+pub(crate) const NO_ASK: i64 = i64::MAX;
 
 #[inline]
 pub(crate) fn side_ix(side: Side) -> usize {
@@ -78,8 +86,8 @@ impl Book {
         Book {
             ladder: Ladder::new(config.max_span_ticks),
             slab: Slab::new(),
-            best_bid: None,
-            best_ask: None,
+            bid: NO_BID,
+            ask: NO_ASK,
             next_seq: 0,
             side_orders: [0, 0],
             side_qty: [0, 0],
@@ -147,7 +155,43 @@ impl Book {
 
     /// A limit order: matches what crosses (unless post-only), then rests the remainder (GTC),
     /// drops it (IOC), or is rejected whole (post-only that would cross).
+    #[inline]
     pub fn limit(
+        &mut self,
+        owner: OwnerId,
+        side: Side,
+        price: Price,
+        qty: Qty,
+        tif: TimeInForce,
+        events: &mut Vec<Event>,
+    ) -> Result<Report, LobError> {
+        // The common case first: a resting-capable order that does not cross, at a price the
+        // ladder already covers, rests in full. (What `limit_any` would do with it too.)
+        // (A price the ladder covers is within ±PRICE_LIMIT, so it is neither best-price
+        // sentinel and a plain comparison tells whether it crosses.)
+        if qty.0 != 0
+            && tif != TimeInForce::Ioc
+            && let Some(li) = self.ladder.index(price.0)
+            && !match side {
+                Side::Buy => self.ask <= price.0,
+                Side::Sell => self.bid >= price.0,
+            }
+        {
+            let (slot, id) = self.slab.take();
+            self.rest(slot, id.generation(), owner.0, side, price.0, li, qty.0);
+            return Ok(Report {
+                id,
+                filled: Qty(0),
+                rested: qty,
+                unfilled: Qty(0),
+            });
+        }
+        self.limit_any(owner, side, price, qty, tif, events)
+    }
+
+    /// [`Book::limit`] in every case.
+    #[inline(never)]
+    fn limit_any(
         &mut self,
         owner: OwnerId,
         side: Side,
@@ -163,19 +207,25 @@ impl Book {
         if tif == TimeInForce::PostOnly && crosses {
             return Err(LobError::WouldCross { price });
         }
-        if tif != TimeInForce::Ioc && self.ladder.ensure(price.0).is_none() {
-            return Err(self.out_of_range(price));
-        }
-        let (slot, id) = self.slab.alloc(owner.0, side, price.0, qty.0);
+        // The level it would rest at (an IOC order never rests).
+        let li = if tif == TimeInForce::Ioc {
+            0
+        } else {
+            match self.ladder.ensure(price.0) {
+                Some(li) => li,
+                None => return Err(self.out_of_range(price)),
+            }
+        };
+        let (slot, id) = self.slab.take();
         let (remaining, stopped) = if crosses {
-            self.match_incoming(id, owner, side, Some(price.0), qty.0, events)
+            self.match_incoming(id, owner, side, price.0, qty.0, events)
         } else {
             (qty.0, false)
         };
         let filled = Qty(qty.0 - remaining);
         if remaining > 0 && tif != TimeInForce::Ioc && !stopped {
-            self.slab.get_mut(slot).qty = remaining;
-            self.rest(slot);
+            // Matching never moves the ladder, so `li` still indexes `price`.
+            self.rest(slot, id.generation(), owner.0, side, price.0, li, remaining);
             Ok(Report {
                 id,
                 filled,
@@ -205,8 +255,12 @@ impl Book {
         if qty.0 == 0 {
             return Err(LobError::ZeroQuantity);
         }
-        let (slot, id) = self.slab.alloc(owner.0, side, 0, qty.0);
-        let (remaining, _) = self.match_incoming(id, owner, side, None, qty.0, events);
+        let (slot, id) = self.slab.take();
+        let limit = match side {
+            Side::Buy => NO_ASK,
+            Side::Sell => NO_BID,
+        };
+        let (remaining, _) = self.match_incoming(id, owner, side, limit, qty.0, events);
         self.slab.free(slot);
         Ok(Report {
             id,
@@ -220,13 +274,13 @@ impl Book {
     pub fn cancel(&mut self, owner: OwnerId, id: OrderId) -> Result<Cancelled, LobError> {
         let slot = self.owned_slot(owner, id)?;
         let s = *self.slab.get(slot);
-        self.unlink(slot);
+        self.unlink(&s);
         self.slab.free(slot);
         Ok(Cancelled {
             id,
             owner,
-            side: s.side,
-            price: Price(s.price),
+            side: s.side(),
+            price: Price(s.price()),
             qty: Qty(s.qty),
         })
     }
@@ -250,11 +304,11 @@ impl Book {
         }
         let slot = self.owned_slot(owner, id)?;
         let s = *self.slab.get(slot);
-        if s.price == price.0 && qty.0 <= s.qty {
+        if s.price() == price.0 && qty.0 <= s.qty {
             let cut = s.qty - qty.0;
-            let li = self.level_index(s.price);
+            let li = self.level_index(s.price());
             self.ladder.level_mut(li).qty -= cut;
-            self.side_qty[side_ix(s.side)] -= cut;
+            self.side_qty[side_ix(s.side())] -= cut;
             self.slab.get_mut(slot).qty = qty.0;
             return Ok(Report {
                 id,
@@ -263,24 +317,27 @@ impl Book {
                 unfilled: Qty(0),
             });
         }
-        if self.ladder.ensure(price.0).is_none() {
+        let Some(li) = self.ladder.ensure(price.0) else {
             return Err(self.out_of_range(price));
-        }
-        self.unlink(slot);
-        {
-            let m = self.slab.get_mut(slot);
-            m.price = price.0;
-            m.qty = qty.0;
-        }
-        let (remaining, stopped) = if self.crosses(s.side, price.0) {
-            self.match_incoming(id, owner, s.side, Some(price.0), qty.0, events)
+        };
+        self.unlink(&s);
+        let (remaining, stopped) = if self.crosses(s.side(), price.0) {
+            self.match_incoming(id, owner, s.side(), price.0, qty.0, events)
         } else {
             (qty.0, false)
         };
         let filled = Qty(qty.0 - remaining);
         if remaining > 0 && !stopped {
-            self.slab.get_mut(slot).qty = remaining;
-            self.rest(slot);
+            // Matching never moves the ladder, so `li` still indexes `price`.
+            self.rest(
+                slot,
+                s.generation,
+                s.owner,
+                s.side(),
+                price.0,
+                li,
+                remaining,
+            );
             Ok(Report {
                 id,
                 filled,
@@ -300,6 +357,7 @@ impl Book {
 
     // ---- internals ------------------------------------------------------------------------
 
+    #[cold]
     fn out_of_range(&self, price: Price) -> LobError {
         LobError::PriceOutOfRange {
             price,
@@ -307,57 +365,73 @@ impl Book {
         }
     }
 
+    #[inline]
     fn owned_slot(&self, owner: OwnerId, id: OrderId) -> Result<u32, LobError> {
-        let slot = self.slab.resolve(id).ok_or(LobError::UnknownOrder(id))?;
+        let Some(slot) = self.slab.resolve(id) else {
+            return Err(LobError::UnknownOrder(id));
+        };
         if self.slab.get(slot).owner != owner.0 {
             return Err(LobError::NotOwner { id, owner });
         }
         Ok(slot)
     }
 
-    /// Whether an order on `side` at `price` would trade on arrival.
+    /// The best bid, if any.
+    #[inline]
+    pub(crate) fn bid_opt(&self) -> Option<i64> {
+        (self.bid != NO_BID).then_some(self.bid)
+    }
+
+    /// The best ask, if any.
+    #[inline]
+    pub(crate) fn ask_opt(&self) -> Option<i64> {
+        (self.ask != NO_ASK).then_some(self.ask)
+    }
+
+    /// Whether an order on `side` at `price` would trade on arrival. (A price at the
+    /// sentinel's extreme is brought one tick in, so that an empty side never crosses.)
     #[inline]
     pub(crate) fn crosses(&self, side: Side, price: i64) -> bool {
         match side {
-            Side::Buy => self.best_ask.is_some_and(|a| a <= price),
-            Side::Sell => self.best_bid.is_some_and(|b| b >= price),
+            Side::Buy => self.ask <= price.min(NO_ASK - 1),
+            Side::Sell => self.bid >= price.max(NO_BID + 1),
         }
     }
 
+    /// The ladder index of a price that has resting orders (or was just made to fit by
+    /// [`Ladder::ensure`]). A price outside the ladder gives an index past its end, which
+    /// panics on use.
     #[inline]
     pub(crate) fn level_index(&self, price: i64) -> usize {
-        self.ladder
-            .index(price)
-            .expect("invariant: a resting order's price is inside the ladder")
+        self.ladder.offset(price)
     }
 
     /// Matches an arriving order against the opposite side, best price first and FIFO within a
-    /// price, down to `limit` (`None`: no limit). Returns the remaining quantity and whether the
-    /// self-trade policy stopped the order.
+    /// price, down to `limit` ([`NO_ASK`] for a buy, [`NO_BID`] for a sell: no limit). Returns
+    /// the remaining quantity and whether the self-trade policy stopped the order.
     fn match_incoming(
         &mut self,
         taker_id: OrderId,
         owner: OwnerId,
         side: Side,
-        limit: Option<i64>,
+        limit: i64,
         qty: u64,
         events: &mut Vec<Event>,
     ) -> (u64, bool) {
+        // One tick in from the sentinels, so that an empty side (best = sentinel) is beyond.
+        let limit = limit.clamp(NO_BID + 1, NO_ASK - 1);
         let mut remaining = qty;
         while remaining > 0 {
-            let best = match side {
-                Side::Buy => self.best_ask,
-                Side::Sell => self.best_bid,
+            let price = match side {
+                Side::Buy => self.ask,
+                Side::Sell => self.bid,
             };
-            let Some(price) = best else { break };
-            if let Some(l) = limit {
-                let beyond = match side {
-                    Side::Buy => price > l,
-                    Side::Sell => price < l,
-                };
-                if beyond {
-                    break;
-                }
+            let beyond = match side {
+                Side::Buy => price > limit,
+                Side::Sell => price < limit,
+            };
+            if beyond {
+                break;
             }
             let li = self.level_index(price);
             // Walk the level from its head; each iteration removes or reduces the head.
@@ -373,12 +447,12 @@ impl Book {
                         SelfTradePolicy::CancelIncoming => return (remaining, true),
                         SelfTradePolicy::CancelResting => {
                             let maker_id = OrderId::new(head, maker.generation);
-                            self.unlink(head);
+                            self.unlink(&maker);
                             self.slab.free(head);
                             events.push(Event::SelfTradeCancel(Cancelled {
                                 id: maker_id,
                                 owner,
-                                side: maker.side,
+                                side: side.opposite(),
                                 price: Price(price),
                                 qty: Qty(maker.qty),
                             }));
@@ -400,82 +474,75 @@ impl Book {
                     maker_done,
                 }));
                 if maker_done {
-                    self.unlink(head);
+                    self.unlink(&maker);
                     self.slab.free(head);
                 } else {
                     self.slab.get_mut(head).qty -= q;
                     self.ladder.level_mut(li).qty -= q;
-                    self.side_qty[side_ix(maker.side)] -= q;
+                    self.side_qty[side_ix(side.opposite())] -= q;
                 }
             }
         }
         (remaining, false)
     }
 
-    /// Appends an allocated, non-resting slot to the back of its price level.
+    /// Makes taken slot `slot` (of generation `generation`) a resting order of `owner` on
+    /// `side` with `qty` lots at `price`, whose ladder index is `li`, at the back of its level.
     #[inline]
-    fn rest(&mut self, slot: u32) {
+    #[allow(clippy::too_many_arguments)]
+    fn rest(
+        &mut self,
+        slot: u32,
+        generation: u32,
+        owner: u32,
+        side: Side,
+        price: i64,
+        li: usize,
+        qty: u64,
+    ) {
         let seq = self.next_seq;
         self.next_seq += 1;
-        let (price, qty, side) = {
-            let s = self.slab.get(slot);
-            (s.price, s.qty, s.side)
-        };
-        let li = self.level_index(price);
-        let tail = self.ladder.level(li).tail;
-        {
-            let s = self.slab.get_mut(slot);
-            s.seq = seq;
-            s.resting = true;
-            s.prev = tail;
-            s.next = NIL;
-        }
-        if tail != NIL {
-            self.slab.get_mut(tail).next = slot;
-        }
         let level = self.ladder.level_mut(li);
-        if tail == NIL {
-            level.head = slot;
-        }
+        let tail = level.tail;
         level.tail = slot;
         level.count += 1;
         level.qty += qty;
-        if level.count == 1 {
+        if tail == NIL {
+            level.head = slot;
             self.ladder.set_bit(li);
+        } else {
+            self.slab.get_mut(tail).next = slot;
         }
-        self.side_orders[side_ix(side)] += 1;
-        self.side_qty[side_ix(side)] += qty;
+        *self.slab.get_mut(slot) = Slot {
+            qty,
+            key: Slot::key(price, side),
+            seq,
+            owner,
+            prev: tail,
+            next: NIL,
+            generation,
+        };
+        let six = side_ix(side);
+        self.side_orders[six] += 1;
+        self.side_qty[six] += qty;
         match side {
-            Side::Buy => {
-                if self.best_bid.is_none_or(|b| price > b) {
-                    self.best_bid = Some(price);
-                }
-            }
-            Side::Sell => {
-                if self.best_ask.is_none_or(|a| price < a) {
-                    self.best_ask = Some(price);
-                }
-            }
+            Side::Buy => self.bid = self.bid.max(price),
+            Side::Sell => self.ask = self.ask.min(price),
         }
     }
 
-    /// Removes a resting slot from its level (the slot stays allocated), updating totals, the
-    /// non-empty bitset and the best price of its side.
+    /// Removes a resting order (`s`, a copy of its slot) from its level, updating totals, the
+    /// non-empty bitset and the best price of its side. The slot itself is left as it was: the
+    /// caller frees it or rests it again before the request returns.
     #[inline]
-    fn unlink(&mut self, slot: u32) {
-        let s = *self.slab.get(slot);
-        let li = self.level_index(s.price);
+    fn unlink(&mut self, s: &Slot) {
+        let price = s.price();
+        let li = self.level_index(price);
         if s.prev != NIL {
             self.slab.get_mut(s.prev).next = s.next;
         }
         if s.next != NIL {
             self.slab.get_mut(s.next).prev = s.prev;
-        }
-        {
-            let m = self.slab.get_mut(slot);
-            m.resting = false;
-            m.prev = NIL;
-            m.next = NIL;
         }
         let level = self.ladder.level_mut(li);
         if s.prev == NIL {
@@ -487,28 +554,29 @@ impl Book {
         level.count -= 1;
         level.qty -= s.qty;
         let emptied = level.count == 0;
-        let six = side_ix(s.side);
+        let side = s.side();
+        let six = side_ix(side);
         self.side_orders[six] -= 1;
         self.side_qty[six] -= s.qty;
         if emptied {
             self.ladder.clear_bit(li);
-            match s.side {
-                Side::Buy if self.best_bid == Some(s.price) => {
-                    self.best_bid = if self.side_orders[six] == 0 || li == 0 {
-                        None
+            match side {
+                Side::Buy if self.bid == price => {
+                    self.bid = if self.side_orders[six] == 0 || li == 0 {
+                        NO_BID
                     } else {
                         self.ladder
                             .prev_at_or_below(li - 1)
-                            .map(|i| self.ladder.price(i))
+                            .map_or(NO_BID, |i| self.ladder.price(i))
                     };
                 }
-                Side::Sell if self.best_ask == Some(s.price) => {
-                    self.best_ask = if self.side_orders[six] == 0 {
-                        None
+                Side::Sell if self.ask == price => {
+                    self.ask = if self.side_orders[six] == 0 {
+                        NO_ASK
                     } else {
                         self.ladder
                             .next_at_or_above(li + 1)
-                            .map(|i| self.ladder.price(i))
+                            .map_or(NO_ASK, |i| self.ladder.price(i))
                     };
                 }
                 _ => {}

@@ -14,7 +14,7 @@ impl Book {
     /// side only, and is in strictly increasing arrival sequence (FIFO); per-side totals agree;
     /// every allocated slot is a resting order and every free slot is on the free list.
     pub fn check_invariants(&self) -> Result<(), String> {
-        if let (Some(b), Some(a)) = (self.best_bid, self.best_ask)
+        if let (Some(b), Some(a)) = (self.bid_opt(), self.ask_opt())
             && b >= a
         {
             return Err(format!("crossed book at rest: bid {b} >= ask {a}"));
@@ -34,17 +34,17 @@ impl Book {
             let mut side: Option<Side> = None;
             while cur != NIL {
                 let s = self.slab.get(cur);
-                if !s.resting || s.price != price || s.qty == 0 || s.prev != prev {
+                if !s.resting() || s.price() != price || s.qty == 0 || s.prev != prev {
                     return Err(format!("bad order slot {cur} in level {price}: {s:?}"));
                 }
-                if last_seq.is_some_and(|q| q >= s.seq) {
+                if last_seq.is_some_and(|q| q >= self.slab.seq(cur)) {
                     return Err(format!("FIFO order broken at level {price}"));
                 }
-                if side.is_some_and(|sd| sd != s.side) {
+                if side.is_some_and(|sd| sd != s.side()) {
                     return Err(format!("mixed sides at level {price}"));
                 }
-                last_seq = Some(s.seq);
-                side = Some(s.side);
+                last_seq = Some(self.slab.seq(cur));
+                side = Some(s.side());
                 n += 1;
                 sum += s.qty;
                 prev = cur;
@@ -65,10 +65,11 @@ impl Book {
                 }
             }
         }
-        if max_bid != self.best_bid || min_ask != self.best_ask {
+        if max_bid != self.bid_opt() || min_ask != self.ask_opt() {
             return Err(format!(
                 "best prices {:?}/{:?} but levels say {max_bid:?}/{min_ask:?}",
-                self.best_bid, self.best_ask
+                self.bid_opt(),
+                self.ask_opt()
             ));
         }
         if orders != self.side_orders || qty != self.side_qty {
@@ -78,15 +79,15 @@ impl Book {
             ));
         }
         let resting = self.slab.iter_resting().count();
-        if resting != orders[0] + orders[1] || self.slab.live() != resting {
+        if resting != orders[0] + orders[1] {
             return Err(format!(
-                "{resting} resting slots, {} live, {} orders in levels",
-                self.slab.live(),
+                "{resting} resting slots, {} orders in levels",
                 orders[0] + orders[1]
             ));
         }
-        if self.slab.free_len() + self.slab.live() != self.slab.capacity_slots() {
-            return Err("free list does not cover the non-live slots".into());
+        // Between requests every slot is either resting or on the free list.
+        if self.slab.free_len() + resting != self.slab.capacity_slots() {
+            return Err("free list does not cover the non-resting slots".into());
         }
         Ok(())
     }

@@ -71,6 +71,13 @@ impl Ladder {
         }
     }
 
+    /// `price`'s offset from the ladder's first price, as an index: the index of `price` if
+    /// the ladder covers it, else a value past the end (indexing with it panics).
+    #[inline]
+    pub fn offset(&self, price: i64) -> usize {
+        price.wrapping_sub(self.base) as usize
+    }
+
     /// The price of level `idx`.
     #[inline]
     pub fn price(&self, idx: usize) -> i64 {
@@ -153,13 +160,24 @@ impl Ladder {
     /// would be exceeded, dropping empty levels at the far end. Returns the index of `price`,
     /// or `None` if `price` and the resting orders cannot fit within the cap together, or if
     /// `price` is not within ±[`PRICE_LIMIT`].
+    ///
+    /// The ladder never covers a price outside ±[`PRICE_LIMIT`], so a covered price needs no
+    /// further check: when [`Ladder::index`] gives `Some`, `ensure` gives the same.
+    #[inline]
     pub fn ensure(&mut self, price: i64) -> Option<usize> {
-        if price.unsigned_abs() >= PRICE_LIMIT as u64 {
-            return None;
-        }
         if let Some(idx) = self.index(price) {
             return Some(idx);
         }
+        if price.unsigned_abs() >= PRICE_LIMIT as u64 {
+            return None;
+        }
+        self.grow(price)
+    }
+
+    /// [`Ladder::ensure`] for a `price` within ±[`PRICE_LIMIT`] that the ladder does not cover.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, price: i64) -> Option<usize> {
         // The range that must stay covered: the non-empty levels plus the new price.
         let (mut lo, mut hi) = (price, price);
         if let (Some(first), Some(last)) = (
@@ -185,6 +203,10 @@ impl Ladder {
         new_base.checked_add(new_len as i64)?;
         let mut levels = vec![Level::EMPTY; new_len];
         let mut bits = vec![0u64; new_len / 64];
+        // Keep the window strictly inside ±PRICE_LIMIT (see `ensure`). It still holds
+        // [lo, hi], which lies inside too, and it fits: `new_len` levels were allocated, so
+        // new_len × 24 bytes < 2⁶³ and new_len < 2 × PRICE_LIMIT − 1.
+        let new_base = new_base.clamp(-PRICE_LIMIT + 1, PRICE_LIMIT - new_len as i64);
         if let Some(mut idx) = self.next_at_or_above(0) {
             loop {
                 let p = self.price(idx);

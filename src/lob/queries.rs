@@ -36,13 +36,13 @@ impl Book {
     /// The highest resting bid, if any.
     #[inline]
     pub fn best_bid(&self) -> Option<Price> {
-        self.best_bid.map(Price)
+        self.bid_opt().map(Price)
     }
 
     /// The lowest resting ask, if any.
     #[inline]
     pub fn best_ask(&self) -> Option<Price> {
-        self.best_ask.map(Price)
+        self.ask_opt().map(Price)
     }
 
     /// The best price on `side`.
@@ -57,13 +57,13 @@ impl Book {
     /// Best ask minus best bid in ticks, when both sides have orders.
     #[inline]
     pub fn spread_ticks(&self) -> Option<i64> {
-        Some(self.best_ask? - self.best_bid?)
+        Some(self.ask_opt()? - self.bid_opt()?)
     }
 
     /// Best bid plus best ask (twice the mid, so it stays an integer number of ticks).
     #[inline]
     pub fn mid_x2_ticks(&self) -> Option<i64> {
-        Some(self.best_ask? + self.best_bid?)
+        Some(self.ask_opt()? + self.bid_opt()?)
     }
 
     /// The mid price in (possibly half) ticks, when both sides have orders.
@@ -98,7 +98,7 @@ impl Book {
         let mut total = 0u64;
         match side {
             Side::Buy => {
-                let Some(best) = self.best_bid else {
+                let Some(best) = self.bid_opt() else {
                     return Qty(0);
                 };
                 let hi = reference.0.min(best);
@@ -118,7 +118,7 @@ impl Book {
                 }
             }
             Side::Sell => {
-                let Some(best) = self.best_ask else {
+                let Some(best) = self.ask_opt() else {
                     return Qty(0);
                 };
                 let lo = reference.0.max(best);
@@ -190,10 +190,10 @@ impl Book {
         OrderView {
             id: OrderId::new(slot, s.generation),
             owner: OwnerId(s.owner),
-            side: s.side,
-            price: Price(s.price),
+            side: s.side(),
+            price: Price(s.price()),
             qty: Qty(s.qty),
-            seq: s.seq,
+            seq: self.slab.seq(slot),
         }
     }
 }
