@@ -37,7 +37,7 @@ PARTS = [
      r"|csv_core::|serde"),
     ("exchange: matching system, expiries, risk gate, settlement, views (src/market)",
      r"src/market/|depthsim::market::"),
-    ("sorting the step's requests and expiries (std's sort)", r"core::slice::sort::"),
+    ("the standard library's sort (the step's expiries)", r"core::slice::sort::"),
     ("noise traders (src/agents/noise)", r"src/agents/noise/|depthsim::agents::noise::"),
     ("informed traders (src/agents/informed.rs)", r"src/agents/informed|agents::informed::"),
     ("market makers and their models (src/agents/market_maker, src/models)",

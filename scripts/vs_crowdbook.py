@@ -17,7 +17,7 @@ SHA-256). Then it runs, alternately, `pairs` times:
 Each pair runs one after the other, so both see the same load from the machine's neighbours;
 the ratio of each pair (crowdbook's wall time over depthsim's) is printed, then their median.
 Processor time (user + system, of the process and its threads) is printed as well: depthsim
-writes its outputs on a second thread, so its wall time and its processor time differ.
+writes trades.csv on a second thread, so its wall time and its processor time differ.
 
 Build depthsim first: `cargo build --release`. Not part of CI (it downloads a package and
 takes about a minute a pair).
