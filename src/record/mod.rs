@@ -282,7 +282,7 @@ impl Recorder {
     }
 
     /// The files whose SHA-256 was taken as they were written, once [`Recorder::finish`]ed:
-    /// (name, bytes, digest in hex), for [`OutputDir::note_digest`].
+    /// (name, bytes, digest in hex), for `OutputDir::note_digest`.
     pub fn digests(&self) -> &[(String, u64, String)] {
         &self.digests
     }

@@ -48,7 +48,7 @@ impl PriceScale {
 
     /// A price of `ticks_x2` half ticks as `(n, d)` such that [`PriceScale::price`] of it is
     /// the double nearest to `n / 10^d` and `n` has at most 15 digits, so that its text can
-    /// be written from the integers ([`super::decimal::push_decimal`]); `None` otherwise.
+    /// be written from the integers ([`super::decimal::decimal_text`]); `None` otherwise.
     #[inline]
     pub(crate) fn price_decimal_x2(&self, ticks_x2: i64) -> Option<(i64, u32)> {
         let (units, decimals) = self.decimal_int?;
