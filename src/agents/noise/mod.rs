@@ -16,12 +16,17 @@
 //! A group with `[noise.hawkes]` or `[noise.feedback]` has order flow with memory
 //! ([`memory`]): self-exciting activity and/or a limit-order rate that falls with recent
 //! volatility. A group with neither takes the Poisson path below, unchanged.
+//!
+//! A large plain group (no memory, no standing back, no liquidity shock in the scenario) is
+//! drawn ahead on a helper thread ([`ahead`]): the same draws in the same order, so the same
+//! orders, while the simulation thread runs the market.
 
+pub mod ahead;
 pub mod memory;
 
 use crate::lob::{Qty, Side};
 use crate::rng::{self, Purpose, below, coin, exponential, uniform};
-use crate::scenario::{NoiseParams, Scenario, secs_to_ns};
+use crate::scenario::{NoiseParams, Scenario, ShockKind, secs_to_ns};
 use crate::sim::components::AgentKind;
 use crate::sim::kind::{KindPlugin, SetupContext};
 use crate::sim::phase::{DecideTurn, Phase};
@@ -41,6 +46,13 @@ pub struct NoiseTrader;
 /// [`NoiseGroups`]; each group draws from its own stream.
 pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
     let mut groups = Vec::new();
+    let shocked = scenario
+        .params
+        .shocks
+        .iter()
+        .any(|sh| sh.kind == ShockKind::NoiseLiquidity);
+    let run_s = scenario.steps as f64 * scenario.dt_ns as f64 * 1e-9;
+    let mut drawn_ahead = 0;
     for (gi, g) in scenario.params.noise.iter().enumerate() {
         let name = g.name.clone().unwrap_or_default();
         let book = BookId(scenario.book_index(g.book.as_deref()) as u16);
@@ -53,12 +65,12 @@ pub fn install(world: &mut World, scenario: &Scenario, ctx: &mut SetupContext) {
             world.entity_mut(e).insert(NoiseTrader);
         }
         let r = rng::stream(scenario.seed, Purpose::Noise, gi as u32, 0);
-        groups.push(NoiseGroup::new(
-            g.clone(),
-            first_agent.expect("count ≥ 1"),
-            book,
-            r,
-        ));
+        let mut group = NoiseGroup::new(g.clone(), first_agent.expect("count ≥ 1"), book, r);
+        group.draw_ahead = drawn_ahead < ahead::MAX_GROUPS
+            && ahead::is_plain(g, shocked)
+            && group.rate_per_s * run_s >= ahead::MIN_EVENTS;
+        drawn_ahead += usize::from(group.draw_ahead);
+        groups.push(group);
     }
     world.insert_resource(NoiseGroups(groups));
 }
@@ -69,7 +81,7 @@ pub fn systems(schedule: &mut Schedule, turn: DecideTurn, _: &Scenario) {
 }
 
 /// A noise group: its parameters and its Poisson clock.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct NoiseGroup {
     /// Event rate of the whole group, per second.
     pub rate_per_s: f64,
@@ -91,6 +103,10 @@ pub struct NoiseGroup {
     pub limit_factor: f64,
     /// Hawkes activity and volatility feedback, when the group has either.
     pub memory: Option<memory::FlowMemory>,
+    /// Whether its flow is drawn ahead on a helper thread (a large plain group; see [`ahead`]).
+    pub draw_ahead: bool,
+    /// The helper's end, from the group's first decide on.
+    pub ahead: Option<ahead::Ahead>,
 }
 
 impl NoiseGroup {
@@ -109,8 +125,93 @@ impl NoiseGroup {
             rng,
             book,
             next_event_ns,
+            draw_ahead: false,
+            ahead: None,
         }
     }
+
+    /// The flow's fixed draws, for the helper thread.
+    fn plain_flow(&self) -> ahead::PlainFlow {
+        ahead::PlainFlow {
+            params: self.params.clone(),
+            first_agent: self.first_agent,
+            p_market: self.p_market,
+            rate_per_s: self.rate_per_s,
+        }
+    }
+
+    /// Queues the events of a group drawn ahead that fall before `end_ns`. Starts the helper
+    /// at the first call; if it cannot start, the group draws in the step from then on.
+    fn send_drawn_ahead(&mut self, end_ns: u64, inbox: &mut Inbox) -> bool {
+        if self.ahead.is_none() {
+            self.ahead =
+                ahead::Ahead::start(self.plain_flow(), self.rng.clone(), self.next_event_ns);
+            if self.ahead.is_none() {
+                self.draw_ahead = false;
+                return false;
+            }
+        }
+        let a = self.ahead.as_mut().expect("started above");
+        while let Some(d) = a.next_before(end_ns) {
+            if let Some(action) = d.action {
+                inbox.push(
+                    d.t_ns.saturating_add(self.latency_ns),
+                    self.book,
+                    d.trader,
+                    NO_TAG,
+                    action,
+                );
+            }
+        }
+        self.next_event_ns = a.next_t_ns();
+        true
+    }
+
+    /// Queues the events before `end_ns` of a group without memory, drawing them now.
+    fn send_drawn_now(&mut self, end_ns: u64, standing_back: bool, inbox: &mut Inbox) {
+        while self.next_event_ns < end_ns {
+            let t = self.next_event_ns;
+            let (trader, action, next) = draw_event(
+                &mut self.rng,
+                &self.params,
+                self.first_agent,
+                self.p_market,
+                self.rate_per_s,
+                standing_back,
+                t,
+            );
+            if let Some(action) = action {
+                inbox.push(
+                    t.saturating_add(self.latency_ns),
+                    self.book,
+                    trader,
+                    NO_TAG,
+                    action,
+                );
+            }
+            self.next_event_ns = next;
+        }
+    }
+}
+
+/// The event at `t_ns` of a group without memory: its trader (uniform among the group's
+/// `p.count` from `first_agent`), its order (`None`: a limit order skipped while standing
+/// back) and the time of the next event. The step and the helper thread both draw through
+/// this function, so their draws cannot drift apart.
+#[inline]
+pub(crate) fn draw_event(
+    r: &mut ChaCha8Rng,
+    p: &NoiseParams,
+    first_agent: u32,
+    p_market: f64,
+    rate_per_s: f64,
+    standing_back: bool,
+    t_ns: u64,
+) -> (u32, Option<Action>, u64) {
+    let trader = first_agent + below(r, u64::from(p.count)) as u32;
+    let action = draw_action(r, p, p_market, standing_back, 1.0);
+    let next = t_ns.saturating_add(secs_to_ns(exponential(r, rate_per_s)).max(1));
+    (trader, action, next)
 }
 
 /// The group's event rate and market-order probability with its limit-order rate α
@@ -171,6 +272,9 @@ pub fn decide_noise(
 ) {
     let end = clock.end_ns();
     for (g, &factor) in groups.0.iter_mut().zip(&factors.noise_limit_rate) {
+        if g.draw_ahead && g.send_drawn_ahead(end, &mut inbox) {
+            continue;
+        }
         if g.memory.is_some() {
             let view = &views.0[usize::from(g.book.0)];
             memory::decide(g, factor, view, clock.start_ns(), end, &mut inbox);
@@ -190,23 +294,7 @@ pub fn decide_noise(
             .stand_back
             .as_ref()
             .is_some_and(|sb| view.vol_ticks_per_sqrt_s > sb.vol_threshold_ticks_per_sqrt_s);
-        let count = u64::from(g.params.count);
-        while g.next_event_ns < end {
-            let t = g.next_event_ns;
-            let trader = g.first_agent + below(&mut g.rng, count) as u32;
-            if let Some(action) = draw_action(&mut g.rng, &g.params, g.p_market, standing_back, 1.0)
-            {
-                inbox.push(
-                    t.saturating_add(g.latency_ns),
-                    g.book,
-                    trader,
-                    NO_TAG,
-                    action,
-                );
-            }
-            g.next_event_ns =
-                t.saturating_add(secs_to_ns(exponential(&mut g.rng, g.rate_per_s)).max(1));
-        }
+        g.send_drawn_now(end, standing_back, &mut inbox);
     }
 }
 
@@ -215,6 +303,7 @@ mod tests {
     use super::*;
     use crate::rng::{Purpose, stream};
     use crate::scenario::StandBackParams;
+    use crate::sim::resources::Inbox;
 
     fn params(stand_back: Option<StandBackParams>) -> NoiseParams {
         NoiseParams {
@@ -259,6 +348,83 @@ mod tests {
             }
         }
         (market, limit, offsets)
+    }
+
+    /// large_market's noise group: 500 events/s.
+    fn busy_params() -> NoiseParams {
+        NoiseParams {
+            count: 1000,
+            mu_per_s: 100.0,
+            alpha_per_tick_s: 20.0,
+            delta_per_s: 0.2,
+            sigma_lots: 1,
+            window_ticks: 10,
+            latency_s: 0.001,
+            ..params(None)
+        }
+    }
+
+    #[test]
+    fn a_group_drawn_ahead_queues_exactly_the_orders_it_would_draw_in_the_step() {
+        let step_ns = 50_000_000;
+        let mut now = NoiseGroup::new(busy_params(), 7, BookId(0), stream(9, Purpose::Noise, 0, 0));
+        let mut ahead =
+            NoiseGroup::new(busy_params(), 7, BookId(0), stream(9, Purpose::Noise, 0, 0));
+        let (mut a, mut b) = (Inbox::default(), Inbox::default());
+        // 400 s at 500 events/s: 200,000 events, about 100 of the helper's batches
+        for step in 1..=8_000u64 {
+            now.send_drawn_now(step * step_ns, false, &mut a);
+            assert!(ahead.send_drawn_ahead(step * step_ns, &mut b));
+            assert_eq!(now.next_event_ns, ahead.next_event_ns, "step {step}");
+            if step % 100 == 0 || step < 5 {
+                assert_eq!(a.requests, b.requests, "step {step}");
+                a.requests.clear();
+                b.requests.clear();
+            }
+        }
+        assert!(ahead.ahead.is_some());
+    }
+
+    #[test]
+    fn dropping_a_group_drawn_ahead_stops_its_helper() {
+        let mut g = NoiseGroup::new(busy_params(), 0, BookId(0), stream(3, Purpose::Noise, 0, 0));
+        let mut inbox = Inbox::default();
+        assert!(g.send_drawn_ahead(1_000_000_000, &mut inbox));
+        assert!(!inbox.requests.is_empty());
+        // the helper has filled its channel by now and waits; the drop wakes and joins it
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        drop(g); // returns only once the helper has ended
+    }
+
+    #[test]
+    fn only_large_plain_groups_are_drawn_ahead() {
+        let scenario = |extra: &str, duration_s: f64| {
+            // the benchmark day, shortened; its noise group sends 500 events/s
+            let text = include_str!("../../../scenarios/large_market.toml").replace(
+                "duration_s = 23400.0",
+                &format!("duration_s = {duration_s:?}"),
+            ) + extra;
+            let s = Scenario::from_toml(
+                &text,
+                std::path::Path::new("t.toml"),
+                &crate::scenario::Overrides::default(),
+            )
+            .expect("valid scenario");
+            let world = crate::engine::build_world(&s);
+            world.resource::<NoiseGroups>().0[0].draw_ahead
+        };
+        // 500 events/s: 40 s is 20,000 events
+        assert!(scenario("", 40.0));
+        assert!(!scenario("", 30.0), "too few events to be worth a thread");
+        assert!(!scenario(
+            "[noise.stand_back]\nvol_threshold_ticks_per_sqrt_s = 2.0\nlimit_rate_factor = 0.5\n\
+             extra_offset_ticks = 2\n",
+            100.0
+        ));
+        assert!(!scenario(
+            "[[shocks]]\nkind = \"noise_liquidity\"\ngroup = \"zi\"\nstart_s = 10.0\nduration_s = 5.0\nfactor = 0.5\n",
+            100.0
+        ));
     }
 
     #[test]

@@ -1,0 +1,192 @@
+//! A plain noise group's flow, drawn ahead on a helper thread.
+//!
+//! A group with no flow memory, no standing back and no liquidity shock on it draws the same
+//! random numbers in the same order whatever the market does: each event is a trader, an
+//! action and the wait to the next event, from the group's own stream and its fixed rates.
+//! Its whole flow is therefore a function of the seed and its parameters, and a helper thread
+//! can draw it ahead while the simulation thread runs the market. The decide system then only
+//! reads the drawn events and queues them; the orders, their times and their order in the
+//! inbox are those of drawing them in the step (tested event for event), so every output is
+//! byte-identical either way.
+//!
+//! The helper sends batches of [`BATCH`] events through a channel that holds two, so it is at
+//! most three batches ahead (about 150 KB); emptied batches come back to it for reuse. It
+//! starts at the group's first decide, and stops when the group is dropped (with the world):
+//! dropping the receiver wakes it from a full channel, and the drop waits for it to end.
+
+use super::draw_event;
+use crate::scenario::NoiseParams;
+use crate::sim::resources::Action;
+use rand_chacha::ChaCha8Rng;
+use std::sync::Mutex;
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, sync_channel};
+use std::thread::JoinHandle;
+
+/// Events per batch.
+pub const BATCH: usize = 2048;
+
+/// A group is drawn ahead only if it expects at least this many events in the run: below it
+/// the thread is not worth its start.
+pub const MIN_EVENTS: f64 = 20_000.0;
+
+/// At most this many groups of one simulation are drawn ahead (one thread each).
+pub const MAX_GROUPS: usize = 2;
+
+/// One drawn event.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Drawn {
+    /// Event time, ns.
+    pub t_ns: u64,
+    /// The trader who sends it.
+    pub trader: u32,
+    /// Its order (`None` never happens for a plain group, which does not stand back; kept so
+    /// the draw is the serial path's own).
+    pub action: Option<Action>,
+}
+
+/// What the helper needs to draw a plain group's flow.
+#[derive(Debug, Clone)]
+pub struct PlainFlow {
+    /// The group's parameters.
+    pub params: NoiseParams,
+    /// Its first trader's agent id.
+    pub first_agent: u32,
+    /// Probability that an event is a market order.
+    pub p_market: f64,
+    /// Event rate, per second.
+    pub rate_per_s: f64,
+}
+
+impl PlainFlow {
+    /// Draws the event at `t_ns` and returns it with the next event's time: the step's own
+    /// draws ([`draw_event`]), never standing back.
+    #[inline]
+    pub fn draw(&self, rng: &mut ChaCha8Rng, t_ns: u64) -> (Drawn, u64) {
+        let (trader, action, next) = draw_event(
+            rng,
+            &self.params,
+            self.first_agent,
+            self.p_market,
+            self.rate_per_s,
+            false,
+            t_ns,
+        );
+        let d = Drawn {
+            t_ns,
+            trader,
+            action,
+        };
+        (d, next)
+    }
+}
+
+/// The simulation thread's end of a group drawn ahead.
+pub struct Ahead {
+    /// Batches from the helper (in a mutex only so the world's resource is `Sync`; one thread
+    /// ever locks it).
+    rx: Option<Mutex<Receiver<Vec<Drawn>>>>,
+    /// Emptied batches back to the helper.
+    back: SyncSender<Vec<Drawn>>,
+    batch: Vec<Drawn>,
+    pos: usize,
+    worker: Option<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Ahead {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ahead")
+            .field("batch_len", &self.batch.len())
+            .field("pos", &self.pos)
+            .finish()
+    }
+}
+
+impl Ahead {
+    /// Starts drawing `flow` from `rng`, whose first event is at `first_ns`. `None` if the
+    /// thread cannot be started (the caller then draws in the step).
+    pub fn start(flow: PlainFlow, mut rng: ChaCha8Rng, first_ns: u64) -> Option<Ahead> {
+        let (tx, rx) = sync_channel::<Vec<Drawn>>(2);
+        let (back, back_rx) = sync_channel::<Vec<Drawn>>(4);
+        let worker = std::thread::Builder::new()
+            .name("noise flow".into())
+            .spawn(move || {
+                let mut t_ns = first_ns;
+                loop {
+                    let mut batch = match back_rx.try_recv() {
+                        Ok(b) => b,
+                        Err(TryRecvError::Empty | TryRecvError::Disconnected) => {
+                            Vec::with_capacity(BATCH)
+                        }
+                    };
+                    batch.clear();
+                    for _ in 0..BATCH {
+                        let (d, next) = flow.draw(&mut rng, t_ns);
+                        batch.push(d);
+                        t_ns = next;
+                    }
+                    if tx.send(batch).is_err() {
+                        return; // the simulation is done with this group
+                    }
+                }
+            })
+            .ok()?;
+        Some(Ahead {
+            rx: Some(Mutex::new(rx)),
+            back,
+            batch: Vec::new(),
+            pos: 0,
+            worker: Some(worker),
+        })
+    }
+
+    /// The next drawn event if it is due before `end_ns`, taking it; else `None`, leaving it.
+    #[inline]
+    pub fn next_before(&mut self, end_ns: u64) -> Option<Drawn> {
+        if self.pos == self.batch.len() {
+            self.refill();
+        }
+        let d = self.batch[self.pos];
+        (d.t_ns < end_ns).then(|| {
+            self.pos += 1;
+            d
+        })
+    }
+
+    /// Time of the next event not yet taken, ns.
+    pub fn next_t_ns(&mut self) -> u64 {
+        if self.pos == self.batch.len() {
+            self.refill();
+        }
+        self.batch[self.pos].t_ns
+    }
+
+    #[cold]
+    fn refill(&mut self) {
+        let rx = self.rx.as_ref().expect("receiver kept until drop");
+        let next = rx
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .recv()
+            .expect("the noise-flow thread draws until its receiver is dropped");
+        let done = std::mem::replace(&mut self.batch, next);
+        // a full return channel only means the helper has batches enough
+        let _ = self.back.try_send(done);
+        self.pos = 0;
+    }
+}
+
+impl Drop for Ahead {
+    fn drop(&mut self) {
+        // wakes the helper if it waits on a full channel; its next send fails and it returns
+        drop(self.rx.take());
+        if let Some(w) = self.worker.take() {
+            let _ = w.join();
+        }
+    }
+}
+
+/// Whether a group of `params` draws the same flow whatever the market does: no Hawkes or
+/// feedback memory, no standing back, and no shock on its limit-order rate.
+pub fn is_plain(params: &NoiseParams, shocked: bool) -> bool {
+    params.hawkes.is_none() && params.feedback.is_none() && params.stand_back.is_none() && !shocked
+}
