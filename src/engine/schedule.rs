@@ -10,7 +10,7 @@ use crate::market::observe::publish_views;
 use crate::market::settle::settle_trades;
 use crate::market::shocks::apply_shocks;
 use crate::record::lobster::{LobsterRecorder, record_lobster};
-use crate::record::{record_quotes, record_samples, record_trades};
+use crate::record::record_step;
 use crate::scenario::Scenario;
 use crate::sim::phase::{DecideTurn, Phase};
 use crate::sim::resources::begin_step;
@@ -66,17 +66,12 @@ pub fn build(world: &mut World, scenario: &Scenario) -> Result<Schedule, Schedul
     for (turn, kind) in KINDS.iter().enumerate() {
         (kind.systems)(&mut s, DecideTurn(turn), scenario);
     }
-    s.add_systems(
-        (record_trades, record_quotes, record_samples)
-            .chain()
-            .run_if(has_recorder)
-            .in_set(Phase::Record),
-    );
+    s.add_systems(record_step.run_if(has_recorder).in_set(Phase::Record));
     // the LOBSTER export only in a run that asks for it (no cost otherwise)
     if scenario.params.output.lobster_levels > 0 {
         s.add_systems(
             record_lobster
-                .after(record_samples)
+                .after(record_step)
                 .run_if(resource_exists::<LobsterRecorder>)
                 .in_set(Phase::Record),
         );

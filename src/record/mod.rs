@@ -344,14 +344,45 @@ impl Recorder {
     }
 }
 
-/// Record phase: every trade of the step to the collapse detectors' counters (programs'
-/// fills, net aggressive volume) and to trades.csv.
-pub fn record_trades(
+/// Record phase, as one system (a system costs its dispatch and its parameters' look-ups
+/// every step): the step's trades ([`record_trades`]), quotes and hedges
+/// ([`record_quotes`]), then the samples ([`record_samples`]).
+#[allow(clippy::too_many_arguments)]
+pub fn record_step(
     out: Res<StepOutcomes>,
     fundamental: Res<Fundamental>,
+    quotes: Res<QuoteLog>,
+    hedges: Res<HedgeLog>,
+    option_log: Res<OptionLog>,
+    events: Res<EventLog>,
+    dir: Res<AgentDirectory>,
+    clock: Res<Clock>,
+    books: Res<BookIndex>,
+    mut exchanges: Query<&mut Exchange>,
+    index: Res<AgentIndex>,
+    agents: Query<(&Agent, &Account, Option<&MarketMaker>, Option<&OptionDesk>)>,
+    makers: Query<&MarketMaker>,
     mut rec: ResMut<Recorder>,
 ) {
     let rec = &mut *rec;
+    record_trades(&out, &fundamental, rec);
+    record_quotes(&quotes, &hedges, &option_log, &events, &dir, rec);
+    record_samples(
+        &clock,
+        &books,
+        &mut exchanges,
+        &fundamental,
+        &index,
+        &dir,
+        &agents,
+        &makers,
+        rec,
+    );
+}
+
+/// Every trade of the step to the collapse detectors' counters (programs' fills, net
+/// aggressive volume) and to trades.csv.
+pub fn record_trades(out: &StepOutcomes, fundamental: &Fundamental, rec: &mut Recorder) {
     if rec.collapse.watching() {
         rec.collapse.note_trades(&out.trades);
     }
@@ -405,17 +436,16 @@ fn trade_row<'a>(
     }
 }
 
-/// Record phase: the makers' requotes of the step to quotes.csv, and their hedges finished
-/// in the step to hedges.csv (one system for both: a system costs its overhead every step).
+/// The makers' requotes of the step to quotes.csv, and their hedges finished in the step to
+/// hedges.csv.
 pub fn record_quotes(
-    log: Res<QuoteLog>,
-    hedges: Res<HedgeLog>,
-    option_log: Res<OptionLog>,
-    events: Res<EventLog>,
-    dir: Res<AgentDirectory>,
-    mut rec: ResMut<Recorder>,
+    log: &QuoteLog,
+    hedges: &HedgeLog,
+    option_log: &OptionLog,
+    events: &EventLog,
+    dir: &AgentDirectory,
+    rec: &mut Recorder,
 ) {
-    let rec = &mut *rec;
     if rec.error.is_some() {
         return;
     }
@@ -588,24 +618,23 @@ fn detect_collapse(
     }
 }
 
-/// Record phase: book.csv and l2.csv every `sample_interval_s`, agents.csv every
+/// book.csv and l2.csv every `sample_interval_s`, agents.csv every
 /// `agents_sample_interval_s` (both rounded to whole steps), and both at the run's last step,
 /// as of the end of the step; and the collapse detectors' tick every
 /// `output.collapse.cadence_s` (a whole number of steps), independent of those.
 #[allow(clippy::too_many_arguments)]
 pub fn record_samples(
-    clock: Res<Clock>,
-    books: Res<BookIndex>,
-    mut exchanges: Query<&mut Exchange>,
-    fundamental: Res<Fundamental>,
-    index: Res<AgentIndex>,
-    dir: Res<AgentDirectory>,
-    agents: Query<(&Agent, &Account, Option<&MarketMaker>, Option<&OptionDesk>)>,
-    makers: Query<&MarketMaker>,
-    mut rec: ResMut<Recorder>,
+    clock: &Clock,
+    books: &BookIndex,
+    exchanges: &mut Query<&mut Exchange>,
+    fundamental: &Fundamental,
+    index: &AgentIndex,
+    dir: &AgentDirectory,
+    agents: &Query<(&Agent, &Account, Option<&MarketMaker>, Option<&OptionDesk>)>,
+    makers: &Query<&MarketMaker>,
+    rec: &mut Recorder,
 ) {
     let n = clock.step + 1;
-    let rec = &mut *rec;
     if rec.error.is_some() {
         return;
     }
@@ -615,7 +644,7 @@ pub fn record_samples(
     let sample = n.is_multiple_of(rec.sample_every) || last;
     let agents_sample = n.is_multiple_of(rec.agents_every) || last;
     if n.is_multiple_of(rec.collapse.every_steps) {
-        detect_collapse(clock.end_ns(), &books, &exchanges, &makers, rec);
+        detect_collapse(clock.end_ns(), books, exchanges, makers, rec);
     }
     if !sample && !agents_sample {
         return;
@@ -631,7 +660,7 @@ pub fn record_samples(
         rec.maker_books
             .iter_mut()
             .for_each(|m| *m = MakerDepth::default());
-        for mm in &makers {
+        for mm in makers {
             let b = usize::from(mm.book.0);
             let ref_x2 = rec.refs_x2[b];
             let m = &mut rec.maker_books[b];
