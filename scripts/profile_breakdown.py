@@ -6,8 +6,9 @@
 Runs `valgrind --tool=callgrind --separate-threads=yes` on `depthsim run SCENARIO --quiet`
 (default scenarios/large_market.toml) over its first `duration` simulated seconds (default
 1800: the full day takes an hour under valgrind), then reads each thread's inclusive costs
-with `callgrind_annotate` and prints a Markdown table: instructions by part of the program,
-with their share. Instruction counts do not depend on the machine's load, so runs of two
+with `callgrind_annotate` and prints a Markdown table per thread (the simulation thread, the
+noise-flow helper, the trades.csv writer): instructions by part of the program, with their
+share. Instruction counts do not depend on the machine's load, so runs of two
 versions compare exactly.
 
 Under valgrind the SHA-256 of the output files (for manifest.json) runs in its portable code:
@@ -47,6 +48,8 @@ PARTS = [
     ("step loop, calendars, inbox (src/sim, src/engine, src/run.rs)",
      r"src/sim/|src/engine/|src/run.rs|depthsim::sim::|depthsim::engine::|depthsim::run::"),
     ("ECS: bevy's system dispatch and resource access", r"bevy_ecs"),
+    ("a helper thread's own loop, with what is inlined into it (time conversions, batches)",
+     r"__rust_begin_short_backtrace"),
     ("memory copies and allocation (libc)", r"libc\.so|ld-linux|memcpy|memmove|malloc|free"),
 ]
 
@@ -106,17 +109,26 @@ def main() -> None:
     report(args, measured)
 
 
+def thread_name(index: int, lines: list[tuple[str, int]]) -> str:
+    """The main thread is callgrind's first file; a helper that mostly draws random numbers
+    is the noise-flow thread, the other the trades.csv writer."""
+    if index == 0:
+        return "simulation thread"
+    parts = breakdown(lines)
+    if parts["random numbers (src/rng.rs, rand_chacha, libm)"] > parts["SHA-256 of the output files, for manifest.json"]:
+        return "noise-flow thread (src/agents/noise/ahead.rs)"
+    return "trades.csv thread (src/record/trades.rs)"
+
+
 def report(args: argparse.Namespace, measured: list[tuple[int, list]]) -> None:
-    """Prints the table: the simulation thread, then the trades.csv thread."""
-    measured = sorted(measured, key=lambda x: -x[0])
+    """Prints the table: the simulation thread, then each helper thread."""
     print(f"`{args.scenario}`, first {args.duration:g} simulated seconds, "
           f"`valgrind --tool=callgrind --separate-threads=yes`")
     print()
     print("| part | instructions (M) | share of its thread |")
     print("|---|---|---|")
     for i, (total, lines) in enumerate(measured):
-        title = "simulation thread" if i == 0 else "trades.csv thread"
-        print(f"| **{title}** | **{total / 1e6:,.1f}** | 100 % |")
+        print(f"| **{thread_name(i, lines)}** | **{total / 1e6:,.1f}** | 100 % |")
         for name, c in sorted(breakdown(lines).items(), key=lambda x: -x[1]):
             if c >= total / 1000:
                 print(f"| {name} | {c / 1e6:,.1f} | {100 * c / total:.1f} % |")
