@@ -4,20 +4,31 @@
 
 use super::KINDS;
 use crate::market::exchange::match_orders;
-use crate::market::fundamental::advance_fundamental;
-use crate::market::metrics::accumulate_stats;
+use crate::market::fundamental::{Fundamental, advance_fundamental};
 use crate::market::observe::publish_views;
 use crate::market::settle::settle_trades;
 use crate::market::shocks::apply_shocks;
 use crate::record::lobster::{LobsterRecorder, record_lobster};
 use crate::record::record_step;
 use crate::scenario::Scenario;
+use crate::sim::events::EventLog;
 use crate::sim::phase::{DecideTurn, Phase};
-use crate::sim::resources::begin_step;
+use crate::sim::resources::{Clock, StepOutcomes, begin_step, start_step};
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{
     LogLevel, ScheduleBuildError, ScheduleBuildSettings, SingleThreadedExecutor,
 };
+
+/// Clock phase in a run without shocks: [`begin_step`], then [`advance_fundamental`].
+fn begin_step_and_advance(
+    mut clock: ResMut<Clock>,
+    mut out: ResMut<StepOutcomes>,
+    mut events: ResMut<EventLog>,
+    mut f: ResMut<Fundamental>,
+) {
+    start_step(&mut clock, &mut out, &mut events);
+    f.advance(clock.dt_ns as f64 / 1e9, clock.end_ns());
+}
 
 fn has_recorder(rec: Option<Res<crate::record::Recorder>>) -> bool {
     rec.is_some()
@@ -48,11 +59,13 @@ pub fn build(world: &mut World, scenario: &Scenario) -> Result<Schedule, Schedul
     for turn in 1..KINDS.len() {
         s.configure_sets(DecideTurn(turn - 1).before(DecideTurn(turn)));
     }
-    s.add_systems(begin_step.in_set(Phase::Clock));
-    // the shocks' system only in a scenario that has shocks (it would find none to apply)
+    // the shocks' system only in a scenario that has shocks (it would find none to apply);
+    // without them nothing runs between the clock and the fundamental, so one system does
+    // both (a system costs its dispatch and look-ups every step)
     if scenario.params.shocks.is_empty() {
-        s.add_systems(advance_fundamental.in_set(Phase::Exogenous));
+        s.add_systems(begin_step_and_advance.in_set(Phase::Clock));
     } else {
+        s.add_systems(begin_step.in_set(Phase::Clock));
         s.add_systems(
             (apply_shocks, advance_fundamental)
                 .chain()
@@ -62,7 +75,6 @@ pub fn build(world: &mut World, scenario: &Scenario) -> Result<Schedule, Schedul
     s.add_systems(publish_views.in_set(Phase::Observe));
     s.add_systems(match_orders.in_set(Phase::Match));
     s.add_systems(settle_trades.in_set(Phase::Settle));
-    s.add_systems(accumulate_stats.in_set(Phase::Detect));
     for (turn, kind) in KINDS.iter().enumerate() {
         (kind.systems)(&mut s, DecideTurn(turn), scenario);
     }

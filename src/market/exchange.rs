@@ -13,6 +13,7 @@
 use super::bands::PriceBands;
 use super::halt::{HaltRule, MoveDetector};
 use super::journal::{LobsterEvent, OrderMessage};
+use super::metrics::{StatsBand, accumulate_stats};
 pub use super::risk::RiskGate;
 use crate::lob::{
     Book, BookConfig, Cancelled, Event, OrderId, OwnerId, Price, Qty, Report, Side, TimeInForce,
@@ -630,7 +631,10 @@ fn sort_requests(requests: &mut [OrderRequest]) {
     }
 }
 
-/// Match phase: every book processes the requests that arrive before the step ends.
+/// Match phase: every book processes the requests that arrive before the step ends; then the
+/// step's book statistics ([`accumulate_stats`]; in this system because a system costs its
+/// dispatch and look-ups every step, and nothing later in the step changes a book).
+#[allow(clippy::too_many_arguments)]
 pub fn match_orders(
     clock: Res<Clock>,
     books: Res<BookIndex>,
@@ -639,6 +643,7 @@ pub fn match_orders(
     mut out: ResMut<StepOutcomes>,
     mut stats: ResMut<RunStats>,
     mut events: ResMut<EventLog>,
+    band: Res<StatsBand>,
 ) {
     let end = clock.end_ns();
     let requests = &mut inbox.requests;
@@ -654,6 +659,11 @@ pub fn match_orders(
         }
     }
     requests.drain(..due);
+    let books = books
+        .0
+        .iter()
+        .map(|&e| exchanges.get(e).expect("book entity"));
+    accumulate_stats(&mut stats, books, band.0, end);
 }
 
 #[cfg(test)]

@@ -63,7 +63,7 @@ impl Fundamental {
 
     /// Begins a step of `dt_s` ending at `until_ns`: the value moves to the previous step's
     /// end, and the value at this step's end is drawn (diffusion, then the jumps due by then).
-    fn advance(&mut self, dt_s: f64, until_ns: u64) {
+    pub fn advance(&mut self, dt_s: f64, until_ns: u64) {
         self.value = self.end_value;
         self.history.push_back(self.value);
         if self.history.len() > self.keep_steps + 1 {

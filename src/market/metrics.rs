@@ -67,32 +67,32 @@ mod tests {
 #[derive(bevy_ecs::prelude::Resource, Debug, Clone, Copy)]
 pub struct StatsBand(pub u32);
 
-/// Detect phase: per-step spread and depth sums over every book, for summary.csv, and the
-/// steps at whose end a book that had been two-sided had a side empty (a *failure* of the
-/// book in the sense of Buis et al. 2024).
-pub fn accumulate_stats(
-    clock: bevy_ecs::prelude::Res<crate::sim::resources::Clock>,
-    books: bevy_ecs::prelude::Res<crate::sim::resources::BookIndex>,
-    band: bevy_ecs::prelude::Res<StatsBand>,
-    exchanges: bevy_ecs::prelude::Query<&super::exchange::Exchange>,
-    mut stats: bevy_ecs::prelude::ResMut<crate::sim::resources::RunStats>,
+/// One step's spread and depth sums over every book, for summary.csv, and the steps at whose
+/// end a book that had been two-sided had a side empty (a *failure* of the book in the sense
+/// of Buis et al. 2024). `exchanges` are the books in index order, as the step left them;
+/// `end_ns` is the step's end. The matching system calls this once its books have run
+/// (nothing after it in a step changes a book).
+pub fn accumulate_stats<'a>(
+    stats: &mut crate::sim::resources::RunStats,
+    exchanges: impl ExactSizeIterator<Item = &'a super::exchange::Exchange>,
+    band_ticks: u32,
+    end_ns: u64,
 ) {
     stats.steps += 1;
-    if stats.formed.len() < books.0.len() {
-        stats.formed.resize(books.0.len(), false);
+    if stats.formed.len() < exchanges.len() {
+        stats.formed.resize(exchanges.len(), false);
     }
     // summed over books: summary.csv divides by book-steps
-    for (i, &entity) in books.0.iter().enumerate() {
-        let ex = exchanges.get(entity).expect("book entity");
+    for (i, ex) in exchanges.enumerate() {
         if let Some(s) = ex.book.spread_ticks() {
             stats.two_sided_steps += 1;
             stats.spread_sum_ticks += s as f64;
             stats.formed[i] = true;
         } else if stats.formed[i] {
             stats.one_sided_steps += 1;
-            stats.first_one_sided_ns.get_or_insert(clock.end_ns());
+            stats.first_one_sided_ns.get_or_insert(end_ns);
         }
-        let (bid, ask) = depth_around(&ex.book, ex.reference_x2_ticks(), band.0);
+        let (bid, ask) = depth_around(&ex.book, ex.reference_x2_ticks(), band_ticks);
         stats.depth_bid_sum_lots += bid as f64;
         stats.depth_ask_sum_lots += ask as f64;
     }

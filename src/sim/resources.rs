@@ -48,6 +48,11 @@ pub fn begin_step(
     mut out: ResMut<StepOutcomes>,
     mut events: ResMut<super::events::EventLog>,
 ) {
+    start_step(&mut clock, &mut out, &mut events);
+}
+
+/// What [`begin_step`] does, on plain references.
+pub fn start_step(clock: &mut Clock, out: &mut StepOutcomes, events: &mut super::events::EventLog) {
     clock.step = clock.next_step;
     clock.next_step += 1;
     out.trades.clear();
