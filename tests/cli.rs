@@ -212,6 +212,53 @@ fn same_seed_gives_identical_bytes() {
     assert_eq!(manifest_without_wall_time(&c)["seed"], 2);
 }
 
+/// The helper threads (the noise flow drawn ahead, trades.csv written on its own thread) change
+/// no byte: two minutes of the benchmark day (60,000 noise events, over 10,000 trades: both
+/// helpers start) give the same files pinned to one CPU and free on every CPU.
+#[test]
+fn helper_threads_give_identical_bytes_on_one_cpu_or_many() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = repo("scenarios/large_market.toml");
+    let run = |mut cmd: Command, dir: &Path| {
+        let o = cmd
+            .args(["run", scenario.to_str().unwrap(), "--quiet", "--out"])
+            .arg(dir)
+            .args(["--set", "run.duration_s=120.0"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    let pinned = if Path::new("/usr/bin/taskset").exists() {
+        let mut cmd = Command::new("/usr/bin/taskset");
+        cmd.args(["-c", "0", env!("CARGO_BIN_EXE_depthsim")]);
+        cmd
+    } else {
+        bin()
+    };
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    run(pinned, &a);
+    run(bin(), &b);
+    let trades = fs::read_to_string(a.join("trades.csv")).unwrap();
+    assert!(
+        trades.lines().count() > 4096 + 1,
+        "trades.csv's thread starts from 4,096 trades"
+    );
+    for f in fs::read_dir(&a).unwrap() {
+        let name = f.unwrap().file_name();
+        if name == "manifest.json" {
+            continue;
+        }
+        assert!(
+            fs::read(a.join(&name)).unwrap() == fs::read(b.join(&name)).unwrap(),
+            "{name:?} differs between one CPU and many"
+        );
+    }
+    assert_eq!(
+        manifest_without_wall_time(&a),
+        manifest_without_wall_time(&b)
+    );
+}
+
 /// Compares `actual` with the golden file, printing the first differing line readably.
 fn compare_golden(name: &str, actual: &str) -> Result<(), String> {
     let path = repo("tests/golden/tiny").join(name);
