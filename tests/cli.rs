@@ -157,6 +157,17 @@ fn manifest_without_wall_time(dir: &Path) -> serde_json::Value {
     m
 }
 
+/// The binary pinned to CPU 0 where `taskset` exists, else the binary.
+fn pinned_to_one_cpu() -> Command {
+    if Path::new("/usr/bin/taskset").exists() {
+        let mut cmd = Command::new("/usr/bin/taskset");
+        cmd.args(["-c", "0", env!("CARGO_BIN_EXE_depthsim")]);
+        cmd
+    } else {
+        bin()
+    }
+}
+
 /// Same scenario and seed: identical bytes. One of the two runs is pinned to a single CPU
 /// (where `taskset` exists), the other may use every CPU of the machine.
 #[test]
@@ -179,13 +190,7 @@ fn same_seed_gives_identical_bytes() {
         .map(String::from)
         .to_vec()
     };
-    let pinned = if Path::new("/usr/bin/taskset").exists() {
-        let mut cmd = Command::new("/usr/bin/taskset");
-        cmd.args(["-c", "0", env!("CARGO_BIN_EXE_depthsim")]);
-        cmd
-    } else {
-        bin()
-    };
+    let pinned = pinned_to_one_cpu();
     for (mut cmd, dir) in [(pinned, &a), (bin(), &b)] {
         let o = cmd.args(args(dir)).output().unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -228,13 +233,7 @@ fn helper_threads_give_identical_bytes_on_one_cpu_or_many() {
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     };
-    let pinned = if Path::new("/usr/bin/taskset").exists() {
-        let mut cmd = Command::new("/usr/bin/taskset");
-        cmd.args(["-c", "0", env!("CARGO_BIN_EXE_depthsim")]);
-        cmd
-    } else {
-        bin()
-    };
+    let pinned = pinned_to_one_cpu();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     run(pinned, &a);
     run(bin(), &b);

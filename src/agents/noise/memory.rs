@@ -36,7 +36,7 @@ use super::{NoiseGroup, draw_action, rates};
 use crate::models::hawkes::{HawkesState, baseline_for_mean};
 use crate::rng::{below, standard_exponential, uniform};
 use crate::scenario::{FeedbackParams, NoiseParams, secs_to_ns};
-use crate::sim::resources::{Action, Inbox, MarketView, NO_TAG};
+use crate::sim::resources::{Action, Inbox, MarketView};
 
 /// A group's flow memory: its Hawkes state and feedback parameters.
 #[derive(Debug, Clone)]
@@ -157,13 +157,7 @@ pub fn decide(
             h.excite();
         }
         if let Some(action) = action {
-            inbox.push(
-                t.saturating_add(g.latency_ns),
-                g.book,
-                trader,
-                NO_TAG,
-                action,
-            );
+            g.queue(inbox, t, trader, action);
         }
         g.next_event_ns = t.saturating_add(next_wait_ns(g, t));
     }

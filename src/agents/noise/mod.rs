@@ -151,20 +151,28 @@ impl NoiseGroup {
                 return false;
             }
         }
-        let a = self.ahead.as_mut().expect("started above");
+        let mut a = self.ahead.take().expect("started above");
         while let Some(d) = a.next_before(end_ns) {
             if let Some(action) = d.action {
-                inbox.push(
-                    d.t_ns.saturating_add(self.latency_ns),
-                    self.book,
-                    d.trader,
-                    NO_TAG,
-                    action,
-                );
+                self.queue(inbox, d.t_ns, d.trader, action);
             }
         }
         self.next_event_ns = a.next_t_ns();
+        self.ahead = Some(a);
         true
+    }
+
+    /// Queues an order of the group's `trader`, sent at `t_ns` (it arrives the group's latency
+    /// later).
+    #[inline]
+    fn queue(&self, inbox: &mut Inbox, t_ns: u64, trader: u32, action: Action) {
+        inbox.push(
+            t_ns.saturating_add(self.latency_ns),
+            self.book,
+            trader,
+            NO_TAG,
+            action,
+        );
     }
 
     /// Queues the events before `end_ns` of a group without memory, drawing them now.
@@ -181,13 +189,7 @@ impl NoiseGroup {
                 t,
             );
             if let Some(action) = action {
-                inbox.push(
-                    t.saturating_add(self.latency_ns),
-                    self.book,
-                    trader,
-                    NO_TAG,
-                    action,
-                );
+                self.queue(inbox, t, trader, action);
             }
             self.next_event_ns = next;
         }
