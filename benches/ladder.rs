@@ -100,83 +100,58 @@ trait BenchBook: Clone {
     fn order_count(&self) -> usize;
 }
 
-impl BenchBook for Book {
-    #[inline]
-    fn limit(
-        &mut self,
-        owner: OwnerId,
-        side: Side,
-        price: Price,
-        qty: Qty,
-        events: &mut Vec<Event>,
-    ) -> Result<Report, LobError> {
-        Book::limit(self, owner, side, price, qty, TimeInForce::Gtc, events)
-    }
-    #[inline]
-    fn market(
-        &mut self,
-        owner: OwnerId,
-        side: Side,
-        qty: Qty,
-        events: &mut Vec<Event>,
-    ) -> Result<Report, LobError> {
-        Book::market(self, owner, side, qty, events)
-    }
-    #[inline]
-    fn cancel(&mut self, owner: OwnerId, id: OrderId) -> Result<Cancelled, LobError> {
-        Book::cancel(self, owner, id)
-    }
-    #[inline]
-    fn best_bid(&self) -> Option<Price> {
-        Book::best_bid(self)
-    }
-    #[inline]
-    fn best_ask(&self) -> Option<Price> {
-        Book::best_ask(self)
-    }
-    fn order_count(&self) -> usize {
-        Book::order_count(self)
-    }
+/// Implements [`BenchBook`] for a book whose methods have the trait's names and arguments,
+/// `limit` apart: `$limit` calls it (depthsim's book also takes a time in force).
+macro_rules! bench_book {
+    ($book:ident, |$b:ident, $owner:ident, $side:ident, $price:ident, $qty:ident, $events:ident| $limit:expr) => {
+        impl BenchBook for $book {
+            #[inline]
+            fn limit(
+                &mut self,
+                $owner: OwnerId,
+                $side: Side,
+                $price: Price,
+                $qty: Qty,
+                $events: &mut Vec<Event>,
+            ) -> Result<Report, LobError> {
+                let $b = self;
+                $limit
+            }
+            #[inline]
+            fn market(
+                &mut self,
+                owner: OwnerId,
+                side: Side,
+                qty: Qty,
+                events: &mut Vec<Event>,
+            ) -> Result<Report, LobError> {
+                $book::market(self, owner, side, qty, events)
+            }
+            #[inline]
+            fn cancel(&mut self, owner: OwnerId, id: OrderId) -> Result<Cancelled, LobError> {
+                $book::cancel(self, owner, id)
+            }
+            #[inline]
+            fn best_bid(&self) -> Option<Price> {
+                $book::best_bid(self)
+            }
+            #[inline]
+            fn best_ask(&self) -> Option<Price> {
+                $book::best_ask(self)
+            }
+            fn order_count(&self) -> usize {
+                $book::order_count(self)
+            }
+        }
+    };
 }
 
-impl BenchBook for LadderBook {
-    #[inline]
-    fn limit(
-        &mut self,
-        owner: OwnerId,
-        side: Side,
-        price: Price,
-        qty: Qty,
-        events: &mut Vec<Event>,
-    ) -> Result<Report, LobError> {
-        LadderBook::limit(self, owner, side, price, qty, events)
-    }
-    #[inline]
-    fn market(
-        &mut self,
-        owner: OwnerId,
-        side: Side,
-        qty: Qty,
-        events: &mut Vec<Event>,
-    ) -> Result<Report, LobError> {
-        LadderBook::market(self, owner, side, qty, events)
-    }
-    #[inline]
-    fn cancel(&mut self, owner: OwnerId, id: OrderId) -> Result<Cancelled, LobError> {
-        LadderBook::cancel(self, owner, id)
-    }
-    #[inline]
-    fn best_bid(&self) -> Option<Price> {
-        LadderBook::best_bid(self)
-    }
-    #[inline]
-    fn best_ask(&self) -> Option<Price> {
-        LadderBook::best_ask(self)
-    }
-    fn order_count(&self) -> usize {
-        LadderBook::order_count(self)
-    }
-}
+bench_book!(Book, |b, owner, side, price, qty, events| {
+    b.limit(owner, side, price, qty, TimeInForce::Gtc, events)
+});
+bench_book!(LadderBook, |b, owner, side, price, qty, events| {
+    b.limit(owner, side, price, qty, events)
+});
 
 fn random_side(rng: &mut ChaCha8Rng) -> Side {
     if rng.random_bool(0.5) {

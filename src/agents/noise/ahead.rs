@@ -142,10 +142,7 @@ impl Ahead {
     /// The next drawn event if it is due before `end_ns`, taking it; else `None`, leaving it.
     #[inline]
     pub fn next_before(&mut self, end_ns: u64) -> Option<Drawn> {
-        if self.pos == self.batch.len() {
-            self.refill();
-        }
-        let d = self.batch[self.pos];
+        let d = self.peek();
         (d.t_ns < end_ns).then(|| {
             self.pos += 1;
             d
@@ -154,10 +151,16 @@ impl Ahead {
 
     /// Time of the next event not yet taken, ns.
     pub fn next_t_ns(&mut self) -> u64 {
+        self.peek().t_ns
+    }
+
+    /// The next event not yet taken (the helper draws without end, so there always is one).
+    #[inline]
+    fn peek(&mut self) -> Drawn {
         if self.pos == self.batch.len() {
             self.refill();
         }
-        self.batch[self.pos].t_ns
+        self.batch[self.pos]
     }
 
     #[cold]
