@@ -499,6 +499,32 @@ fn cancel_removes_a_resting_order() {
 }
 
 #[test]
+fn remove_takes_any_owners_order_and_names_the_owner() {
+    let mut book = Book::default();
+    let a = gtc(&mut book, A, Side::Sell, 100, 5).id;
+    let b = gtc(&mut book, B, Side::Sell, 100, 2).id;
+    // the venue's own removal (an expiry): no owner given, the owner reported
+    assert_eq!(
+        book.remove(a),
+        Ok(Cancelled {
+            id: a,
+            owner: A,
+            side: Side::Sell,
+            price: Price(100),
+            qty: Qty(5)
+        })
+    );
+    assert_eq!(queue(&book, 100), vec![(b, 2)]);
+    // as a cancel's: nothing to remove once gone, filled, or never there
+    assert_eq!(book.remove(a), Err(LobError::UnknownOrder(a)));
+    gtc(&mut book, A, Side::Buy, 100, 2);
+    assert_eq!(book.remove(b), Err(LobError::UnknownOrder(b)));
+    assert_eq!(book.order_count(), 0);
+    let never = OrderId(1 << 32);
+    assert_eq!(book.remove(never), Err(LobError::UnknownOrder(never)));
+}
+
+#[test]
 fn cancel_errors() {
     let mut book = Book::default();
     let a = gtc(&mut book, A, Side::Sell, 100, 5).id;

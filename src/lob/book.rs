@@ -273,16 +273,31 @@ impl Book {
     /// Removes a resting order.
     pub fn cancel(&mut self, owner: OwnerId, id: OrderId) -> Result<Cancelled, LobError> {
         let slot = self.owned_slot(owner, id)?;
+        Ok(self.remove_slot(slot, owner, id))
+    }
+
+    /// Removes a resting order whoever owns it (the venue's own removals, such as
+    /// good-till-time expiries); the result names its owner.
+    pub fn remove(&mut self, id: OrderId) -> Result<Cancelled, LobError> {
+        let Some(slot) = self.slab.resolve(id) else {
+            return Err(LobError::UnknownOrder(id));
+        };
+        let owner = OwnerId(self.slab.get(slot).owner);
+        Ok(self.remove_slot(slot, owner, id))
+    }
+
+    #[inline]
+    fn remove_slot(&mut self, slot: u32, owner: OwnerId, id: OrderId) -> Cancelled {
         let s = *self.slab.get(slot);
         self.unlink(&s);
         self.slab.free(slot);
-        Ok(Cancelled {
+        Cancelled {
             id,
             owner,
             side: s.side(),
             price: Price(s.price()),
             qty: Qty(s.qty),
-        })
+        }
     }
 
     /// Changes a resting order to `price` and `qty` (the new remaining quantity).

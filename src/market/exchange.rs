@@ -18,7 +18,7 @@ pub use super::risk::RiskGate;
 use crate::lob::{
     Book, BookConfig, Cancelled, Event, OrderId, OwnerId, Price, Qty, Report, Side, TimeInForce,
 };
-use crate::sim::calendar::{Calendar, Timed};
+use crate::sim::calendar::Wheel;
 use crate::sim::events::{EventKind, EventLog, EventRecord, ValueUnit};
 use crate::sim::resources::{
     Ack, Action, BookId, BookIndex, Clock, Inbox, NO_TAG, OrderRequest, RunStats, StepOutcomes,
@@ -27,13 +27,6 @@ use crate::sim::resources::{
 use bevy_ecs::prelude::*;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-
-/// An order the exchange will cancel at a given time unless it has finished by then.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Expiry {
-    id: OrderId,
-    owner: u32,
-}
 
 /// A book and everything the exchange keeps around it.
 #[derive(Component, Debug)]
@@ -73,9 +66,11 @@ pub struct Exchange {
     pub journal: Option<Vec<OrderMessage>>,
     moves: MoveDetector,
     held: Vec<OrderRequest>,
-    expiries: Calendar<Expiry>,
-    due_now: Vec<Timed<Expiry>>,
-    due_heap: BinaryHeap<Reverse<(u64, Expiry)>>,
+    /// Good-till-time orders by expiry time; an order id names one order, so (time, id) is a
+    /// total order.
+    expiries: Wheel<OrderId>,
+    due_now: Vec<(u64, OrderId)>,
+    due_heap: BinaryHeap<Reverse<(u64, OrderId)>>,
     events: Vec<Event>,
 }
 
@@ -107,7 +102,7 @@ impl Exchange {
             journal: None,
             moves: MoveDetector::default(),
             held: Vec::new(),
-            expiries: Calendar::new(dt_ns, 4096),
+            expiries: Wheel::new(dt_ns, 4096),
             due_now: Vec::new(),
             due_heap: BinaryHeap::new(),
             events: Vec::new(),
@@ -139,8 +134,7 @@ impl Exchange {
     ) {
         // Expiries due this step, in (time, order id) order: a total, deterministic order.
         // Orders that come to rest and expire within this same step join a small heap.
-        self.expiries.drain_step_unsorted(&mut self.due_now);
-        self.due_now.sort_unstable_by_key(|e| (e.time_ns, e.item));
+        self.expiries.drain_step(&mut self.due_now);
         let mut next = 0;
         let id = self.id;
         for r in requests.iter().filter(|r| r.book == id) {
@@ -171,7 +165,7 @@ impl Exchange {
     /// sorted expiries (from `next` on) with those queued during the step.
     fn expire_until(&mut self, t_ns: u64, next: &mut usize, stats: &mut RunStats) {
         loop {
-            let listed = self.due_now.get(*next).map(|e| (e.time_ns, e.item));
+            let listed = self.due_now.get(*next).copied();
             let queued = self.due_heap.peek().map(|r| r.0);
             let (due, from_list) = match (listed, queued) {
                 (Some(a), Some(b)) if a <= b => (a, true),
@@ -286,9 +280,9 @@ impl Exchange {
         }
     }
 
-    fn expire(&mut self, t_ns: u64, e: Expiry, stats: &mut RunStats) {
-        if let Ok(c) = self.book.cancel(OwnerId(e.owner), e.id) {
-            self.risk.on_remove(e.owner, c.side, c.qty.0);
+    fn expire(&mut self, t_ns: u64, id: OrderId, stats: &mut RunStats) {
+        if let Ok(c) = self.book.remove(id) {
+            self.risk.on_remove(c.owner.0, c.side, c.qty.0);
             stats.expiries += 1;
             self.log_deletion(t_ns, &c);
         }
@@ -450,11 +444,10 @@ impl Exchange {
                     }
                     if let Some(life) = lifetime {
                         let t = t_ns.saturating_add(life);
-                        let e = Expiry { id, owner: r.agent };
                         if t < end_ns {
-                            self.due_heap.push(Reverse((t, e)));
+                            self.due_heap.push(Reverse((t, id)));
                         } else {
-                            self.expiries.push(t, e);
+                            self.expiries.push(t, id);
                         }
                     }
                 }

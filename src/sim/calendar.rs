@@ -101,6 +101,64 @@ impl<T: Copy + Ord> Calendar<T> {
     }
 }
 
+/// A timing wheel like [`Calendar`] for items that order themselves: its entries are bare
+/// (time, item) pairs, without an insertion sequence, for a caller whose items are distinct
+/// (the exchange's order ids), so that ties in time are broken by the item. Smaller entries:
+/// fewer cache lines touched per push and per step's drain.
+#[derive(Debug, Clone)]
+pub struct Wheel<T> {
+    bucket_ns: u64,
+    buckets: Vec<Vec<(u64, T)>>,
+    mask: u64,
+    cursor: u64,
+    overflow: BinaryHeap<Reverse<(u64, T)>>,
+}
+
+impl<T: Copy + Ord> Wheel<T> {
+    /// A wheel whose buckets are `bucket_ns` long, covering at least `horizon_buckets` buckets
+    /// before items spill to the overflow heap.
+    pub fn new(bucket_ns: u64, horizon_buckets: usize) -> Self {
+        let n = horizon_buckets.clamp(16, 1 << 16).next_power_of_two();
+        Wheel {
+            bucket_ns: bucket_ns.max(1),
+            buckets: (0..n).map(|_| Vec::new()).collect(),
+            mask: n as u64 - 1,
+            cursor: 0,
+            overflow: BinaryHeap::new(),
+        }
+    }
+
+    /// Queues `item` for `time_ns`. An item for a step already drained is due in the next drain.
+    #[inline]
+    pub fn push(&mut self, time_ns: u64, item: T) {
+        let b = (time_ns / self.bucket_ns).max(self.cursor);
+        if b - self.cursor <= self.mask {
+            self.buckets[(b & self.mask) as usize].push((time_ns, item));
+        } else {
+            self.overflow.push(Reverse((time_ns, item)));
+        }
+    }
+
+    /// Moves the items of the next step (bucket) into `out` (cleared first), sorted by
+    /// (time, item), and advances to the following step.
+    pub fn drain_step(&mut self, out: &mut Vec<(u64, T)>) {
+        out.clear();
+        let horizon = self.cursor + self.mask;
+        while let Some(Reverse(top)) = self.overflow.peek() {
+            let b = top.0 / self.bucket_ns;
+            if b > horizon {
+                break;
+            }
+            let Reverse(e) = self.overflow.pop().expect("peeked");
+            self.buckets[(b.max(self.cursor) & self.mask) as usize].push(e);
+        }
+        let slot = (self.cursor & self.mask) as usize;
+        std::mem::swap(out, &mut self.buckets[slot]);
+        self.cursor += 1;
+        out.sort_unstable();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +193,41 @@ mod tests {
             ]
         );
         assert!(cal.is_empty());
+    }
+
+    #[test]
+    fn wheel_drains_each_step_in_time_then_item_order() {
+        let mut wheel = Wheel::new(10, 16);
+        // equal times (3) come out in item order; 500 and 1000 wait beyond the horizon
+        let items = [
+            (5u64, 0u32),
+            (3, 9),
+            (12, 2),
+            (500, 3),
+            (19, 4),
+            (3, 1),
+            (1000, 6),
+            (10, 7),
+        ];
+        for &(t, item) in &items {
+            wheel.push(t, item);
+        }
+        let mut out = Vec::new();
+        let mut seen = Vec::new();
+        for step in 0..120u64 {
+            wheel.drain_step(&mut out);
+            for &(t, item) in &out {
+                assert_eq!(t / 10, step, "item {item} at {t} drained at step {step}");
+                seen.push((t, item));
+            }
+        }
+        let mut expected = items.to_vec();
+        expected.sort_unstable();
+        assert_eq!(seen, expected);
+        // an item for a step already drained comes out in the next drain
+        wheel.push(1, 8);
+        wheel.drain_step(&mut out);
+        assert_eq!(out, vec![(1, 8)]);
     }
 
     #[test]
