@@ -255,8 +255,11 @@ pub struct AgentIndex(pub Vec<Entity>);
 #[derive(Resource, Debug, Default)]
 pub struct AgentDirectory(pub Vec<(AgentKind, String)>);
 
-/// Wheel size of the agendas, in steps (items further out wait in an overflow heap).
-pub const AGENDA_STEPS: usize = 4096;
+/// Wheel size of the agendas, in steps (items further out wait in an overflow heap). Most
+/// wake-ups are a few steps ahead; a small wheel keeps the buckets they land in warm in the
+/// cache (64 against 4,096: the benchmark day about 4 % faster). The order of wake-ups does
+/// not depend on it.
+pub const AGENDA_STEPS: usize = 64;
 
 /// A time-ordered agenda of agent wake-ups, one per agent kind (`K` is a marker).
 #[derive(Resource, Debug)]
