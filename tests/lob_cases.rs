@@ -520,7 +520,12 @@ fn remove_takes_any_owners_order_and_names_the_owner() {
     gtc(&mut book, A, Side::Buy, 100, 2);
     assert_eq!(book.remove(b), Err(LobError::UnknownOrder(b)));
     assert_eq!(book.order_count(), 0);
-    let never = OrderId(1 << 32);
+    // a stale id whose slot now holds another owner's order: that order stays
+    let c = gtc(&mut book, B, Side::Buy, 99, 3).id;
+    assert_eq!(c.0 as u32, a.0 as u32, "the freed slot is reused");
+    assert_eq!(book.remove(a), Err(LobError::UnknownOrder(a)));
+    assert_eq!(queue(&book, 99), vec![(c, 3)]);
+    let never = OrderId(u64::MAX);
     assert_eq!(book.remove(never), Err(LobError::UnknownOrder(never)));
 }
 

@@ -74,8 +74,9 @@ pub struct Exchange {
     pub journal: Option<Vec<OrderMessage>>,
     moves: MoveDetector,
     held: Vec<OrderRequest>,
-    /// Good-till-time orders by expiry time; an order id names one order, so (time, id) is a
-    /// total order.
+    /// Good-till-time orders by expiry time; an order id names one order (unless a book slot
+    /// is reused 2³² times: see [`OrderId`]), so (time, id) is a total order, and the order's
+    /// owner is the book's to tell when it is removed.
     expiries: Wheel<OrderId>,
     due_now: Vec<(u64, OrderId)>,
     due_heap: BinaryHeap<Reverse<(u64, OrderId)>>,

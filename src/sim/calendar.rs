@@ -230,6 +230,39 @@ mod tests {
         assert_eq!(out, vec![(1, 8)]);
     }
 
+    proptest::proptest! {
+        /// Whatever its size, the wheel drains the calendar's items at the same steps, in
+        /// (time, item) order: pushes for far steps (the overflow heap), for steps already
+        /// drained, and equal times, interleaved with drains.
+        #[test]
+        fn wheel_drains_as_the_calendar_sorted_by_time_then_item(
+            ops in proptest::collection::vec((0u8..4, 0u64..600), 1..300),
+            horizon in proptest::sample::select(vec![16usize, 64, 4096]),
+        ) {
+            let mut wheel = Wheel::new(10, horizon);
+            let mut calendar = Calendar::new(10, 16);
+            let (mut got, mut from_calendar) = (Vec::new(), Vec::new());
+            let mut now = 0u64;
+            for (i, &(op, t)) in ops.iter().enumerate() {
+                if op == 0 {
+                    wheel.drain_step(&mut got);
+                    calendar.drain_step(&mut from_calendar);
+                    now += 10;
+                    let mut expected: Vec<(u64, u32)> =
+                        from_calendar.iter().map(|e| (e.time_ns, e.item)).collect();
+                    expected.sort_unstable();
+                    proptest::prop_assert_eq!(&got, &expected);
+                } else {
+                    // times from a few steps back (overdue) to far beyond a small wheel,
+                    // coarse enough that equal times are common
+                    let time = (now + t * 4).saturating_sub(40) / 4 * 4;
+                    wheel.push(time, i as u32);
+                    calendar.push(time, i as u32);
+                }
+            }
+        }
+    }
+
     #[test]
     fn overdue_items_come_out_next() {
         let mut cal = Calendar::new(10, 16);

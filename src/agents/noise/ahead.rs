@@ -13,9 +13,11 @@
 //! most three batches ahead (about 150 KB); emptied batches come back to it for reuse. When
 //! the channel is full it naps ([`NAP`]) and tries again, rather than blocking on it: a
 //! blocked sender has to be woken by the receiver, a system call on the simulation thread at
-//! every batch taken (about 5 % of the benchmark day's wall time, measured). It starts at the
-//! group's first decide, and stops when the group is dropped (with the world): its next try
-//! finds the receiver gone, and the drop waits for it to end.
+//! every batch taken (about 5 % of the benchmark day's wall time, measured). After
+//! [`MAX_NAPS`] naps in a row it blocks after all, so that a world that is not stepping does
+//! not keep it waking. It starts at the group's first decide, and stops when the group is
+//! dropped (with the world): its next try, or its blocked send, finds the receiver gone, and
+//! the drop waits for it to end (at most a batch's drawing and a nap).
 
 use super::draw_event;
 use crate::scenario::NoiseParams;
@@ -31,6 +33,11 @@ pub const BATCH: usize = 2048;
 /// How long the helper naps when the channel is full. The benchmark day takes a batch about
 /// every 0.4 ms, so the two waiting batches last longer than a nap.
 pub const NAP: std::time::Duration = std::time::Duration::from_micros(200);
+
+/// Naps in a row (4 ms) after which the helper blocks on the channel instead: the simulation
+/// has stopped taking batches for now (it is writing its files, or the world is idle between
+/// calls), and a blocked thread costs nothing until it is woken.
+pub const MAX_NAPS: u32 = 20;
 
 /// A group is drawn ahead only if it expects at least this many events in the run: below it
 /// the thread is not worth its start.
@@ -131,13 +138,22 @@ impl Ahead {
                         batch.push(d);
                         t_ns = next;
                     }
-                    // a full channel: nap, not block (see the module's docs)
+                    // a full channel: nap, not block, unless the simulation has stopped
+                    // taking batches (see the module's docs)
+                    let mut naps = 0;
                     loop {
                         match tx.try_send(batch) {
                             Ok(()) => break,
-                            Err(TrySendError::Full(b)) => {
+                            Err(TrySendError::Full(b)) if naps < MAX_NAPS => {
                                 batch = b;
+                                naps += 1;
                                 std::thread::sleep(NAP);
+                            }
+                            Err(TrySendError::Full(b)) => {
+                                if tx.send(b).is_err() {
+                                    return;
+                                }
+                                break;
                             }
                             // the simulation is done with this group
                             Err(TrySendError::Disconnected(_)) => return,
@@ -196,7 +212,8 @@ impl Ahead {
 
 impl Drop for Ahead {
     fn drop(&mut self) {
-        // the helper's next try (after a nap at most) finds the receiver gone, and it returns
+        // the helper's next try or its blocked send finds the receiver gone (after the batch
+        // it is drawing and a nap at most), and it returns
         drop(self.rx.take());
         if let Some(w) = self.worker.take() {
             let _ = w.join();
