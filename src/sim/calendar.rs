@@ -2,7 +2,8 @@
 //!
 //! Items due within the wheel's horizon go into the bucket of their step; later ones wait in an
 //! overflow heap until the wheel reaches them. Draining a step's bucket returns its items sorted
-//! by (time, insertion sequence), so the order is total and deterministic. Push and drain cost
+//! by (time, item) from a [`Wheel`] and by (time, insertion sequence) from a [`Calendar`], so
+//! the order is total and deterministic. Push and drain cost
 //! O(1) amortised per item plus the sort of one (small) bucket, independent of how many items
 //! are queued: a step with nothing due costs a vector swap.
 
@@ -20,15 +21,12 @@ pub struct Timed<T> {
     pub item: T,
 }
 
-/// A timing wheel with `buckets.len()` (a power of two) steps of `bucket_ns` each.
+/// A timing wheel of items in insertion order among equal times: a [`Wheel`] whose items carry
+/// their insertion sequence.
 #[derive(Debug, Clone)]
 pub struct Calendar<T> {
-    bucket_ns: u64,
-    buckets: Vec<Vec<Timed<T>>>,
-    mask: u64,
-    /// Absolute index of the next bucket to drain; items before it are overdue and go to it.
-    cursor: u64,
-    overflow: BinaryHeap<Reverse<Timed<T>>>,
+    wheel: Wheel<(u64, T)>,
+    drained: Vec<(u64, (u64, T))>,
     next_seq: u64,
     len: usize,
 }
@@ -37,13 +35,9 @@ impl<T: Copy + Ord> Calendar<T> {
     /// A wheel whose buckets are `bucket_ns` long, covering at least `horizon_buckets` buckets
     /// before items spill to the overflow heap.
     pub fn new(bucket_ns: u64, horizon_buckets: usize) -> Self {
-        let n = horizon_buckets.clamp(16, 1 << 16).next_power_of_two();
         Calendar {
-            bucket_ns: bucket_ns.max(1),
-            buckets: (0..n).map(|_| Vec::new()).collect(),
-            mask: n as u64 - 1,
-            cursor: 0,
-            overflow: BinaryHeap::new(),
+            wheel: Wheel::new(bucket_ns, horizon_buckets),
+            drained: Vec::new(),
             next_seq: 0,
             len: 0,
         }
@@ -65,46 +59,29 @@ impl<T: Copy + Ord> Calendar<T> {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.len += 1;
-        let entry = Timed { time_ns, seq, item };
-        let b = (time_ns / self.bucket_ns).max(self.cursor);
-        if b - self.cursor <= self.mask {
-            self.buckets[(b & self.mask) as usize].push(entry);
-        } else {
-            self.overflow.push(Reverse(entry));
-        }
+        self.wheel.push(time_ns, (seq, item));
     }
 
     /// Moves the items of the next step (bucket) into `out`, sorted by (time, seq), and
     /// advances to the following step. `out` is cleared first.
     pub fn drain_step(&mut self, out: &mut Vec<Timed<T>>) {
-        self.drain_step_unsorted(out);
-        out.sort_unstable_by_key(|e| (e.time_ns, e.seq));
-    }
-
-    /// Like [`drain_step`](Self::drain_step), but leaves `out` in no particular order (for a
-    /// caller that orders the items itself).
-    pub fn drain_step_unsorted(&mut self, out: &mut Vec<Timed<T>>) {
+        // the wheel sorts by (time, seq, item): (time, seq), the sequence being unique
+        self.wheel.drain_step(&mut self.drained);
         out.clear();
-        let horizon = self.cursor + self.mask;
-        while let Some(Reverse(top)) = self.overflow.peek() {
-            let b = top.time_ns / self.bucket_ns;
-            if b > horizon {
-                break;
-            }
-            let Reverse(e) = self.overflow.pop().expect("peeked");
-            self.buckets[(b.max(self.cursor) & self.mask) as usize].push(e);
-        }
-        let slot = (self.cursor & self.mask) as usize;
-        std::mem::swap(out, &mut self.buckets[slot]);
-        self.cursor += 1;
+        out.extend(
+            self.drained
+                .iter()
+                .map(|&(time_ns, (seq, item))| Timed { time_ns, seq, item }),
+        );
         self.len -= out.len();
     }
 }
 
-/// A timing wheel like [`Calendar`] for items that order themselves: its entries are bare
-/// (time, item) pairs, without an insertion sequence, for a caller whose items are distinct
-/// (the exchange's order ids), so that ties in time are broken by the item. Smaller entries:
-/// fewer cache lines touched per push and per step's drain.
+/// A timing wheel (calendar queue) of (time, item) pairs, `buckets.len()` (a power of two)
+/// steps of `bucket_ns` each. Ties in time are broken by the item, so a caller whose items are
+/// distinct (the exchange's order ids) gets a total order from bare pairs, 16 bytes for an
+/// order id: fewer cache lines touched per push and per step's drain. [`Calendar`] adds an
+/// insertion sequence for items that are not distinct.
 #[derive(Debug, Clone)]
 pub struct Wheel<T> {
     bucket_ns: u64,
@@ -231,33 +208,51 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Whatever its size, the wheel drains the calendar's items at the same steps, in
-        /// (time, item) order: pushes for far steps (the overflow heap), for steps already
+        /// Whatever its size, a wheel drains each item at the step of its time, or at the next
+        /// drain if that step was already drained when it was pushed (a plain model of the
+        /// contract), in (time, item) order; a calendar drains the same items in (time,
+        /// insertion) order. Pushes for far steps (the overflow heap), for steps already
         /// drained, and equal times, interleaved with drains.
         #[test]
-        fn wheel_drains_as_the_calendar_sorted_by_time_then_item(
+        fn wheels_and_calendars_drain_as_the_model(
             ops in proptest::collection::vec((0u8..4, 0u64..600), 1..300),
             horizon in proptest::sample::select(vec![16usize, 64, 4096]),
         ) {
             let mut wheel = Wheel::new(10, horizon);
-            let mut calendar = Calendar::new(10, 16);
-            let (mut got, mut from_calendar) = (Vec::new(), Vec::new());
-            let mut now = 0u64;
+            let mut calendar = Calendar::new(10, horizon);
+            // the model: (due step, time, insertion index, the wheel's item); the wheel's
+            // items run against the insertion order, so that its ties are told apart
+            let mut queued: Vec<(u64, u64, u32, u32)> = Vec::new();
+            let n = ops.len() as u32;
+            let (mut got, mut got_calendar) = (Vec::new(), Vec::new());
+            let mut step = 0u64;
             for (i, &(op, t)) in ops.iter().enumerate() {
                 if op == 0 {
                     wheel.drain_step(&mut got);
-                    calendar.drain_step(&mut from_calendar);
-                    now += 10;
-                    let mut expected: Vec<(u64, u32)> =
-                        from_calendar.iter().map(|e| (e.time_ns, e.item)).collect();
-                    expected.sort_unstable();
-                    proptest::prop_assert_eq!(&got, &expected);
+                    calendar.drain_step(&mut got_calendar);
+                    let due: Vec<(u64, u32, u32)> = queued
+                        .iter()
+                        .filter(|q| q.0 == step)
+                        .map(|q| (q.1, q.2, q.3))
+                        .collect();
+                    queued.retain(|q| q.0 != step);
+                    let mut by_item: Vec<(u64, u32)> = due.iter().map(|d| (d.0, d.2)).collect();
+                    by_item.sort_unstable();
+                    proptest::prop_assert_eq!(&got, &by_item);
+                    let mut by_insertion: Vec<(u64, u32)> = due.iter().map(|d| (d.0, d.1)).collect();
+                    by_insertion.sort_unstable();
+                    let from_calendar: Vec<(u64, u32)> =
+                        got_calendar.iter().map(|e| (e.time_ns, e.item)).collect();
+                    proptest::prop_assert_eq!(&from_calendar, &by_insertion);
+                    proptest::prop_assert_eq!(calendar.len(), queued.len());
+                    step += 1;
                 } else {
                     // times from a few steps back (overdue) to far beyond a small wheel,
                     // coarse enough that equal times are common
-                    let time = (now + t * 4).saturating_sub(40) / 4 * 4;
-                    wheel.push(time, i as u32);
+                    let time = (step * 10 + t * 4).saturating_sub(40) / 4 * 4;
+                    wheel.push(time, n - i as u32);
                     calendar.push(time, i as u32);
+                    queued.push(((time / 10).max(step), time, i as u32, n - i as u32));
                 }
             }
         }
